@@ -119,10 +119,9 @@ class Log : public std::enable_shared_from_this<Log> {
   // Subscribes an observer (see LogObserver) until the Subscription is reset or destroyed.
   [[nodiscard]] Subscription observe(std::shared_ptr<LogObserver> observer) const;
 
+  class Impl;  // the implementation (core/src); not part of the API
+
  private:
-  friend class Stream;
-  friend class Subscription;
-  class Impl;
   Log() = default;  // only Impl derives from Log; create() makes it
 };
 

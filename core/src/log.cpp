@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: MIT
+#include "log_impl.hpp"
+
+#include <memlog/fast_clock.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+namespace memlog {
+
+using detail::PayloadBlock;
+using detail::RecordAccess;
+using detail::Slot;
+
+namespace {
+
+constexpr auto relaxed = std::memory_order_relaxed;
+constexpr auto acquire = std::memory_order_acquire;
+constexpr auto release = std::memory_order_release;
+
+std::int64_t to_ns(Timestamp t) noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
+// ---- creation ------------------------------------------------------------------------------
+
+Result<std::shared_ptr<Log>> Log::create(Options options) {
+  if (options.segment_size == 0 || options.max_record_bytes == 0 || options.start_offset < 0)
+    return std::unexpected(make_error_code(Errc::invalid_options));
+  return std::make_shared<Impl>(std::move(options));
+}
+
+Log::~Log() = default;
+
+Log::Impl::Impl(Options options)
+    : options_(std::move(options)),
+      segment_size_(options_.segment_size),
+      divider_(options_.segment_size),
+      chunks_per_buffer_((options_.segment_size + kChunkSlots - 1) >> kChunkShift),
+      default_clock_(!options_.clock),
+      next_(options_.start_offset),
+      earliest_(options_.start_offset),
+      active_base_(options_.start_offset),
+      write_next_(options_.start_offset) {
+  for (auto& table : chunks_) {
+    table = std::make_unique<std::atomic<Slot*>[]>(chunks_per_buffer_);
+    for (std::size_t i = 0; i < chunks_per_buffer_; ++i) table[i].store(nullptr, relaxed);
+  }
+}
+
+Log::Impl::~Impl() {
+  const std::size_t last_chunk_slots = segment_size_ - (chunks_per_buffer_ - 1) * kChunkSlots;
+  for (auto& table : chunks_) {
+    for (std::size_t c = 0; c < chunks_per_buffer_; ++c) {
+      Slot* chunk = table[c].load(relaxed);
+      if (chunk == nullptr) continue;
+      const std::size_t count = c + 1 == chunks_per_buffer_ ? last_chunk_slots : kChunkSlots;
+      for (std::size_t i = 0; i < count; ++i) {
+        if (chunk[i].size.load(relaxed) & Slot::kShared)
+          reinterpret_cast<PayloadBlock*>(chunk[i].words[0].load(relaxed))->release();
+      }
+      ::operator delete[](chunk, std::align_val_t{alignof(Slot)});
+    }
+  }
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+Result<Offset> Log::write(std::span<const std::byte> data) { return impl(*this).write(data); }
+
+Result<Offset> Log::write(std::string_view data) {
+  return impl(*this).write(std::as_bytes(std::span{data.data(), data.size()}));
+}
+
+void Log::Impl::begin_update() noexcept {
+  const std::uint64_t v = stats_version_.load(relaxed);
+  stats_version_.store(v + 1, relaxed);
+  std::atomic_thread_fence(release);
+}
+
+void Log::Impl::end_update() noexcept {
+  stats_version_.store(stats_version_.load(relaxed) + 1, release);
+}
+
+std::int64_t Log::Impl::stamp() {
+  if (default_clock_) {
+    // The fast clock re-anchors to the system clock now and then and may step back a few
+    // microseconds; within one log, created never goes backwards.
+    last_created_ns_ = std::max(last_created_ns_, to_ns(FastClock::now()));
+    return last_created_ns_;
+  }
+  return to_ns(options_.clock());
+}
+
+Slot& Log::Impl::slot_for_write(std::size_t buffer, std::uint64_t index) {
+  std::atomic<Slot*>& entry = chunks_[buffer][index >> kChunkShift];
+  Slot* chunk = entry.load(relaxed);
+  if (chunk == nullptr) [[unlikely]] {
+    // First pass over this part of the buffer: allocate its slots once, for the log's life.
+    const std::size_t first = (index >> kChunkShift) << kChunkShift;
+    const std::size_t count = std::min<std::size_t>(kChunkSlots, segment_size_ - first);
+    chunk = new (std::align_val_t{alignof(Slot)}) Slot[count];
+    memory_bytes_.store(memory_bytes_.load(relaxed) + count * sizeof(Slot), relaxed);
+    entry.store(chunk, release);  // readers find it only after next_ says so, but be explicit
+  }
+  return chunk[index & (kChunkSlots - 1)];
+}
+
+// Called with write_mutex_ held, inside a stats update, when the active segment is full.
+void Log::Impl::roll_segments(Offset first_of_new) {
+  const Offset sealed_first = active_base_.load(relaxed);
+  const Offset purged_first = history_base_.load(relaxed);
+  const std::size_t purged_bytes = history_bytes_.load(relaxed);
+
+  history_base_.store(sealed_first, relaxed);
+  history_bytes_.store(active_bytes_.load(relaxed), relaxed);
+  active_base_.store(first_of_new, relaxed);
+  active_bytes_.store(0, relaxed);
+  seals_.store(seals_.load(relaxed) + 1, relaxed);
+  // From here on readers refuse the old history; its slots are overwritten as we go.
+  earliest_.store(sealed_first, release);
+  active_buffer_ ^= 1;
+
+  for (const auto& observer : observers_) {
+    observer->on_seal(sealed_first, first_of_new - 1);
+    if (purged_first >= 0) observer->on_purge(purged_first, sealed_first - 1, segment_size_, purged_bytes);
+  }
+}
+
+Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
+  const std::size_t n = data.size();
+  if (n == 0) return std::unexpected(make_error_code(Errc::empty_record));
+  if (n > options_.max_record_bytes) return std::unexpected(make_error_code(Errc::record_too_large));
+
+  // Large payloads are copied into their shared block before taking the lock.
+  PayloadBlock* block = nullptr;
+  std::uint64_t inline_words[Slot::kWords];
+  if (n > Record::kInlineBytes) {
+    block = PayloadBlock::make(data);
+  } else {
+    inline_words[(n - 1) / 8] = 0;  // the tail word's unused bytes are defined
+    std::memcpy(inline_words, data.data(), n);
+  }
+  const std::size_t word_count = (n + 7) / 8;
+
+  PayloadBlock* dropped = nullptr;
+  Offset offset;
+  {
+    std::lock_guard lock(write_mutex_);
+    offset = write_next_;
+    const std::int64_t created = stamp();
+
+    begin_update();
+    std::uint64_t index = static_cast<std::uint64_t>(offset - active_base_.load(relaxed));
+    if (index == segment_size_) {
+      roll_segments(offset);
+      index = 0;
+    }
+    Slot& slot = slot_for_write(active_buffer_, index);
+
+    // Seqlock write. A slot holding a block may have a reader retaining it: take its lock bit.
+    std::uint64_t old_size = slot.size.load(relaxed);
+    if (old_size & Slot::kShared) {
+      for (;;) {
+        old_size &= ~Slot::kLocked;
+        if (slot.size.compare_exchange_weak(old_size, old_size | Slot::kLocked, acquire, relaxed)) break;
+        cpu_relax();
+      }
+      dropped = reinterpret_cast<PayloadBlock*>(slot.words[0].load(relaxed));
+    }
+    slot.offset.store(Slot::kWriting, relaxed);
+    std::atomic_thread_fence(release);
+    slot.created_ns.store(created, relaxed);
+    if (block != nullptr) {
+      slot.words[0].store(reinterpret_cast<std::uintptr_t>(block), relaxed);
+      slot.size.store(n | Slot::kShared, release);  // also clears the lock bit
+    } else {
+      for (std::size_t w = 0; w < word_count; ++w) slot.words[w].store(inline_words[w], relaxed);
+      slot.size.store(n, release);
+    }
+    slot.offset.store(offset, release);
+
+    std::size_t memory = memory_bytes_.load(relaxed);
+    if (dropped != nullptr) memory -= sizeof(PayloadBlock) + dropped->size;
+    if (block != nullptr) memory += sizeof(PayloadBlock) + n;
+    memory_bytes_.store(memory, relaxed);
+    active_bytes_.store(active_bytes_.load(relaxed) + n, relaxed);
+    write_next_ = offset + 1;
+    // seq_cst: pairs with a waiting stream's seq_cst increment of waiters_ (see wake_waiters).
+    next_.store(offset + 1, std::memory_order_seq_cst);
+    end_update();
+
+    for (const auto& observer : observers_) observer->on_append(offset, offset);
+  }
+  if (dropped != nullptr) dropped->release();
+  wake_waiters();
+  return offset;
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+Slot* Log::Impl::slot_for_read(Offset offset) const noexcept {
+  std::uint64_t segment = 0, index = 0;
+  divider_.divmod(static_cast<std::uint64_t>(offset - options_.start_offset), segment, index);
+  Slot* chunk = chunks_[segment & 1][index >> kChunkShift].load(acquire);
+  return chunk + (index & (kChunkSlots - 1));
+}
+
+// Reads the record at `offset`, known to have been published and retained a moment ago.
+// `purged` when it has been purged (and its slot reused) since.
+Log::Impl::ReadStatus Log::Impl::read_slot(Offset offset, Record& out) const noexcept {
+  Slot& slot = *slot_for_read(offset);
+  if (slot.offset.load(acquire) != offset) return ReadStatus::purged;
+  const std::int64_t created = slot.created_ns.load(relaxed);
+  std::uint64_t size = slot.size.load(relaxed);
+
+  if (!(size & Slot::kShared)) [[likely]] {
+    std::uint64_t words[Slot::kWords];
+    const std::size_t count = std::min<std::size_t>((size + 7) / 8, Slot::kWords);
+    for (std::size_t w = 0; w < count; ++w) words[w] = slot.words[w].load(relaxed);
+    std::atomic_thread_fence(acquire);
+    if (slot.offset.load(relaxed) != offset) return ReadStatus::purged;
+    // Validated: size and words belong to `offset`.
+    if (out.size() > Record::kInlineBytes) RecordAccess::clear(out);
+    RecordAccess::set_header(out, offset, created, size);
+    std::memcpy(RecordAccess::inline_bytes(out), words, count * 8);
+    return ReadStatus::ok;
+  }
+
+  // A shared block: retain it under the slot's lock bit so no writer can drop it meanwhile.
+  for (;;) {
+    if (!(size & Slot::kShared)) return ReadStatus::purged;  // rewritten under us
+    if (size & Slot::kLocked) {
+      cpu_relax();
+      size = slot.size.load(relaxed);
+      continue;
+    }
+    if (slot.size.compare_exchange_weak(size, size | Slot::kLocked, acquire, relaxed)) break;
+  }
+  if (slot.offset.load(relaxed) != offset) {
+    slot.size.store(size, release);
+    return ReadStatus::purged;
+  }
+  auto* block = reinterpret_cast<PayloadBlock*>(slot.words[0].load(relaxed));
+  const std::int64_t block_created = slot.created_ns.load(relaxed);
+  block->retain();
+  slot.size.store(size, release);
+  RecordAccess::clear(out);
+  RecordAccess::set_header(out, offset, block_created, size & Slot::kSizeMask);
+  RecordAccess::set_block(out, block);
+  return ReadStatus::ok;
+}
+
+Result<Record> Log::read(Offset offset) const { return impl(*this).read(offset); }
+
+Result<Record> Log::Impl::read(Offset offset) const {
+  // next_ first, then earliest_: next_ only grows, so at the moment earliest_ is read the
+  // offset was both written and retained.
+  if (offset >= next_.load(acquire)) return std::unexpected(make_error_code(Errc::future_offset));
+  if (offset < earliest_.load(acquire)) return std::unexpected(make_error_code(Errc::out_of_range));
+  Result<Record> result{std::in_place};
+  if (read_slot(offset, *result) != ReadStatus::ok) return std::unexpected(make_error_code(Errc::out_of_range));
+  return result;
+}
+
+BatchResult Log::read_batch(Offset from, std::span<Record> out) const { return impl(*this).read_batch(from, out); }
+
+BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
+  if (out.empty()) return {};
+  const Offset next = next_.load(acquire);
+  if (from < earliest_.load(acquire)) return {0, make_error_code(Errc::out_of_range)};
+  if (from >= next) return {0, make_error_code(Errc::future_offset)};
+  const std::size_t available = static_cast<std::size_t>(next - from);
+  const std::size_t count = std::min(out.size(), available);
+  for (std::size_t i = 0; i < count; ++i) {
+    // Overtaken by a purge part-way: what was read is still good; the rest is gone.
+    if (read_slot(from + static_cast<Offset>(i), out[i]) != ReadStatus::ok)
+      return {i, make_error_code(Errc::out_of_range)};
+  }
+  if (count < out.size()) return {count, make_error_code(Errc::future_offset)};
+  return {count, {}};
+}
+
+Range Log::range() const { return impl(*this).range(); }
+
+Range Log::Impl::range() const {
+  for (;;) {
+    const std::uint64_t v1 = stats_version_.load(acquire);
+    const Offset next = next_.load(relaxed);
+    const Offset earliest = earliest_.load(relaxed);
+    std::atomic_thread_fence(acquire);
+    if ((v1 & 1) == 0 && stats_version_.load(relaxed) == v1) {
+      if (next == options_.start_offset) return {};
+      return {earliest, next - 1};
+    }
+    cpu_relax();
+  }
+}
+
+Stats Log::stats() const { return impl(*this).stats(); }
+
+Stats Log::Impl::stats() const {
+  Stats s;
+  Offset next, earliest, active_base, history_base;
+  std::size_t active_bytes, history_bytes, memory;
+  std::uint64_t seals;
+  for (;;) {
+    const std::uint64_t v1 = stats_version_.load(acquire);
+    next = next_.load(relaxed);
+    earliest = earliest_.load(relaxed);
+    active_base = active_base_.load(relaxed);
+    history_base = history_base_.load(relaxed);
+    active_bytes = active_bytes_.load(relaxed);
+    history_bytes = history_bytes_.load(relaxed);
+    seals = seals_.load(relaxed);
+    memory = memory_bytes_.load(relaxed);
+    std::atomic_thread_fence(acquire);
+    if ((v1 & 1) == 0 && stats_version_.load(relaxed) == v1) break;
+    cpu_relax();
+  }
+  const Offset start = options_.start_offset;
+  s.next_offset = next;
+  s.range = next == start ? Range{} : Range{earliest, next - 1};
+  s.segment_size = segment_size_;
+  s.active_records = static_cast<std::size_t>(next - active_base);
+  s.history_records = history_base < 0 ? 0 : static_cast<std::size_t>(active_base - history_base);
+  s.active_bytes = active_bytes;
+  s.history_bytes = history_base < 0 ? 0 : history_bytes;
+  s.records_written = static_cast<std::uint64_t>(next - start);
+  s.segments_sealed = seals;
+  s.purges = seals > 0 ? seals - 1 : 0;
+  s.records_purged = s.purges * segment_size_;
+  s.memory_bytes = memory;
+  return s;
+}
+
+const Options& Log::options() const noexcept { return impl(*this).options_; }
+
+// ---- observers -----------------------------------------------------------------------------
+
+Subscription Log::observe(std::shared_ptr<LogObserver> observer) const { return impl(*this).observe(std::move(observer)); }
+
+Subscription Log::Impl::observe(std::shared_ptr<LogObserver> observer) const {
+  const LogObserver* key = observer.get();
+  if (observer == nullptr) return {};
+  {
+    std::lock_guard lock(write_mutex_);
+    observers_.push_back(std::move(observer));
+  }
+  return Subscription{weak_from_this(), key};
+}
+
+void Log::Impl::unobserve(const LogObserver* observer) const {
+  std::lock_guard lock(write_mutex_);
+  std::erase_if(observers_, [observer](const auto& o) { return o.get() == observer; });
+}
+
+Subscription& Subscription::operator=(Subscription&& other) noexcept {
+  if (this != &other) {
+    reset();
+    log_ = std::move(other.log_);
+    observer_ = std::exchange(other.observer_, nullptr);
+  }
+  return *this;
+}
+
+void Subscription::reset() {
+  if (auto log = log_.lock()) impl(*log).unobserve(observer_);
+  log_.reset();
+  observer_ = nullptr;
+}
+
+// ---- waiting -------------------------------------------------------------------------------
+
+void Log::Impl::wait_for_append(Offset position, const std::stop_token& stop,
+                                const std::optional<std::chrono::steady_clock::time_point>& deadline) const {
+  std::unique_lock lock(wait_mutex_);
+  // seq_cst increment, then seq_cst load of next_: either we see the writer's new next_, or
+  // the writer (store next_, then load waiters_) sees us and signals under wait_mutex_.
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  while (next_.load(std::memory_order_seq_cst) <= position && !stop.stop_requested()) {
+    if (deadline) {
+      if (wait_cv_.wait_until(lock, *deadline) == std::cv_status::timeout) break;
+    } else {
+      wait_cv_.wait(lock);
+    }
+  }
+  waiters_.fetch_sub(1, relaxed);
+}
+
+void Log::Impl::wake_waiters() const {
+  if (waiters_.load(std::memory_order_seq_cst) == 0) return;  // nobody waits: no system call
+  wake_all_for_stop();
+}
+
+void Log::Impl::wake_all_for_stop() const {
+  { std::lock_guard lock(wait_mutex_); }  // a waiter between its check and its wait gets there first
+  wait_cv_.notify_all();
+}
+
+}  // namespace memlog
