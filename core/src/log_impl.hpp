@@ -112,7 +112,9 @@ class Log::Impl final : public Log {
 
  private:
   enum class ReadStatus { ok, purged };
-  ReadStatus read_slot(Offset offset, Record& out) const noexcept;
+  ReadStatus read_slot(detail::Slot& slot, Offset offset, Record& out) const noexcept;
+  [[gnu::noinline]] ReadStatus read_shared(detail::Slot& slot, Offset offset, std::uint64_t size,
+                                           Record& out) const noexcept;
   detail::Slot* slot_for_read(Offset offset) const noexcept;
   detail::Slot& slot_for_write(std::size_t buffer, std::uint64_t index);
   void roll_segments(Offset first_of_new);
