@@ -4,6 +4,7 @@
 #include <memlog/fast_clock.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -27,6 +28,39 @@ inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
+}
+
+static_assert(std::endian::native == std::endian::little, "pack_words and the slot layout assume little-endian");
+
+// Packs 1..40 payload bytes into words without a call to memcpy: whole words with fixed-size
+// copies, the tail as the top bytes of the last 8 (little-endian), or byte by byte when short.
+[[gnu::always_inline]] inline void pack_words(std::span<const std::byte> data, std::uint64_t* words) noexcept {
+  const std::size_t n = data.size();
+  const std::byte* src = data.data();
+  const std::size_t whole = n / 8;
+  for (std::size_t w = 0; w < whole; ++w) std::memcpy(&words[w], src + w * 8, 8);
+  if (const std::size_t tail = n % 8; tail != 0) {
+    std::uint64_t last = 0;
+    if (n >= 8) {
+      std::memcpy(&last, src + n - 8, 8);
+      last >>= (8 - tail) * 8;
+    } else {
+      for (std::size_t b = 0; b < tail; ++b) last |= std::uint64_t{std::to_integer<std::uint8_t>(src[b])} << (8 * b);
+    }
+    words[whole] = last;
+  }
+}
+
+// Copies a slot's five payload words into a Record, one 8-byte store each. (Gathering them in
+// a local array first made the compiler reload it as 16-byte vectors: a store-forwarding
+// stall that doubled the cost of read_batch.)
+[[gnu::always_inline]] inline void copy_words(const Slot& slot, Record& record) noexcept {
+  static_assert(Slot::kWords == 5);
+  std::byte* out = RecordAccess::inline_bytes(record);
+  for (std::size_t w = 0; w < Slot::kWords; ++w) {
+    const std::uint64_t word = slot.words[w].load(relaxed);
+    std::memcpy(out + w * 8, &word, 8);
+  }
 }
 
 }  // namespace
@@ -81,38 +115,43 @@ Result<Offset> Log::write(std::string_view data) {
   return impl(*this).write(std::as_bytes(std::span{data.data(), data.size()}));
 }
 
-void Log::Impl::begin_update() noexcept {
+[[gnu::always_inline]] inline void Log::Impl::begin_update() noexcept {
   const std::uint64_t v = stats_version_.load(relaxed);
   stats_version_.store(v + 1, relaxed);
   std::atomic_thread_fence(release);
 }
 
-void Log::Impl::end_update() noexcept {
+[[gnu::always_inline]] inline void Log::Impl::end_update() noexcept {
   stats_version_.store(stats_version_.load(relaxed) + 1, release);
 }
 
-std::int64_t Log::Impl::stamp() {
+// Called under write_mutex_. `early` is the default clock read just before taking the lock
+// (it overlaps the lock's cost); an injected clock is called here, in offset order.
+[[gnu::always_inline]] inline std::int64_t Log::Impl::stamp(std::int64_t early) {
   if (default_clock_) {
     // The fast clock re-anchors to the system clock now and then and may step back a few
-    // microseconds; within one log, created never goes backwards.
-    last_created_ns_ = std::max(last_created_ns_, to_ns(FastClock::now()));
+    // microseconds, and `early` was read before the lock: within one log, created never goes
+    // backwards.
+    last_created_ns_ = std::max(last_created_ns_, early);
     return last_created_ns_;
   }
   return to_ns(options_.clock());
 }
 
-Slot& Log::Impl::slot_for_write(std::size_t buffer, std::uint64_t index) {
-  std::atomic<Slot*>& entry = chunks_[buffer][index >> kChunkShift];
-  Slot* chunk = entry.load(relaxed);
-  if (chunk == nullptr) [[unlikely]] {
-    // First pass over this part of the buffer: allocate its slots once, for the log's life.
-    const std::size_t first = (index >> kChunkShift) << kChunkShift;
-    const std::size_t count = std::min<std::size_t>(kChunkSlots, segment_size_ - first);
-    chunk = new (std::align_val_t{alignof(Slot)}) Slot[count];
-    memory_bytes_.store(memory_bytes_.load(relaxed) + count * sizeof(Slot), relaxed);
-    entry.store(chunk, release);  // readers find it only after next_ says so, but be explicit
-  }
+[[gnu::always_inline]] inline Slot& Log::Impl::slot_for_write(std::size_t buffer, std::uint64_t index) {
+  Slot* chunk = chunks_[buffer][index >> kChunkShift].load(relaxed);
+  if (chunk == nullptr) [[unlikely]] chunk = allocate_chunk(buffer, index);
   return chunk[index & (kChunkSlots - 1)];
+}
+
+// First pass over this part of a buffer: allocate its slots once, for the log's life.
+Slot* Log::Impl::allocate_chunk(std::size_t buffer, std::uint64_t index) {
+  const std::size_t first = (index >> kChunkShift) << kChunkShift;
+  const std::size_t count = std::min<std::size_t>(kChunkSlots, segment_size_ - first);
+  Slot* chunk = new (std::align_val_t{alignof(Slot)}) Slot[count];
+  memory_bytes_.store(memory_bytes_.load(relaxed) + count * sizeof(Slot), relaxed);
+  chunks_[buffer][index >> kChunkShift].store(chunk, release);  // readers also acquire next_ first
+  return chunk;
 }
 
 // Called with write_mutex_ held, inside a stats update, when the active segment is full.
@@ -141,23 +180,24 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
   if (n == 0) return std::unexpected(make_error_code(Errc::empty_record));
   if (n > options_.max_record_bytes) return std::unexpected(make_error_code(Errc::record_too_large));
 
-  // Large payloads are copied into their shared block before taking the lock.
+  // Large payloads are copied into their shared block before taking the lock; small ones into
+  // words, as they will be stored.
   PayloadBlock* block = nullptr;
   std::uint64_t inline_words[Slot::kWords];
-  if (n > Record::kInlineBytes) {
-    block = PayloadBlock::make(data);
-  } else {
-    inline_words[(n - 1) / 8] = 0;  // the tail word's unused bytes are defined
-    std::memcpy(inline_words, data.data(), n);
-  }
   const std::size_t word_count = (n + 7) / 8;
+  if (n > Record::kInlineBytes)
+    block = PayloadBlock::make(data);
+  else
+    pack_words(data, inline_words);
 
   PayloadBlock* dropped = nullptr;
   Offset offset;
+  bool wake = false;
+  const std::int64_t early = default_clock_ ? to_ns(FastClock::now()) : 0;
   {
     std::lock_guard lock(write_mutex_);
     offset = write_next_;
-    const std::int64_t created = stamp();
+    const std::int64_t created = stamp(early);
 
     begin_update();
     std::uint64_t index = static_cast<std::uint64_t>(offset - active_base_.load(relaxed));
@@ -195,20 +235,22 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
     memory_bytes_.store(memory, relaxed);
     active_bytes_.store(active_bytes_.load(relaxed) + n, relaxed);
     write_next_ = offset + 1;
-    // seq_cst: pairs with a waiting stream's seq_cst increment of waiters_ (see wake_waiters).
-    next_.store(offset + 1, std::memory_order_seq_cst);
+    next_.store(offset + 1, release);
     end_update();
 
     for (const auto& observer : observers_) observer->on_append(offset, offset);
+    // Streams register as waiters under write_mutex_ too, so this read cannot miss one that
+    // saw the old next_ (see wait_for_append).
+    wake = waiters_.load(relaxed) != 0;
   }
   if (dropped != nullptr) dropped->release();
-  wake_waiters();
+  if (wake) wake_all();
   return offset;
 }
 
 // ---- reading -------------------------------------------------------------------------------
 
-Slot* Log::Impl::slot_for_read(Offset offset) const noexcept {
+[[gnu::always_inline]] inline Slot* Log::Impl::slot_for_read(Offset offset) const noexcept {
   std::uint64_t segment = 0, index = 0;
   divider_.divmod(static_cast<std::uint64_t>(offset - options_.start_offset), segment, index);
   Slot* chunk = chunks_[segment & 1][index >> kChunkShift].load(acquire);
@@ -226,15 +268,14 @@ Slot* Log::Impl::slot_for_read(Offset offset) const noexcept {
 
   if (!(size & Slot::kShared)) [[likely]] {
     // All five words, whatever the size: one cache line either way, and a fixed-size copy
-    // compiles to a few moves where a variable one would call memcpy.
-    std::uint64_t words[Slot::kWords];
-    for (std::size_t w = 0; w < Slot::kWords; ++w) words[w] = slot.words[w].load(relaxed);
+    // compiles to a few moves where a variable one would call memcpy. Copied before the
+    // check: `out` is ours, and a failed check makes it unused.
+    if (out.size() > Record::kInlineBytes) RecordAccess::clear(out);
+    copy_words(slot, out);
     std::atomic_thread_fence(acquire);
     if (slot.offset.load(relaxed) != offset) return ReadStatus::purged;
     // Validated: size and words belong to `offset`.
-    if (out.size() > Record::kInlineBytes) RecordAccess::clear(out);
     RecordAccess::set_header(out, offset, created, size);
-    std::memcpy(RecordAccess::inline_bytes(out), words, sizeof words);
     return ReadStatus::ok;
   }
 
@@ -269,12 +310,14 @@ Log::Impl::ReadStatus Log::Impl::read_shared(Slot& slot, Offset offset, std::uin
 Result<Record> Log::read(Offset offset) const { return impl(*this).read(offset); }
 
 Result<Record> Log::Impl::read(Offset offset) const {
+  // One named result, returned from one place, so it is built in the caller's storage.
+  Result<Record> result{std::in_place};
   // next_ first, then earliest_: next_ only grows, so at the moment earliest_ is read the
   // offset was both written and retained.
-  if (offset >= next_.load(acquire)) return std::unexpected(make_error_code(Errc::future_offset));
-  if (offset < earliest_.load(acquire)) return std::unexpected(make_error_code(Errc::out_of_range));
-  Result<Record> result{std::in_place};
-  if (read_slot(*slot_for_read(offset), offset, *result) != ReadStatus::ok) return std::unexpected(make_error_code(Errc::out_of_range));
+  if (offset >= next_.load(acquire))
+    result = std::unexpected(make_error_code(Errc::future_offset));
+  else if (offset < earliest_.load(acquire) || read_slot(*slot_for_read(offset), offset, *result) != ReadStatus::ok)
+    result = std::unexpected(make_error_code(Errc::out_of_range));
   return result;
 }
 
@@ -289,6 +332,9 @@ BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
   const std::size_t count = std::min(out.size(), available);
 
   // Walk the slots in order instead of locating each one: same segment, same chunk, next slot.
+  // Inline payloads are copied without a per-slot check: one look at earliest_ afterwards
+  // validates them all (a purge moves earliest_ before any slot of it is rewritten, and the
+  // writer's release fence before those stores pairs with our acquire fence below).
   std::uint64_t segment = 0, index = 0;
   divider_.divmod(static_cast<std::uint64_t>(from - options_.start_offset), segment, index);
   Slot* chunk = nullptr;
@@ -300,10 +346,26 @@ BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
     }
     if (chunk == nullptr || (index & (kChunkSlots - 1)) == 0)
       chunk = chunks_[segment & 1][index >> kChunkShift].load(acquire);
+    Slot& slot = chunk[index & (kChunkSlots - 1)];
     const Offset offset = from + static_cast<Offset>(i);
-    // Overtaken by a purge part-way: what was read is still good; the rest is gone.
-    if (read_slot(chunk[index & (kChunkSlots - 1)], offset, out[i]) != ReadStatus::ok)
-      return {i, make_error_code(Errc::out_of_range)};
+    Record& record = out[i];
+    const std::uint64_t size = slot.size.load(relaxed);
+    if (size > Record::kInlineBytes) [[unlikely]] {
+      // A shared block (or a slot caught mid-rewrite): the careful path, which checks itself.
+      if (read_shared(slot, offset, size, record) != ReadStatus::ok) return {i, make_error_code(Errc::out_of_range)};
+      continue;
+    }
+    if (record.size() > Record::kInlineBytes) RecordAccess::clear(record);
+    RecordAccess::set_header(record, offset, slot.created_ns.load(relaxed), size);
+    copy_words(slot, record);
+  }
+  std::atomic_thread_fence(acquire);
+  const Offset earliest = earliest_.load(relaxed);
+  if (earliest > from) {
+    // Overtaken by a purge while copying: the records before `earliest` may be torn, and out
+    // must start at `from`, so nothing of this batch can be given.
+    for (std::size_t i = 0; i < count; ++i) RecordAccess::clear(out[i]);
+    return {0, make_error_code(Errc::out_of_range)};
   }
   if (count < out.size()) return {count, make_error_code(Errc::future_offset)};
   return {count, {}};
@@ -402,26 +464,28 @@ void Subscription::reset() {
 
 void Log::Impl::wait_for_append(Offset position, const std::stop_token& stop,
                                 const std::optional<std::chrono::steady_clock::time_point>& deadline) const {
+  // Lock order: wait_mutex_, then write_mutex_ (writers never hold both). Registering under
+  // write_mutex_ orders us against every write: a writer either published next_ before we
+  // look at it, or sees waiters_ != 0 after and signals under wait_mutex_, which we hold
+  // until the condition variable releases it. Writers pay no fence for this.
   std::unique_lock lock(wait_mutex_);
-  // seq_cst increment, then seq_cst load of next_: either we see the writer's new next_, or
-  // the writer (store next_, then load waiters_) sees us and signals under wait_mutex_.
-  waiters_.fetch_add(1, std::memory_order_seq_cst);
-  while (next_.load(std::memory_order_seq_cst) <= position && !stop.stop_requested()) {
+  {
+    std::lock_guard write_lock(write_mutex_);
+    if (next_.load(relaxed) > position) return;
+    waiters_.fetch_add(1, relaxed);
+  }
+  while (next_.load(acquire) <= position && !stop.stop_requested()) {
     if (deadline) {
       if (wait_cv_.wait_until(lock, *deadline) == std::cv_status::timeout) break;
     } else {
       wait_cv_.wait(lock);
     }
   }
+  std::lock_guard write_lock(write_mutex_);
   waiters_.fetch_sub(1, relaxed);
 }
 
-void Log::Impl::wake_waiters() const {
-  if (waiters_.load(std::memory_order_seq_cst) == 0) return;  // nobody waits: no system call
-  wake_all_for_stop();
-}
-
-void Log::Impl::wake_all_for_stop() const {
+void Log::Impl::wake_all() const {
   { std::lock_guard lock(wait_mutex_); }  // a waiter between its check and its wait gets there first
   wait_cv_.notify_all();
 }

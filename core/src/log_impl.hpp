@@ -105,8 +105,7 @@ class Log::Impl final : public Log {
   // passes (the caller re-checks which). Writers signal only while someone waits here.
   void wait_for_append(Offset position, const std::stop_token& stop,
                        const std::optional<std::chrono::steady_clock::time_point>& deadline) const;
-  void wake_waiters() const;     // after an append: signals only if a stream waits
-  void wake_all_for_stop() const;  // a stream's stop was requested: signal regardless
+  void wake_all() const;  // after an append that a stream waits for, or a stop request
 
   const Options options_;
 
@@ -117,8 +116,9 @@ class Log::Impl final : public Log {
                                            Record& out) const noexcept;
   detail::Slot* slot_for_read(Offset offset) const noexcept;
   detail::Slot& slot_for_write(std::size_t buffer, std::uint64_t index);
+  [[gnu::noinline]] detail::Slot* allocate_chunk(std::size_t buffer, std::uint64_t index);
   void roll_segments(Offset first_of_new);
-  std::int64_t stamp();
+  std::int64_t stamp(std::int64_t early);
 
   void begin_update() noexcept;
   void end_update() noexcept;
@@ -149,8 +149,8 @@ class Log::Impl final : public Log {
   std::int64_t last_created_ns_ = 0;
   mutable std::vector<std::shared_ptr<LogObserver>> observers_;  // guarded by write_mutex_
 
-  // Waiting streams.
-  alignas(64) mutable std::atomic<int> waiters_{0};
+  // Waiting streams. waiters_ changes only under write_mutex_ (see wait_for_append).
+  mutable std::atomic<int> waiters_{0};
   mutable std::mutex wait_mutex_;
   mutable std::condition_variable wait_cv_;
 };

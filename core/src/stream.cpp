@@ -12,7 +12,7 @@ struct Stream::Waker {
     const Log::Impl* log;
     void operator()() const noexcept {
       // Lock (an empty critical section) so a waiter between its check and its wait gets there.
-      log->wake_all_for_stop();
+      log->wake_all();
     }
   };
   std::stop_callback<Wake> callback;
