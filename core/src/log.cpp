@@ -338,7 +338,8 @@ BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
   std::uint64_t segment = 0, index = 0;
   divider_.divmod(static_cast<std::uint64_t>(from - options_.start_offset), segment, index);
   Slot* chunk = nullptr;
-  for (std::size_t i = 0; i < count; ++i, ++index) {
+  std::size_t filled = 0;
+  for (; filled < count; ++filled, ++index) {
     if (index == segment_size_) {
       ++segment;
       index = 0;
@@ -347,12 +348,13 @@ BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
     if (chunk == nullptr || (index & (kChunkSlots - 1)) == 0)
       chunk = chunks_[segment & 1][index >> kChunkShift].load(acquire);
     Slot& slot = chunk[index & (kChunkSlots - 1)];
-    const Offset offset = from + static_cast<Offset>(i);
-    Record& record = out[i];
+    const Offset offset = from + static_cast<Offset>(filled);
+    Record& record = out[filled];
     const std::uint64_t size = slot.size.load(relaxed);
     if (size > Record::kInlineBytes) [[unlikely]] {
       // A shared block (or a slot caught mid-rewrite): the careful path, which checks itself.
-      if (read_shared(slot, offset, size, record) != ReadStatus::ok) return {i, make_error_code(Errc::out_of_range)};
+      // If it finds the record purged, the ones copied before it may be torn: validate below.
+      if (read_shared(slot, offset, size, record) != ReadStatus::ok) break;
       continue;
     }
     if (record.size() > Record::kInlineBytes) RecordAccess::clear(record);
@@ -364,9 +366,11 @@ BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
   if (earliest > from) {
     // Overtaken by a purge while copying: the records before `earliest` may be torn, and out
     // must start at `from`, so nothing of this batch can be given.
-    for (std::size_t i = 0; i < count; ++i) RecordAccess::clear(out[i]);
+    for (std::size_t i = 0; i < filled; ++i) RecordAccess::clear(out[i]);
     return {0, make_error_code(Errc::out_of_range)};
   }
+  // A failed shared read means a purge that the check above sees; kept for safety.
+  if (filled < count) return {filled, make_error_code(Errc::out_of_range)};
   if (count < out.size()) return {count, make_error_code(Errc::future_offset)};
   return {count, {}};
 }
