@@ -70,6 +70,8 @@ static_assert(std::endian::native == std::endian::little, "pack_words and the sl
 Result<std::shared_ptr<Log>> Log::create(Options options) {
   if (options.segment_size == 0 || options.max_record_bytes == 0 || options.start_offset < 0)
     return std::unexpected(make_error_code(Errc::invalid_options));
+  // The default clock calibrates once per process (~2 ms): here, not in someone's first write.
+  if (!options.clock) (void)FastClock::now();
   return std::make_shared<Impl>(std::move(options));
 }
 
