@@ -156,25 +156,20 @@ Slot* Log::Impl::allocate_chunk(std::size_t buffer, std::uint64_t index) {
   return chunk;
 }
 
-// Called with write_mutex_ held, inside a stats update, when the active segment is full.
-void Log::Impl::roll_segments(Offset first_of_new) {
-  const Offset sealed_first = active_base_.load(relaxed);
-  const Offset purged_first = history_base_.load(relaxed);
-  const std::size_t purged_bytes = history_bytes_.load(relaxed);
-
-  history_base_.store(sealed_first, relaxed);
+// Called with write_mutex_ held, inside the stats update of the write that starts the new
+// segment. Returns what was sealed and purged; the write tells the observers after its update
+// ends, so an observer calling stats() or range() sees a finished write, not one in progress.
+[[gnu::noinline]] Log::Impl::Roll Log::Impl::roll_segments(Offset first_of_new) {
+  const Roll roll{active_base_.load(relaxed), history_base_.load(relaxed), history_bytes_.load(relaxed)};
+  history_base_.store(roll.sealed_first, relaxed);
   history_bytes_.store(active_bytes_.load(relaxed), relaxed);
   active_base_.store(first_of_new, relaxed);
   active_bytes_.store(0, relaxed);
   seals_.store(seals_.load(relaxed) + 1, relaxed);
   // From here on readers refuse the old history; its slots are overwritten as we go.
-  earliest_.store(sealed_first, release);
+  earliest_.store(roll.sealed_first, release);
   active_buffer_ ^= 1;
-
-  for (const auto& observer : observers_) {
-    observer->on_seal(sealed_first, first_of_new - 1);
-    if (purged_first >= 0) observer->on_purge(purged_first, sealed_first - 1, segment_size_, purged_bytes);
-  }
+  return roll;
 }
 
 Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
@@ -203,8 +198,9 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
 
     begin_update();
     std::uint64_t index = static_cast<std::uint64_t>(offset - active_base_.load(relaxed));
+    std::optional<Roll> roll;
     if (index == segment_size_) {
-      roll_segments(offset);
+      roll = roll_segments(offset);
       index = 0;
     }
     Slot& slot = slot_for_write(active_buffer_, index);
@@ -240,7 +236,14 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
     next_.store(offset + 1, release);
     end_update();
 
-    for (const auto& observer : observers_) observer->on_append(offset, offset);
+    for (const auto& observer : observers_) {
+      if (roll) {
+        observer->on_seal(roll->sealed_first, offset - 1);
+        if (roll->purged_first >= 0)
+          observer->on_purge(roll->purged_first, roll->sealed_first - 1, segment_size_, roll->purged_bytes);
+      }
+      observer->on_append(offset, offset);
+    }
     // Streams register as waiters under write_mutex_ too, so this read cannot miss one that
     // saw the old next_ (see wait_for_append).
     wake = waiters_.load(relaxed) != 0;

@@ -117,7 +117,12 @@ class Log::Impl final : public Log {
   detail::Slot* slot_for_read(Offset offset) const noexcept;
   detail::Slot& slot_for_write(std::size_t buffer, std::uint64_t index);
   [[gnu::noinline]] detail::Slot* allocate_chunk(std::size_t buffer, std::uint64_t index);
-  void roll_segments(Offset first_of_new);
+  struct Roll {
+    Offset sealed_first;     // the segment sealed: [sealed_first, first of the new one)
+    Offset purged_first;     // the history purged: [purged_first, sealed_first); -1 = none
+    std::size_t purged_bytes;
+  };
+  Roll roll_segments(Offset first_of_new);
   std::int64_t stamp(std::int64_t early);
 
   void begin_update() noexcept;

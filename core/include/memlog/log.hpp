@@ -50,10 +50,11 @@ struct Stats {
 
 // Observes a log's appends, seals and purges, without polling.
 //
-// Callbacks run on the thread that wrote, while it holds the log's write lock, in the log's
-// own order: for the write that fills a new segment, on_seal (the segment just sealed), then
-// on_purge (the old history, if there was one), then on_append. So they see every event
-// exactly once and in order, and no two callbacks of one log ever run at once.
+// Callbacks run on the thread that wrote, once its write is complete (the record readable,
+// stats() counting it) and while it still holds the log's write lock, in the log's own order:
+// for the write that starts a new segment, on_seal (the segment just sealed), then on_purge
+// (the old history, if there was one), then on_append. So they see every event exactly once
+// and in order, and no two callbacks of one log ever run at once.
 // A callback must be short and must not block: it may read the log (read, read_batch, range,
 // stats) but must not write to it or subscribe/unsubscribe on it (that would deadlock).
 // The usual observer records the range in atomics and wakes its own consumer thread.
