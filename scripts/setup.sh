@@ -12,6 +12,7 @@ packages=(
   fonts-dejavu-core                            # text in offscreen and Xvfb renderings
   imagemagick                                  # screenshots of a whole X screen (import)
   python3                                      # scripts/bench.sh post-processing
+  clang-16 libclang-rt-16-dev                  # the libFuzzer run (tests/fuzz, asan preset)
 )
 
 missing=()
