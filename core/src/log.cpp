@@ -187,6 +187,14 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
   else
     pack_words(data, inline_words);
 
+  // Owns the new block until the slot does, should an injected clock or an allocation throw.
+  struct BlockGuard {
+    PayloadBlock* block;
+    ~BlockGuard() {
+      if (block != nullptr) block->release();
+    }
+  } guard{block};
+
   PayloadBlock* dropped = nullptr;
   Offset offset;
   bool wake = false;
@@ -196,14 +204,16 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
     offset = write_next_;
     const std::int64_t created = stamp(early);
 
-    begin_update();
+    // Everything that may throw (the clock, a first allocation of slots) comes before the
+    // stats update begins: readers must never see it left half done.
     std::uint64_t index = static_cast<std::uint64_t>(offset - active_base_.load(relaxed));
+    const bool rolls = index == segment_size_;
+    if (rolls) index = 0;
+    Slot& slot = slot_for_write(rolls ? active_buffer_ ^ 1 : active_buffer_, index);
+
+    begin_update();
     std::optional<Roll> roll;
-    if (index == segment_size_) {
-      roll = roll_segments(offset);
-      index = 0;
-    }
-    Slot& slot = slot_for_write(active_buffer_, index);
+    if (rolls) roll = roll_segments(offset);
 
     // Seqlock write. A slot holding a block may have a reader retaining it: take its lock bit.
     std::uint64_t old_size = slot.size.load(relaxed);
@@ -219,6 +229,7 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
     std::atomic_thread_fence(release);
     slot.created_ns.store(created, relaxed);
     if (block != nullptr) {
+      guard.block = nullptr;  // the slot owns it now
       slot.words[0].store(reinterpret_cast<std::uintptr_t>(block), relaxed);
       slot.size.store(n | Slot::kShared, release);  // also clears the lock bit
     } else {

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -143,6 +144,28 @@ class TestLifetimes : public QObject {
       QCOMPARE(kept[static_cast<std::size_t>(i)].offset(), i);
       QCOMPARE(kept[static_cast<std::size_t>(i)].text(), i % 2 ? std::string_view(big) : std::string_view("small"));
     }
+  }
+
+  // An injected clock that throws: the write fails with that exception, nothing leaks (LSan),
+  // and the log is unchanged and still usable, its stats readable (no update left half done).
+  void throwingClockLeavesLogUnchanged() {
+    auto fail = std::make_shared<std::atomic<bool>>(false);
+    auto log = *memlog::Log::create({.segment_size = 2, .clock = [fail] {
+      if (fail->load()) throw std::runtime_error("clock failed");
+      return memlog::Timestamp{std::chrono::seconds{1}};
+    }});
+    const std::string big(100, 'x');  // a shared payload block, allocated before the clock runs
+    for (int i = 0; i < 3; ++i) QVERIFY(log->write(big).has_value());
+    const memlog::Stats before = log->stats();
+    fail->store(true);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, (void)log->write(big));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, (void)log->write("small"));
+    const memlog::Stats after = log->stats();
+    QCOMPARE(after.next_offset, before.next_offset);
+    QCOMPARE(after.memory_bytes, before.memory_bytes);
+    QVERIFY(after.range == before.range);
+    fail->store(false);
+    QCOMPARE(log->write("again").value(), before.next_offset);
   }
 
   // Retained memory: payload + at most 64 bytes per record, bounded by 2 x segment size.
