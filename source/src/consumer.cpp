@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+#include <memlog/source/consumer.hpp>
+
+#include <condition_variable>
+
+#include <memlog/stream.hpp>
+
+namespace memlog::sim {
+
+using std::chrono::steady_clock;
+
+std::string_view to_string(ConsumerState state) noexcept {
+  switch (state) {
+    case ConsumerState::live: return "live";
+    case ConsumerState::lagging: return "lagging";
+    case ConsumerState::fell_behind: return "fell behind";
+    case ConsumerState::stopped: return "stopped";
+  }
+  return "stopped";
+}
+
+Consumer::Consumer(int id, ConsumerOptions options) : id_(id), options_(std::move(options)), rate_at_(steady_clock::now()) {}
+
+Consumer::~Consumer() { stop(); }
+
+Offset Consumer::resolve(const Log& log, ConsumerStart start) const {
+  const Stats stats = log.stats();
+  const Offset earliest = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+  switch (start) {
+    case ConsumerStart::earliest: return earliest;
+    case ConsumerStart::latest: return stats.next_offset;  // what comes next, as Kafka's "latest"
+    case ConsumerStart::offset: return options_.offset;
+    case ConsumerStart::checkpoint: {
+      const Offset checkpoint = checkpoint_.load(std::memory_order_acquire);
+      return checkpoint >= 0 ? checkpoint : earliest;
+    }
+  }
+  return earliest;
+}
+
+void Consumer::start(std::shared_ptr<const Log> log, Offset position) {
+  stop();
+  std::lock_guard lock(mutex_);
+  log_ = log;
+  error_ = {};
+  position_.store(position, std::memory_order_release);
+  running_.store(true, std::memory_order_release);
+  // The stream is made on the thread, with the thread's own stop_token: stop() cancels it.
+  thread_ = std::jthread([this, log = std::move(log), position](std::stop_token stop) {
+    run(stop, log->stream(position, stop));
+  });
+}
+
+void Consumer::stop() {
+  std::jthread thread;
+  {
+    std::lock_guard lock(mutex_);
+    thread = std::move(thread_);
+  }
+  // request_stop wakes both a stream waiting for records and a pace sleep; the join is here.
+}
+
+void Consumer::run(std::stop_token stop, Stream stream) {
+  const auto period = options_.pace > 0 ? std::chrono::duration_cast<steady_clock::duration>(
+                                              std::chrono::duration<double>(1.0 / options_.pace))
+                                        : steady_clock::duration::zero();
+  auto next = steady_clock::now();
+  std::mutex pace_mutex;
+  std::condition_variable_any pace;
+  while (auto record = stream.next()) {
+    // "Processing" a record is recording that it was: position, count, checkpoint.
+    position_.store(record->offset() + 1, std::memory_order_release);
+    consumed_.fetch_add(1, std::memory_order_relaxed);
+    checkpoint_.store(record->offset() + 1, std::memory_order_release);
+    if (period > steady_clock::duration::zero()) {
+      next += period;
+      const auto now = steady_clock::now();
+      if (next < now - std::chrono::seconds(1)) next = now;  // no flood after a stall
+      std::unique_lock lock(pace_mutex);
+      pace.wait_until(lock, stop, next, [] { return false; });  // interrupted by stop at once
+    }
+  }
+  std::lock_guard lock(mutex_);
+  error_ = stream.error();
+  running_.store(false, std::memory_order_release);
+}
+
+ConsumerSnapshot Consumer::snapshot() const {
+  ConsumerSnapshot s;
+  s.id = id_;
+  s.name = options_.name;
+  s.pace = options_.pace;
+  s.position = position_.load(std::memory_order_acquire);
+  s.checkpoint = checkpoint_.load(std::memory_order_acquire);
+  s.consumed = consumed_.load(std::memory_order_relaxed);
+  const bool running = running_.load(std::memory_order_acquire);
+
+  std::lock_guard lock(mutex_);
+  s.error = error_;
+  if (log_ != nullptr) {
+    const Stats stats = log_->stats();
+    const Offset latest = stats.next_offset - 1;
+    s.lag = s.position >= 0 && latest >= s.position ? latest - s.position + 1 : 0;
+    if (running)
+      s.state = static_cast<std::size_t>(s.lag) * 2 >= stats.segment_size && s.lag > 0 ? ConsumerState::lagging
+                                                                                      : ConsumerState::live;
+    else
+      s.state = error_ == Errc::out_of_range ? ConsumerState::fell_behind : ConsumerState::stopped;
+  }
+  const auto now = steady_clock::now();
+  const double window = std::chrono::duration<double>(now - rate_at_).count();
+  if (window >= 0.5) {
+    rate_ = static_cast<double>(s.consumed - rate_consumed_) / window;
+    rate_consumed_ = s.consumed;
+    rate_at_ = now;
+  }
+  s.rate = running ? rate_ : 0;
+  return s;
+}
+
+}  // namespace memlog::sim

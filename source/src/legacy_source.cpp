@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+#include <memlog/source/legacy_source.hpp>
+
+#include <algorithm>
+
+namespace memlog::sim {
+
+using std::chrono::steady_clock;
+
+namespace {
+// In unthrottled mode the thread writes this many records, then lets control calls in.
+constexpr int kUnthrottledBatch = 256;
+// Behind schedule by more than this (e.g. after a stall): start a new schedule, no flood.
+constexpr auto kMaxCatchUp = std::chrono::milliseconds(250);
+}  // namespace
+
+LegacySource::LegacySource(std::shared_ptr<Log> log, SourceOptions options)
+    : log_(std::move(log)),
+      options_(options),
+      next_sequence_(static_cast<std::uint64_t>(log_->stats().next_offset)),
+      rate_since_(steady_clock::now()) {}
+
+LegacySource::~LegacySource() { stop(); }
+
+void LegacySource::start() {
+  std::lock_guard lock(mutex_);
+  paused_ = false;
+  if (!thread_.joinable()) thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  wake_.notify_all();
+}
+
+void LegacySource::stop() {
+  std::jthread thread;
+  {
+    std::lock_guard lock(mutex_);
+    thread = std::move(thread_);
+  }
+  thread.request_stop();  // wakes its wait: condition_variable_any waits on the stop_token
+  // Joined here, without mutex_ held (the thread needs it to finish its pass).
+}
+
+void LegacySource::pause() {
+  std::lock_guard lock(mutex_);
+  paused_ = true;
+  wake_.notify_all();
+}
+
+void LegacySource::resume() {
+  std::lock_guard lock(mutex_);
+  paused_ = false;
+  wake_.notify_all();
+}
+
+bool LegacySource::step() {
+  std::lock_guard lock(mutex_);
+  return write_one();
+}
+
+void LegacySource::set_options(const SourceOptions& options) {
+  std::lock_guard lock(mutex_);
+  options_ = options;
+  wake_.notify_all();  // a new rate takes effect now, not after the old period
+}
+
+SourceOptions LegacySource::options() const {
+  std::lock_guard lock(mutex_);
+  return options_;
+}
+
+void LegacySource::attach(std::shared_ptr<Log> log, std::uint64_t next_sequence) {
+  bool was_running;
+  {
+    std::lock_guard lock(mutex_);
+    was_running = thread_.joinable();
+  }
+  stop();
+  {
+    std::lock_guard lock(mutex_);
+    log_ = std::move(log);
+    next_sequence_ = next_sequence;
+  }
+  if (was_running) {
+    std::lock_guard lock(mutex_);
+    thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  }
+}
+
+std::shared_ptr<Log> LegacySource::log() const {
+  std::lock_guard lock(mutex_);
+  return log_;
+}
+
+SourceCounters LegacySource::counters() const {
+  std::lock_guard lock(mutex_);
+  SourceCounters c;
+  c.written = written_;
+  c.errors = errors_;
+  c.last_error = last_error_;
+  c.next_sequence = next_sequence_;
+  c.running = thread_.joinable();
+  c.paused = paused_;
+  // The last full window's rate, or the current window's once it is longer than that.
+  const double window = std::chrono::duration<double>(steady_clock::now() - rate_since_).count();
+  c.measured_rate = window > 1.5 ? static_cast<double>(rate_count_) / window : measured_rate_;
+  return c;
+}
+
+// With mutex_ held. A refused write (e.g. a payload over max_record_bytes) pauses the source:
+// it is a misconfiguration to fix, and the sequence must not skip (offset == sequence).
+bool LegacySource::write_one() {
+  const std::string payload = make_payload(options_.kind, options_.seed, next_sequence_, options_.payload_bytes);
+  const Result<Offset> written = log_->write(payload);
+  if (!written) {
+    ++errors_;
+    last_error_ = written.error().message();
+    paused_ = true;
+    return false;
+  }
+  ++next_sequence_;
+  ++written_;
+  ++rate_count_;
+  return true;
+}
+
+void LegacySource::note_rate(steady_clock::time_point now) {
+  const auto window = now - rate_since_;
+  if (window >= std::chrono::seconds(1)) {
+    measured_rate_ = static_cast<double>(rate_count_) / std::chrono::duration<double>(window).count();
+    rate_count_ = 0;
+    rate_since_ = now;
+  }
+}
+
+void LegacySource::run(std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  auto next_write = steady_clock::now();
+  auto next_burst = next_write + options_.burst_every;
+  while (!stop.stop_requested()) {
+    if (paused_) {
+      wake_.wait(lock, stop, [this] { return !paused_; });
+      next_write = steady_clock::now();
+      next_burst = next_write + options_.burst_every;
+      continue;
+    }
+    const auto now = steady_clock::now();
+    note_rate(now);
+
+    if (options_.burst_size > 0 && now >= next_burst) {
+      for (std::size_t i = 0; i < options_.burst_size && !paused_; ++i) write_one();
+      next_burst = std::max(next_burst + options_.burst_every, now);
+    }
+
+    if (options_.rate <= 0) {  // unthrottled
+      for (int i = 0; i < kUnthrottledBatch && !paused_; ++i) write_one();
+      lock.unlock();  // let pause, step and option changes in between batches
+      lock.lock();
+      next_write = steady_clock::now();
+      continue;
+    }
+
+    const auto period = std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
+    if (now < next_write) {
+      // Sleep until the next write (or burst) is due; woken at once by stop, pause, new options.
+      const auto until = options_.burst_size > 0 ? std::min(next_write, next_burst) : next_write;
+      const SourceOptions seen = options_;
+      wake_.wait_until(lock, stop, until, [this, &seen] {
+        return paused_ || options_.rate != seen.rate || options_.burst_size != seen.burst_size;
+      });
+      if (options_.rate != seen.rate) next_write = steady_clock::now();
+      continue;
+    }
+    // Every write that is due now: at high rates one wake-up writes a batch, so the rate holds
+    // even when the period is shorter than a sleep can be.
+    if (now - next_write > kMaxCatchUp) next_write = now;
+    while (next_write <= now && !paused_) {
+      write_one();
+      next_write += period;
+    }
+  }
+}
+
+}  // namespace memlog::sim

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// ConsumerController: the consumers (memlog::sim::ConsumerGroup) as a QObject for the
+// consumers panel and charts: add, remove, resume, and snapshots refreshed by a timer.
+// Follows the adapter's log: consumers stop before a replacement and restart after it (from
+// their checkpoints for a replay, else from the new log's earliest).
+//
+// Threading: a GUI-thread object; each consumer reads on its own thread.
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <memlog/source/consumer.hpp>
+
+Q_DECLARE_METATYPE(memlog::sim::ConsumerState)
+
+class LogAdapter;
+
+class ConsumerController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit ConsumerController(LogAdapter* adapter, QObject* parent = nullptr);
+  ~ConsumerController() override;
+
+  // The latest snapshots (refreshed every interval; refresh() forces one now).
+  const std::vector<memlog::sim::ConsumerSnapshot>& snapshots() const { return m_snapshots; }
+  qint64 totalLag() const;
+  memlog::Offset lowestCheckpoint() const { return m_group->lowest_checkpoint(); }
+  void setRefreshInterval(int milliseconds);
+
+  // The next replacement of the log is a replay: restart consumers from their checkpoints.
+  void replayNext() { m_replayNext = true; }
+
+ public slots:
+  int add(const memlog::sim::ConsumerOptions& options);
+  void remove(int id);
+  void resume(int id, bool fromCheckpoint);
+  void refresh();
+
+ signals:
+  void consumerAdded(int id);
+  void consumerRemoved(int id);
+  void consumersChanged();  // snapshots refreshed
+  // A consumer changed state (e.g. live -> fell_behind): for the event timeline.
+  void consumerStateChanged(int id, const QString& name, memlog::sim::ConsumerState from, memlog::sim::ConsumerState to);
+
+ private:
+  LogAdapter* m_adapter;
+  std::unique_ptr<memlog::sim::ConsumerGroup> m_group;
+  std::vector<memlog::sim::ConsumerSnapshot> m_snapshots;
+  QTimer m_refresh;
+  bool m_replayNext = false;
+};

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#include "adapter/log_session.hpp"
+
+namespace {
+std::shared_ptr<memlog::Log> make_log(const memlog::Options& options) {
+  auto log = memlog::Log::create(options);
+  Q_ASSERT_X(log.has_value(), "LogSession", "options must be validated first (LogAdapter::validate)");
+  return std::move(*log);
+}
+}  // namespace
+
+LogSession::LogSession(const memlog::Options& options, const memlog::sim::SourceOptions& source, QObject* parent)
+    : QObject(parent),
+      m_adapter(new LogAdapter(make_log(options), this)),
+      m_source(new SourceController(m_adapter, source, this)),
+      m_consumers(new ConsumerController(m_adapter, this)) {}
+
+LogSession::~LogSession() = default;
+
+memlog::Offset LogSession::crashAndReplay() {
+  const auto old = m_adapter->log();
+  memlog::Offset checkpoint = m_consumers->lowestCheckpoint();
+  if (checkpoint < 0) {
+    const memlog::Stats s = old->stats();
+    checkpoint = s.range.empty() ? s.next_offset : s.range.earliest;
+  }
+  memlog::Options options = old->options();
+  options.start_offset = checkpoint;
+  // The "crashed" log is dropped; the new one starts at the checkpoint, the source replays
+  // from there (same payloads at the same offsets) and every consumer resumes at its own.
+  m_source->replayFrom(checkpoint);
+  m_consumers->replayNext();
+  m_adapter->replaceLog(make_log(options));
+  emit replayed(checkpoint);
+  return checkpoint;
+}

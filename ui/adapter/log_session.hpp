@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// LogSession: everything the monitor watches, owned in one place — the log (through its
+// adapter), the simulated source and the consumers — and the scenario that ties them
+// together: "the log process crashed: recreate the log at the last checkpoint and replay".
+//
+// Threading: a GUI-thread object.
+#pragma once
+
+#include <QObject>
+
+#include <memory>
+
+#include "adapter/consumer_controller.hpp"
+#include "adapter/log_adapter.hpp"
+#include "adapter/source_controller.hpp"
+
+class LogSession : public QObject {
+  Q_OBJECT
+
+ public:
+  // `options` must be valid (check with LogAdapter::validate first).
+  explicit LogSession(const memlog::Options& options, const memlog::sim::SourceOptions& source = {},
+                      QObject* parent = nullptr);
+  ~LogSession() override;
+
+  LogAdapter* adapter() const { return m_adapter; }
+  SourceController* source() const { return m_source; }
+  ConsumerController* consumers() const { return m_consumers; }
+
+  // The crash-and-replay scenario: the log is dropped (as if its process died), a new one is
+  // created with start_offset = the lowest consumer checkpoint (or the earliest retained
+  // offset when no consumer has one), the source replays from there and every consumer
+  // resumes from its checkpoint. Returns the checkpoint used.
+  memlog::Offset crashAndReplay();
+
+ signals:
+  void replayed(qint64 checkpoint);
+
+ private:
+  LogAdapter* m_adapter;
+  SourceController* m_source;
+  ConsumerController* m_consumers;
+};
