@@ -142,7 +142,8 @@ Result<Offset> Log::write(std::string_view data) {
 
 [[gnu::always_inline]] inline Slot& Log::Impl::slot_for_write(std::size_t buffer, std::uint64_t index) {
   Slot* chunk = chunks_[buffer][index >> kChunkShift].load(relaxed);
-  if (chunk == nullptr) [[unlikely]] chunk = allocate_chunk(buffer, index);
+  if (chunk == nullptr) [[unlikely]]
+    chunk = allocate_chunk(buffer, index);
   return chunk[index & (kChunkSlots - 1)];
 }
 
@@ -299,7 +300,8 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
 }
 
 // A shared block: retain it under the slot's lock bit so no writer can drop it meanwhile.
-Log::Impl::ReadStatus Log::Impl::read_shared(Slot& slot, Offset offset, std::uint64_t size, Record& out) const noexcept {
+Log::Impl::ReadStatus Log::Impl::read_shared(Slot& slot, Offset offset, std::uint64_t size,
+                                             Record& out) const noexcept {
   for (;;) {
     if (!(size & Slot::kShared)) return ReadStatus::purged;  // rewritten under us
     if (size & Slot::kLocked) {
@@ -448,7 +450,9 @@ const Options& Log::options() const noexcept { return impl(*this).options_; }
 
 // ---- observers -----------------------------------------------------------------------------
 
-Subscription Log::observe(std::shared_ptr<LogObserver> observer) const { return impl(*this).observe(std::move(observer)); }
+Subscription Log::observe(std::shared_ptr<LogObserver> observer) const {
+  return impl(*this).observe(std::move(observer));
+}
 
 Subscription Log::Impl::observe(std::shared_ptr<LogObserver> observer) const {
   const LogObserver* key = observer.get();

@@ -69,7 +69,7 @@ class Divider {
 };
 
 struct alignas(64) Slot {
-  static constexpr Offset kWriting = -2;           // being rewritten: readers must not trust it
+  static constexpr Offset kWriting = -2;                // being rewritten: readers must not trust it
   static constexpr std::uint64_t kShared = 1ull << 62;  // words[0] is a PayloadBlock*
   static constexpr std::uint64_t kLocked = 1ull << 63;  // someone is taking/dropping the block
   static constexpr std::uint64_t kSizeMask = kShared - 1;
@@ -118,8 +118,8 @@ class Log::Impl final : public Log {
   detail::Slot& slot_for_write(std::size_t buffer, std::uint64_t index);
   [[gnu::noinline]] detail::Slot* allocate_chunk(std::size_t buffer, std::uint64_t index);
   struct Roll {
-    Offset sealed_first;     // the segment sealed: [sealed_first, first of the new one)
-    Offset purged_first;     // the history purged: [purged_first, sealed_first); -1 = none
+    Offset sealed_first;  // the segment sealed: [sealed_first, first of the new one)
+    Offset purged_first;  // the history purged: [purged_first, sealed_first); -1 = none
     std::size_t purged_bytes;
   };
   Roll roll_segments(Offset first_of_new);
@@ -134,14 +134,14 @@ class Log::Impl final : public Log {
   const bool default_clock_;
 
   // Read by every reader; written by the writer holding write_mutex_.
-  alignas(64) std::atomic<Offset> next_;      // one past the last published record
-  std::atomic<Offset> earliest_;              // first retained offset (start until a purge)
+  alignas(64) std::atomic<Offset> next_;  // one past the last published record
+  std::atomic<Offset> earliest_;          // first retained offset (start until a purge)
   std::unique_ptr<std::atomic<detail::Slot*>[]> chunks_[2];
 
   // The stats seqlock: a consistent snapshot of the fields below, with next_ and earliest_.
   alignas(64) std::atomic<std::uint64_t> stats_version_{0};
-  std::atomic<Offset> active_base_;        // first offset of the active segment
-  std::atomic<Offset> history_base_{-1};   // first offset of the history segment; -1 = none
+  std::atomic<Offset> active_base_;       // first offset of the active segment
+  std::atomic<Offset> history_base_{-1};  // first offset of the history segment; -1 = none
   std::atomic<std::size_t> active_bytes_{0};
   std::atomic<std::size_t> history_bytes_{0};
   std::atomic<std::uint64_t> seals_{0};

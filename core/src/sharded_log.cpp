@@ -8,7 +8,9 @@
 namespace memlog {
 namespace {
 
-std::span<const std::byte> bytes_of(std::string_view s) noexcept { return std::as_bytes(std::span{s.data(), s.size()}); }
+std::span<const std::byte> bytes_of(std::string_view s) noexcept {
+  return std::as_bytes(std::span{s.data(), s.size()});
+}
 
 }  // namespace
 

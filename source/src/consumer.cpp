@@ -11,15 +11,20 @@ using std::chrono::steady_clock;
 
 std::string_view to_string(ConsumerState state) noexcept {
   switch (state) {
-    case ConsumerState::live: return "live";
-    case ConsumerState::lagging: return "lagging";
-    case ConsumerState::fell_behind: return "fell behind";
-    case ConsumerState::stopped: return "stopped";
+    case ConsumerState::live:
+      return "live";
+    case ConsumerState::lagging:
+      return "lagging";
+    case ConsumerState::fell_behind:
+      return "fell behind";
+    case ConsumerState::stopped:
+      return "stopped";
   }
   return "stopped";
 }
 
-Consumer::Consumer(int id, ConsumerOptions options) : id_(id), options_(std::move(options)), rate_at_(steady_clock::now()) {}
+Consumer::Consumer(int id, ConsumerOptions options)
+    : id_(id), options_(std::move(options)), rate_at_(steady_clock::now()) {}
 
 Consumer::~Consumer() { stop(); }
 
@@ -27,9 +32,12 @@ Offset Consumer::resolve(const Log& log, ConsumerStart start) const {
   const Stats stats = log.stats();
   const Offset earliest = stats.range.empty() ? stats.next_offset : stats.range.earliest;
   switch (start) {
-    case ConsumerStart::earliest: return earliest;
-    case ConsumerStart::latest: return stats.next_offset;  // what comes next, as Kafka's "latest"
-    case ConsumerStart::offset: return options_.offset;
+    case ConsumerStart::earliest:
+      return earliest;
+    case ConsumerStart::latest:
+      return stats.next_offset;  // what comes next, as Kafka's "latest"
+    case ConsumerStart::offset:
+      return options_.offset;
     case ConsumerStart::checkpoint: {
       const Offset checkpoint = checkpoint_.load(std::memory_order_acquire);
       return checkpoint >= 0 ? checkpoint : earliest;
@@ -46,9 +54,8 @@ void Consumer::start(std::shared_ptr<const Log> log, Offset position) {
   position_.store(position, std::memory_order_release);
   running_.store(true, std::memory_order_release);
   // The stream is made on the thread, with the thread's own stop_token: stop() cancels it.
-  thread_ = std::jthread([this, log = std::move(log), position](std::stop_token stop) {
-    run(stop, log->stream(position, stop));
-  });
+  thread_ = std::jthread(
+      [this, log = std::move(log), position](std::stop_token stop) { run(stop, log->stream(position, stop)); });
 }
 
 void Consumer::stop() {
@@ -61,9 +68,10 @@ void Consumer::stop() {
 }
 
 void Consumer::run(std::stop_token stop, Stream stream) {
-  const auto period = options_.pace > 0 ? std::chrono::duration_cast<steady_clock::duration>(
-                                              std::chrono::duration<double>(1.0 / options_.pace))
-                                        : steady_clock::duration::zero();
+  const auto period =
+      options_.pace > 0
+          ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.pace))
+          : steady_clock::duration::zero();
   auto next = steady_clock::now();
   std::mutex pace_mutex;
   std::condition_variable_any pace;
@@ -103,7 +111,7 @@ ConsumerSnapshot Consumer::snapshot() const {
     s.lag = s.position >= 0 && latest >= s.position ? latest - s.position + 1 : 0;
     if (running)
       s.state = static_cast<std::size_t>(s.lag) * 2 >= stats.segment_size && s.lag > 0 ? ConsumerState::lagging
-                                                                                      : ConsumerState::live;
+                                                                                       : ConsumerState::live;
     else
       s.state = error_ == Errc::out_of_range ? ConsumerState::fell_behind : ConsumerState::stopped;
   }

@@ -50,7 +50,8 @@ void ConsumerGroup::attach(std::shared_ptr<const Log> log, bool from_checkpoints
   std::lock_guard lock(mutex_);
   log_ = std::move(log);
   for (auto& consumer : consumers_)
-    consumer->start(log_, consumer->resolve(*log_, from_checkpoints ? ConsumerStart::checkpoint : ConsumerStart::earliest));
+    consumer->start(log_,
+                    consumer->resolve(*log_, from_checkpoints ? ConsumerStart::checkpoint : ConsumerStart::earliest));
 }
 
 std::vector<ConsumerSnapshot> ConsumerGroup::snapshots() const {

@@ -158,7 +158,8 @@ void LegacySource::run(std::stop_token stop) {
       continue;
     }
 
-    const auto period = std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
+    const auto period =
+        std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
     if (now < next_write) {
       // Sleep until the next write (or burst) is due; woken at once by stop, pause, new options.
       const auto until = options_.burst_size > 0 ? std::min(next_write, next_burst) : next_write;

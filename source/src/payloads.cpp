@@ -21,10 +21,16 @@ class Draw {
   Draw(std::uint64_t seed, std::uint64_t sequence, SourceKind kind)
       : state_(mix(seed * 0x100000001B3ull ^ mix(sequence) ^ static_cast<std::uint64_t>(kind))) {}
   std::uint64_t next() noexcept { return state_ = mix(state_); }
-  int between(int low, int high) noexcept { return low + static_cast<int>(next() % static_cast<std::uint64_t>(high - low + 1)); }
-  double real(double low, double high) noexcept { return low + (high - low) * static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  int between(int low, int high) noexcept {
+    return low + static_cast<int>(next() % static_cast<std::uint64_t>(high - low + 1));
+  }
+  double real(double low, double high) noexcept {
+    return low + (high - low) * static_cast<double>(next() >> 11) * 0x1.0p-53;
+  }
   template <class T, std::size_t N>
-  const T& pick(const std::array<T, N>& items) noexcept { return items[next() % N]; }
+  const T& pick(const std::array<T, N>& items) noexcept {
+    return items[next() % N];
+  }
 
  private:
   std::uint64_t state_;
@@ -72,8 +78,8 @@ std::string tickets(std::uint64_t seed, std::uint64_t sequence) {
                 R"({"type":"ticket.status_changed","seq":%llu,"ticket":"HD-%d","from":"%s","to":"%s",)"
                 R"("agent":"agent-%02d","priority":"%s"})",
                 static_cast<unsigned long long>(sequence), 1000 + static_cast<int>(sequence / 3 % 5000),
-                statuses[static_cast<std::size_t>(from)], statuses[static_cast<std::size_t>(from + 1)], d.between(1, 12),
-                d.pick(priorities));
+                statuses[static_cast<std::size_t>(from)], statuses[static_cast<std::size_t>(from + 1)],
+                d.between(1, 12), d.pick(priorities));
   return buffer;
 }
 
@@ -81,9 +87,12 @@ std::string tickets(std::uint64_t seed, std::uint64_t sequence) {
 
 std::string_view to_string(SourceKind kind) noexcept {
   switch (kind) {
-    case SourceKind::sensor: return "sensor";
-    case SourceKind::inventory: return "inventory";
-    case SourceKind::tickets: return "tickets";
+    case SourceKind::sensor:
+      return "sensor";
+    case SourceKind::inventory:
+      return "inventory";
+    case SourceKind::tickets:
+      return "tickets";
   }
   return "sensor";
 }

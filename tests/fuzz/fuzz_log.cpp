@@ -31,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (const auto failure = run(ops, config)) {
     const std::vector<Op> shortest = shrink(ops, config);
-    std::fprintf(stderr, "memlog differs from the model: %s\nshortest failing sequence (start %lld, segment %zu, max %zu):\n",
+    std::fprintf(stderr,
+                 "memlog differs from the model: %s\nshortest failing sequence (start %lld, segment %zu, max %zu):\n",
                  failure->c_str(), static_cast<long long>(config.start), config.segment_size, config.max_record_bytes);
     for (const Op& op : shortest) std::fprintf(stderr, "  %s\n", describe(op).c_str());
     std::abort();

@@ -20,7 +20,6 @@ namespace log_operations {
 using memlog::Errc;
 using memlog::Offset;
 
-
 // Where an operation points, resolved against the model's state when it runs (so a sequence
 // keeps its meaning when the shrinker removes operations before it).
 enum class Target { retained, future, next, negative, int64_max, int64_min, before_earliest };
@@ -34,10 +33,12 @@ struct Op {
 
 inline std::string describe(const Op& op) {
   static const char* kinds[] = {"write", "read", "read_batch", "range", "stats", "stream"};
-  static const char* targets[] = {"retained", "future", "next", "negative", "INT64_MAX", "INT64_MIN", "before_earliest"};
+  static const char* targets[] = {"retained",  "future",    "next",           "negative",
+                                  "INT64_MAX", "INT64_MIN", "before_earliest"};
   std::ostringstream out;
   out << kinds[static_cast<int>(op.kind)];
-  if (op.kind == Op::Kind::write) out << "(size " << op.a << ")";
+  if (op.kind == Op::Kind::write)
+    out << "(size " << op.a << ")";
   else if (op.kind != Op::Kind::range && op.kind != Op::Kind::stats)
     out << "(" << targets[static_cast<int>(op.target)] << " +" << op.a << ", " << op.b << ")";
   return out.str();
@@ -56,13 +57,20 @@ inline std::string payload_of(std::int64_t size, std::int64_t seed) {
 inline Offset resolve(Target target, std::int64_t a, const LogModel& model) {
   const Offset span = model.next() - model.earliest() + 1;
   switch (target) {
-    case Target::retained: return model.earliest() + a % span;
-    case Target::future: return model.next() + a;
-    case Target::next: return model.next();
-    case Target::negative: return -1 - a;
-    case Target::int64_max: return INT64_MAX;
-    case Target::int64_min: return INT64_MIN;
-    case Target::before_earliest: return model.earliest() - 1 - a;
+    case Target::retained:
+      return model.earliest() + a % span;
+    case Target::future:
+      return model.next() + a;
+    case Target::next:
+      return model.next();
+    case Target::negative:
+      return -1 - a;
+    case Target::int64_max:
+      return INT64_MAX;
+    case Target::int64_min:
+      return INT64_MIN;
+    case Target::before_earliest:
+      return model.earliest() - 1 - a;
   }
   return 0;
 }
@@ -83,16 +91,28 @@ inline std::vector<Op> generate(std::mt19937_64& rng, const Config& config, int 
     if (roll < 50) {
       op.kind = Op::Kind::write;
       switch (pick(8)) {
-        case 0: op.a = 0; break;                             // empty_record
-        case 1: op.a = max + 1 + pick(3); break;             // record_too_large
-        case 2: op.a = max; break;                           // exactly the limit
-        case 3: op.a = std::min<std::int64_t>(max, 39 + pick(4)); break;  // around the inline limit
-        default: op.a = 1 + pick(static_cast<int>(std::min<std::int64_t>(max, 64)));
+        case 0:
+          op.a = 0;
+          break;  // empty_record
+        case 1:
+          op.a = max + 1 + pick(3);
+          break;  // record_too_large
+        case 2:
+          op.a = max;
+          break;  // exactly the limit
+        case 3:
+          op.a = std::min<std::int64_t>(max, 39 + pick(4));
+          break;  // around the inline limit
+        default:
+          op.a = 1 + pick(static_cast<int>(std::min<std::int64_t>(max, 64)));
       }
       op.b = static_cast<std::int64_t>(rng() >> 1);
     } else {
-      op.kind = roll < 70 ? Op::Kind::read : roll < 82 ? Op::Kind::read_batch : roll < 88 ? Op::Kind::range
-              : roll < 94 ? Op::Kind::stats : Op::Kind::stream;
+      op.kind = roll < 70   ? Op::Kind::read
+                : roll < 82 ? Op::Kind::read_batch
+                : roll < 88 ? Op::Kind::range
+                : roll < 94 ? Op::Kind::stats
+                            : Op::Kind::stream;
       const int t = pick(20);
       op.target = t < 12 ? Target::retained : static_cast<Target>(1 + (t - 12) % 6);
       op.a = pick(1000);
@@ -104,16 +124,16 @@ inline std::vector<Op> generate(std::mt19937_64& rng, const Config& config, int 
 }
 
 inline std::string record_mismatch(const memlog::Record& record, const LogModel::Entry& entry) {
-  if (record.offset() != entry.offset) return "offset " + std::to_string(record.offset()) + " != " + std::to_string(entry.offset);
+  if (record.offset() != entry.offset)
+    return "offset " + std::to_string(record.offset()) + " != " + std::to_string(entry.offset);
   if (record.text() != entry.payload) return "payload differs at offset " + std::to_string(entry.offset);
   return {};
 }
 
 // Runs `ops` on a fresh log and model; the first discrepancy, described, or nullopt.
 inline std::optional<std::string> run(const std::vector<Op>& ops, const Config& config) {
-  auto created = memlog::Log::create({.start_offset = config.start,
-                                      .segment_size = config.segment_size,
-                                      .max_record_bytes = config.max_record_bytes});
+  auto created = memlog::Log::create(
+      {.start_offset = config.start, .segment_size = config.segment_size, .max_record_bytes = config.max_record_bytes});
   if (!created) return "create failed";
   auto log = *created;
   LogModel model(config.start, config.segment_size, config.max_record_bytes);
@@ -137,7 +157,8 @@ inline std::optional<std::string> run(const std::vector<Op>& ops, const Config& 
         std::error_code error;
         const LogModel::Entry* entry = model.read(offset, error);
         const auto got = log->read(offset);
-        if ((entry != nullptr) != got.has_value()) return fail(step, "read success differs at " + std::to_string(offset));
+        if ((entry != nullptr) != got.has_value())
+          return fail(step, "read success differs at " + std::to_string(offset));
         if (entry != nullptr) {
           if (auto why = record_mismatch(*got, *entry); !why.empty()) return fail(step, "read: " + why);
         } else if (got.error() != error) {
@@ -176,11 +197,12 @@ inline std::optional<std::string> run(const std::vector<Op>& ops, const Config& 
       case Op::Kind::stats: {
         const memlog::Stats got = log->stats();
         const memlog::Stats want = model.stats();
-        if (got.next_offset != want.next_offset || !(got.range == want.range) || got.segment_size != want.segment_size ||
-            got.active_records != want.active_records || got.history_records != want.history_records ||
-            got.active_bytes != want.active_bytes || got.history_bytes != want.history_bytes ||
-            got.records_written != want.records_written || got.records_purged != want.records_purged ||
-            got.segments_sealed != want.segments_sealed || got.purges != want.purges)
+        if (got.next_offset != want.next_offset || !(got.range == want.range) ||
+            got.segment_size != want.segment_size || got.active_records != want.active_records ||
+            got.history_records != want.history_records || got.active_bytes != want.active_bytes ||
+            got.history_bytes != want.history_bytes || got.records_written != want.records_written ||
+            got.records_purged != want.records_purged || got.segments_sealed != want.segments_sealed ||
+            got.purges != want.purges)
           return fail(step, "stats differ");
         // The memory bound: two segments of 64-byte slots, plus shared payload blocks.
         const std::size_t bound = 2 * config.segment_size * (64 + 16 + config.max_record_bytes);
@@ -191,8 +213,10 @@ inline std::optional<std::string> run(const std::vector<Op>& ops, const Config& 
         const Offset start = resolve(op.target, op.a, model);
         std::stop_source stop;
         if (op.b < 0) {  // a deadline already passed: ends before reading anything
-          auto stream = log->stream(start, stop.get_token(), std::chrono::steady_clock::now() - std::chrono::seconds(1));
-          if (stream.next() || stream.error() != Errc::deadline_exceeded) return fail(step, "stream ignored its deadline");
+          auto stream =
+              log->stream(start, stop.get_token(), std::chrono::steady_clock::now() - std::chrono::seconds(1));
+          if (stream.next() || stream.error() != Errc::deadline_exceeded)
+            return fail(step, "stream ignored its deadline");
           break;
         }
         auto stream = log->stream(start, stop.get_token());

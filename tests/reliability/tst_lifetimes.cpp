@@ -151,9 +151,9 @@ class TestLifetimes : public QObject {
   void throwingClockLeavesLogUnchanged() {
     auto fail = std::make_shared<std::atomic<bool>>(false);
     auto log = *memlog::Log::create({.segment_size = 2, .clock = [fail] {
-      if (fail->load()) throw std::runtime_error("clock failed");
-      return memlog::Timestamp{std::chrono::seconds{1}};
-    }});
+                                       if (fail->load()) throw std::runtime_error("clock failed");
+                                       return memlog::Timestamp{std::chrono::seconds{1}};
+                                     }});
     const std::string big(100, 'x');  // a shared payload block, allocated before the clock runs
     for (int i = 0; i < 3; ++i) QVERIFY(log->write(big).has_value());
     const memlog::Stats before = log->stats();
@@ -196,7 +196,8 @@ class TestLifetimes : public QObject {
     const std::size_t per_record_overhead =
         stats.memory_bytes / records - (payloadBytes <= 40 ? 0 : static_cast<std::size_t>(payloadBytes));
     // Inline payloads live inside the 64-byte slot; shared ones add a 16-byte block header.
-    QVERIFY2(per_record_overhead <= (payloadBytes <= 40 ? 64u : 64u + 16u), qPrintable(QString::number(per_record_overhead)));
+    QVERIFY2(per_record_overhead <= (payloadBytes <= 40 ? 64u : 64u + 16u),
+             qPrintable(QString::number(per_record_overhead)));
   }
 };
 

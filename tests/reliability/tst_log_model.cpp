@@ -10,7 +10,6 @@
 
 #include "log_operations.hpp"
 
-
 namespace {
 
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)

@@ -33,14 +33,16 @@ std::string make_payload(int writer, std::uint64_t sequence) {
   std::string payload(size, '\0');
   std::snprintf(payload.data(), size, "%d:%llu:", writer, static_cast<unsigned long long>(sequence));
   unsigned char sum = 0;
-  for (std::size_t i = 0; i + 1 < size; ++i) sum = static_cast<unsigned char>(sum * 31 + static_cast<unsigned char>(payload[i]));
+  for (std::size_t i = 0; i + 1 < size; ++i)
+    sum = static_cast<unsigned char>(sum * 31 + static_cast<unsigned char>(payload[i]));
   payload.back() = static_cast<char>(sum);
   return payload;
 }
 
 bool payload_intact(std::string_view payload) {
   unsigned char sum = 0;
-  for (std::size_t i = 0; i + 1 < payload.size(); ++i) sum = static_cast<unsigned char>(sum * 31 + static_cast<unsigned char>(payload[i]));
+  for (std::size_t i = 0; i + 1 < payload.size(); ++i)
+    sum = static_cast<unsigned char>(sum * 31 + static_cast<unsigned char>(payload[i]));
   return !payload.empty() && static_cast<char>(sum) == payload.back();
 }
 
@@ -51,7 +53,8 @@ class TestSoak : public QObject {
 
  private slots:
   void soak() {
-    const int seconds = qEnvironmentVariableIsSet("MEMLOG_SOAK_SECONDS") ? qEnvironmentVariableIntValue("MEMLOG_SOAK_SECONDS") : 120;
+    const int seconds =
+        qEnvironmentVariableIsSet("MEMLOG_SOAK_SECONDS") ? qEnvironmentVariableIntValue("MEMLOG_SOAK_SECONDS") : 120;
     auto log = *memlog::Log::create({.segment_size = 2000});
     std::atomic<bool> done{false};
     std::atomic<long> failures{0};
@@ -69,7 +72,8 @@ class TestSoak : public QObject {
       for (std::uint64_t i = 0; !done.load(std::memory_order_relaxed); ++i) {
         const memlog::Range r = log->range();
         if (r.empty()) continue;
-        const Offset o = r.earliest + static_cast<Offset>(i * 7919 % static_cast<std::uint64_t>(r.latest - r.earliest + 1));
+        const Offset o =
+            r.earliest + static_cast<Offset>(i * 7919 % static_cast<std::uint64_t>(r.latest - r.earliest + 1));
         if (auto rec = log->read(o)) {
           if (rec->offset() != o || !payload_intact(rec->text())) failures.fetch_add(1);
         } else if (rec.error() != Errc::out_of_range) {
@@ -77,7 +81,8 @@ class TestSoak : public QObject {
         }
         const auto got = log->read_batch(o, batch);
         for (std::size_t k = 0; k < got.count; ++k)
-          if (batch[k].offset() != o + static_cast<Offset>(k) || !payload_intact(batch[k].text())) failures.fetch_add(1);
+          if (batch[k].offset() != o + static_cast<Offset>(k) || !payload_intact(batch[k].text()))
+            failures.fetch_add(1);
         const memlog::Stats s = log->stats();
         if (s.active_records > s.segment_size || s.history_records > s.segment_size ||
             s.records_written != static_cast<std::uint64_t>(s.next_offset))
@@ -110,10 +115,11 @@ class TestSoak : public QObject {
     threads.clear();
 
     const memlog::Stats s = log->stats();
-    std::printf("soak %ds: %llu written, %llu purges, %llu reads, %llu streamed, %llu stream restarts, RSS %ld -> %ld KiB\n",
-                seconds, static_cast<unsigned long long>(s.records_written), static_cast<unsigned long long>(s.purges),
-                static_cast<unsigned long long>(reads.load()), static_cast<unsigned long long>(streamed.load()),
-                static_cast<unsigned long long>(stream_restarts.load()), rss_early, rss_late);
+    std::printf(
+        "soak %ds: %llu written, %llu purges, %llu reads, %llu streamed, %llu stream restarts, RSS %ld -> %ld KiB\n",
+        seconds, static_cast<unsigned long long>(s.records_written), static_cast<unsigned long long>(s.purges),
+        static_cast<unsigned long long>(reads.load()), static_cast<unsigned long long>(streamed.load()),
+        static_cast<unsigned long long>(stream_restarts.load()), rss_early, rss_late);
     QCOMPARE(failures.load(), 0L);
     QVERIFY(s.purges > static_cast<std::uint64_t>(seconds));  // purges every few milliseconds at least
     QVERIFY2(rss_late - rss_early < 8 * 1024, "RSS grew by more than 8 MiB");

@@ -55,8 +55,10 @@ class TestChurn : public QObject {
           break;
         }
         case 2:
-          ids.push_back(consumers.add({.name = "", .pace = rng() % 2 ? 0.0 : 2000.0,
-                                       .start = static_cast<ConsumerStart>(rng() % 2), .offset = 0}));
+          ids.push_back(consumers.add({.name = "",
+                                       .pace = rng() % 2 ? 0.0 : 2000.0,
+                                       .start = static_cast<ConsumerStart>(rng() % 2),
+                                       .offset = 0}));
           break;
         case 3:
           if (!ids.empty()) {
@@ -82,7 +84,7 @@ class TestChurn : public QObject {
         auto latest = log->read(s.range.latest);
         if (latest) {
           const std::string expected = memlog::sim::make_payload(memlog::sim::SourceKind::tickets, 11,
-                                                                  static_cast<std::uint64_t>(s.range.latest));
+                                                                 static_cast<std::uint64_t>(s.range.latest));
           QCOMPARE(std::string(latest->text()), expected);  // record n is always the same
         }
       }

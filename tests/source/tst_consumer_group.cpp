@@ -48,8 +48,10 @@ class TestConsumerGroup : public QObject {
     QTest::addColumn<int>("start");
     QTest::addColumn<qint64>("offset");
     QTest::addColumn<qint64>("expectedPosition");
-    QTest::addRow("earliest") << static_cast<int>(ConsumerStart::earliest) << qint64{0} << qint64{10};  // after purge: 10
-    QTest::addRow("latest (only what comes next)") << static_cast<int>(ConsumerStart::latest) << qint64{0} << qint64{25};
+    QTest::addRow("earliest") << static_cast<int>(ConsumerStart::earliest) << qint64{0}
+                              << qint64{10};  // after purge: 10
+    QTest::addRow("latest (only what comes next)")
+        << static_cast<int>(ConsumerStart::latest) << qint64{0} << qint64{25};
     QTest::addRow("an offset") << static_cast<int>(ConsumerStart::offset) << qint64{17} << qint64{17};
   }
   void startPositions() {
@@ -58,7 +60,8 @@ class TestConsumerGroup : public QObject {
     QFETCH(qint64, expectedPosition);
     auto log = make_log(10);
     write_n(*log, 25);  // retained: 10..24
-    memlog::sim::Consumer consumer(1, {.name = "", .pace = 0, .start = static_cast<ConsumerStart>(start), .offset = offset});
+    memlog::sim::Consumer consumer(
+        1, {.name = "", .pace = 0, .start = static_cast<ConsumerStart>(start), .offset = offset});
     QCOMPARE(consumer.resolve(*log, static_cast<ConsumerStart>(start)), expectedPosition);
   }
 

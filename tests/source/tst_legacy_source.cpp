@@ -14,7 +14,8 @@ using memlog::sim::SourceKind;
 using memlog::sim::SourceOptions;
 
 namespace {
-std::shared_ptr<memlog::Log> make_log(std::size_t segment = 100000, memlog::Offset start = 0, std::size_t max = 1 << 20) {
+std::shared_ptr<memlog::Log> make_log(std::size_t segment = 100000, memlog::Offset start = 0,
+                                      std::size_t max = 1 << 20) {
   return *memlog::Log::create({.start_offset = start, .segment_size = segment, .max_record_bytes = max});
 }
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
@@ -95,8 +96,10 @@ class TestLegacySource : public QObject {
     const double expected = rate * seconds;
     // The first record is written at once, then one per period: expected + 1 at most.
     const double tolerance = kSanitized ? 0.5 : 0.15;
-    QVERIFY2(written <= expected + 1.5, qPrintable(QStringLiteral("%1 written, %2 expected").arg(written).arg(expected)));
-    QVERIFY2(written >= expected * (1 - tolerance) - 1, qPrintable(QStringLiteral("%1 written, %2 expected").arg(written).arg(expected)));
+    QVERIFY2(written <= expected + 1.5,
+             qPrintable(QStringLiteral("%1 written, %2 expected").arg(written).arg(expected)));
+    QVERIFY2(written >= expected * (1 - tolerance) - 1,
+             qPrintable(QStringLiteral("%1 written, %2 expected").arg(written).arg(expected)));
   }
 
   void slowRateDoesNotSpin() {

@@ -25,8 +25,14 @@ class TestLogAdapter : public QObject {
     std::vector<Range> appends, seals, purges;
     qint64 purgedRecords = 0, purgedBytes = 0;
     std::vector<char> order;  // p, s, a per delivery: purges come before appends
-    connect(&adapter, &LogAdapter::appended, this, [&](qint64 f, qint64 l) { appends.push_back({f, l}); order.push_back('a'); });
-    connect(&adapter, &LogAdapter::sealed, this, [&](qint64 f, qint64 l) { seals.push_back({f, l}); order.push_back('s'); });
+    connect(&adapter, &LogAdapter::appended, this, [&](qint64 f, qint64 l) {
+      appends.push_back({f, l});
+      order.push_back('a');
+    });
+    connect(&adapter, &LogAdapter::sealed, this, [&](qint64 f, qint64 l) {
+      seals.push_back({f, l});
+      order.push_back('s');
+    });
     connect(&adapter, &LogAdapter::purged, this, [&](qint64 f, qint64 l, qint64 records, qint64 bytes) {
       purges.push_back({f, l});
       purgedRecords += records;
@@ -128,7 +134,8 @@ class TestLogAdapter : public QObject {
     });
     connect(&adapter, &LogAdapter::logReplaced, this, [&] { events.push_back(QStringLiteral("replaced")); });
     QSignalSpy appended(&adapter, &LogAdapter::appended);
-    QVERIFY(adapter.reconfigure({.start_offset = 100, .segment_size = 3, .max_record_bytes = 50, .clock = {}}).isEmpty());
+    QVERIFY(
+        adapter.reconfigure({.start_offset = 100, .segment_size = 3, .max_record_bytes = 50, .clock = {}}).isEmpty());
     QCOMPARE(events, (std::vector<QString>{QStringLiteral("about"), QStringLiteral("replaced")}));
     auto fresh = adapter.log();
     QVERIFY(fresh != old);

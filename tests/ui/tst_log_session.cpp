@@ -50,8 +50,10 @@ class TestLogSession : public QObject {
     consumers->setRefreshInterval(20);
     QSignalSpy added(consumers, &ConsumerController::consumerAdded);
     QSignalSpy changed(consumers, &ConsumerController::consumerStateChanged);
-    const int fast = consumers->add({.name = "fast", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
-    const int slow = consumers->add({.name = "slow", .pace = 5, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    const int fast =
+        consumers->add({.name = "fast", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    const int slow =
+        consumers->add({.name = "slow", .pace = 5, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     QCOMPARE(added.count(), 2);
     QCOMPARE(consumers->snapshots().size(), 2u);
     session.source()->start();
@@ -63,7 +65,8 @@ class TestLogSession : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(stateOf(slow), ConsumerState::fell_behind, 10000);
     bool sawFellBehind = false;
     for (const auto& args : changed)
-      if (args.at(0).toInt() == slow && args.at(3).value<ConsumerState>() == ConsumerState::fell_behind) sawFellBehind = true;
+      if (args.at(0).toInt() == slow && args.at(3).value<ConsumerState>() == ConsumerState::fell_behind)
+        sawFellBehind = true;
     QVERIFY(sawFellBehind);
     session.source()->pause();
     consumers->resume(slow, false);
@@ -75,9 +78,12 @@ class TestLogSession : public QObject {
   void reconfigureRestartsSourceAndConsumers() {
     LogSession session({.segment_size = 100}, {.rate = 1000});
     session.source()->start();
-    const int id = session.consumers()->add({.name = "c", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    const int id =
+        session.consumers()->add({.name = "c", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     QTRY_VERIFY_WITH_TIMEOUT(session.adapter()->log()->stats().next_offset > 10, 5000);
-    QVERIFY(session.adapter()->reconfigure({.start_offset = 0, .segment_size = 50, .max_record_bytes = 1 << 20, .clock = {}}).isEmpty());
+    QVERIFY(session.adapter()
+                ->reconfigure({.start_offset = 0, .segment_size = 50, .max_record_bytes = 1 << 20, .clock = {}})
+                .isEmpty());
     auto log = session.adapter()->log();
     QCOMPARE(log->options().segment_size, 50u);
     QVERIFY(session.source()->isRunning());
@@ -90,7 +96,8 @@ class TestLogSession : public QObject {
   void crashAndReplayFromTheLowestCheckpoint() {
     LogSession session({.segment_size = 1000}, {.kind = memlog::sim::SourceKind::inventory, .seed = 3, .rate = 0});
     for (int i = 0; i < 40; ++i) session.source()->step();
-    const int id = session.consumers()->add({.name = "reader", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    const int id = session.consumers()->add(
+        {.name = "reader", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     QTRY_COMPARE_WITH_TIMEOUT(session.consumers()->lowestCheckpoint(), 40, 5000);
     for (int i = 0; i < 10; ++i) session.source()->step();  // 40..49 written, maybe not yet read
     std::vector<std::string> payloads;

@@ -50,7 +50,8 @@ void ConsumerController::resume(int id, bool fromCheckpoint) {
 void ConsumerController::refresh() {
   std::vector<memlog::sim::ConsumerSnapshot> fresh = m_group->snapshots();
   for (const auto& now : fresh) {
-    const auto before = std::find_if(m_snapshots.begin(), m_snapshots.end(), [&](const auto& s) { return s.id == now.id; });
+    const auto before =
+        std::find_if(m_snapshots.begin(), m_snapshots.end(), [&](const auto& s) { return s.id == now.id; });
     if (before != m_snapshots.end() && before->state != now.state)
       emit consumerStateChanged(now.id, QString::fromStdString(now.name), before->state, now.state);
   }

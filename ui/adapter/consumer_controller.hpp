@@ -44,7 +44,8 @@ class ConsumerController : public QObject {
   void consumerRemoved(int id);
   void consumersChanged();  // snapshots refreshed
   // A consumer changed state (e.g. live -> fell_behind): for the event timeline.
-  void consumerStateChanged(int id, const QString& name, memlog::sim::ConsumerState from, memlog::sim::ConsumerState to);
+  void consumerStateChanged(int id, const QString& name, memlog::sim::ConsumerState from,
+                            memlog::sim::ConsumerState to);
 
  private:
   LogAdapter* m_adapter;

@@ -34,8 +34,10 @@ class LogAdapter::Observer final : public memlog::LogObserver {
 
   void on_seal(memlog::Offset first, memlog::Offset last) override {
     std::lock_guard lock(m_mutex);
-    if (m_pending.seal) m_pending.seal->second = last;  // contiguous: widen
-    else m_pending.seal.emplace(first, last);
+    if (m_pending.seal)
+      m_pending.seal->second = last;  // contiguous: widen
+    else
+      m_pending.seal.emplace(first, last);
   }
 
   void on_purge(memlog::Offset first, memlog::Offset last, std::size_t records, std::size_t bytes) override {
@@ -103,7 +105,8 @@ void LogAdapter::subscribe() {
 void LogAdapter::deliver() {
   const Observer::Pending pending = m_observer->take();
   ++m_deliveries;
-  if (pending.purge) emit purged(pending.purge->first, pending.purge->last, pending.purge->records, pending.purge->bytes);
+  if (pending.purge)
+    emit purged(pending.purge->first, pending.purge->last, pending.purge->records, pending.purge->bytes);
   if (pending.seal) emit sealed(pending.seal->first, pending.seal->second);
   if (pending.lastAppended > m_lastDelivered) {
     emit appended(m_lastDelivered + 1, pending.lastAppended);
@@ -119,14 +122,16 @@ QString LogAdapter::validate(const memlog::Options& options) {
         .arg(kMaxSegmentSize);
   if (options.max_record_bytes == 0) return u"Max record size must be at least 1 byte."_s;
   if (options.max_record_bytes > kMaxRecordBytes)
-    return u"Max record size %1 is too large: at most %2 bytes (64 MiB)."_s.arg(options.max_record_bytes).arg(kMaxRecordBytes);
+    return u"Max record size %1 is too large: at most %2 bytes (64 MiB)."_s.arg(options.max_record_bytes)
+        .arg(kMaxRecordBytes);
   if (options.start_offset < 0) return u"Start offset must be 0 or more, not %1."_s.arg(options.start_offset);
   return {};
 }
 
 QString LogAdapter::reconfigure(const memlog::Options& options) {
   QString error = validate(options);
-  auto created = error.isEmpty() ? memlog::Log::create(options) : std::unexpected(make_error_code(memlog::Errc::invalid_options));
+  auto created =
+      error.isEmpty() ? memlog::Log::create(options) : std::unexpected(make_error_code(memlog::Errc::invalid_options));
   if (!created) {
     if (error.isEmpty()) error = QString::fromStdString(created.error().message());
     emit errorOccurred(error);

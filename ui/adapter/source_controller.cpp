@@ -4,7 +4,9 @@
 #include "adapter/log_adapter.hpp"
 
 SourceController::SourceController(LogAdapter* adapter, memlog::sim::SourceOptions options, QObject* parent)
-    : QObject(parent), m_adapter(adapter), m_source(std::make_unique<memlog::sim::LegacySource>(adapter->log(), options)) {
+    : QObject(parent),
+      m_adapter(adapter),
+      m_source(std::make_unique<memlog::sim::LegacySource>(adapter->log(), options)) {
   // Directly connected: the source has stopped writing before the adapter swaps the log.
   connect(adapter, &LogAdapter::aboutToReplaceLog, this, [this] {
     const memlog::sim::SourceCounters c = m_source->counters();
@@ -57,14 +59,18 @@ void SourceController::pause() {
 }
 
 void SourceController::resume() {
-  if (!m_source->counters().running) m_source->start();
-  else m_source->resume();
+  if (!m_source->counters().running)
+    m_source->start();
+  else
+    m_source->resume();
   emit stateChanged();
 }
 
 void SourceController::togglePause() {
-  if (isRunning()) pause();
-  else resume();
+  if (isRunning())
+    pause();
+  else
+    resume();
 }
 
 void SourceController::step() {

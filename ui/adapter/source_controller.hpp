@@ -37,13 +37,13 @@ class SourceController : public QObject {
   void step();
   void setRate(double recordsPerSecond);  // 0 = unthrottled
   void setBurst(int size, int everyMilliseconds);
-  void setPayloadBytes(int bytes);        // 0 = natural size
+  void setPayloadBytes(int bytes);  // 0 = natural size
   void setKind(memlog::sim::SourceKind kind);
   void setSeed(quint64 seed);
 
  signals:
-  void stateChanged();      // running / paused / options changed
-  void countersChanged();   // every refresh tick (~250 ms)
+  void stateChanged();                         // running / paused / options changed
+  void countersChanged();                      // every refresh tick (~250 ms)
   void errorOccurred(const QString& message);  // the log refused a write (e.g. too large)
 
  private:

@@ -37,10 +37,10 @@ struct Stats {
   Offset next_offset = 0;
   Range range;
   std::size_t segment_size = 0;
-  std::size_t active_records = 0;   // records in the active segment (0 when there is none)
-  std::size_t history_records = 0;  // records in the history segment (0 when there is none)
-  std::size_t active_bytes = 0;     // sum of the active segment's payload sizes
-  std::size_t history_bytes = 0;    // sum of the history segment's payload sizes
+  std::size_t active_records = 0;     // records in the active segment (0 when there is none)
+  std::size_t history_records = 0;    // records in the history segment (0 when there is none)
+  std::size_t active_bytes = 0;       // sum of the active segment's payload sizes
+  std::size_t history_bytes = 0;      // sum of the history segment's payload sizes
   std::uint64_t records_written = 0;  // successful writes
   std::uint64_t records_purged = 0;   // records dropped by purges
   std::uint64_t segments_sealed = 0;  // seals
@@ -86,8 +86,7 @@ class Subscription {
 
  private:
   friend class Log;
-  Subscription(std::weak_ptr<const Log> log, const LogObserver* observer)
-      : log_(std::move(log)), observer_(observer) {}
+  Subscription(std::weak_ptr<const Log> log, const LogObserver* observer) : log_(std::move(log)), observer_(observer) {}
   std::weak_ptr<const Log> log_;
   const LogObserver* observer_ = nullptr;
 };

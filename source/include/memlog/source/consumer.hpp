@@ -38,13 +38,13 @@ struct ConsumerSnapshot {
   int id = 0;
   std::string name;
   double pace = 0;
-  Offset position = -1;     // the offset it reads next
-  Offset checkpoint = -1;   // the offset after the last one it processed (-1: none yet)
-  std::int64_t lag = 0;     // records written that it has not read yet: latest - position + 1, >= 0
+  Offset position = -1;    // the offset it reads next
+  Offset checkpoint = -1;  // the offset after the last one it processed (-1: none yet)
+  std::int64_t lag = 0;    // records written that it has not read yet: latest - position + 1, >= 0
   std::uint64_t consumed = 0;
-  double rate = 0;          // records/s over the last second or so
+  double rate = 0;  // records/s over the last second or so
   ConsumerState state = ConsumerState::stopped;
-  std::error_code error;    // why its stream ended (out_of_range, ...); empty while it runs
+  std::error_code error;  // why its stream ended (out_of_range, ...); empty while it runs
 };
 
 // One consumer. Threading: all members may be called from any thread; the reading thread is
@@ -76,7 +76,7 @@ class Consumer {
   const ConsumerOptions options_;
   std::shared_ptr<const Log> log_;  // guarded by mutex_
   mutable std::mutex mutex_;
-  std::error_code error_;           // guarded by mutex_
+  std::error_code error_;  // guarded by mutex_
   std::atomic<Offset> position_{-1};
   std::atomic<Offset> checkpoint_{-1};
   std::atomic<std::uint64_t> consumed_{0};
@@ -93,8 +93,8 @@ class ConsumerGroup {
   explicit ConsumerGroup(std::shared_ptr<const Log> log);
   ~ConsumerGroup();
 
-  int add(ConsumerOptions options);      // starts it; returns its id
-  bool remove(int id);                   // stops and forgets it
+  int add(ConsumerOptions options);  // starts it; returns its id
+  bool remove(int id);               // stops and forgets it
   // Restarts a consumer (e.g. one that fell behind) from the earliest retained offset, or from
   // its checkpoint (which, if purged meanwhile, ends it with out_of_range again).
   bool resume(int id, bool from_checkpoint);

@@ -30,37 +30,36 @@ namespace memlog::sim {
 struct SourceOptions {
   SourceKind kind = SourceKind::sensor;
   std::uint64_t seed = 1;
-  double rate = 200;                   // records per second; 0 = unthrottled
-  std::size_t burst_size = 0;          // extra records written at once every burst_every; 0 = none
+  double rate = 200;           // records per second; 0 = unthrottled
+  std::size_t burst_size = 0;  // extra records written at once every burst_every; 0 = none
   std::chrono::milliseconds burst_every{1000};
-  std::size_t payload_bytes = 0;       // 0 = natural JSON size
+  std::size_t payload_bytes = 0;  // 0 = natural JSON size
 };
 
 // What the source has done so far (a snapshot).
 struct SourceCounters {
-  std::uint64_t written = 0;     // records written since construction
-  std::uint64_t errors = 0;      // writes the log refused
-  std::string last_error;        // why the last refused write was refused; empty if none
-  double measured_rate = 0;      // records/s over the last second or so
+  std::uint64_t written = 0;        // records written since construction
+  std::uint64_t errors = 0;         // writes the log refused
+  std::string last_error;           // why the last refused write was refused; empty if none
+  double measured_rate = 0;         // records/s over the last second or so
   std::uint64_t next_sequence = 0;  // the sequence (= offset) the source writes next
-  bool running = false;          // the thread exists (start() .. stop())
+  bool running = false;             // the thread exists (start() .. stop())
   bool paused = false;
 };
 
 class LegacySource {
  public:
-
   // Writes into `log` from sequence `first_sequence` on (default: the log's next offset).
   explicit LegacySource(std::shared_ptr<Log> log, SourceOptions options = {});
   LegacySource(const LegacySource&) = delete;
   LegacySource& operator=(const LegacySource&) = delete;
   ~LegacySource();  // stops
 
-  void start();                 // starts the thread (running, not paused); no-op if running
-  void stop();                  // stops and joins the thread promptly
+  void start();  // starts the thread (running, not paused); no-op if running
+  void stop();   // stops and joins the thread promptly
   void pause();
   void resume();
-  bool step();                  // writes exactly one record now (paused or not); false if refused
+  bool step();  // writes exactly one record now (paused or not); false if refused
 
   void set_options(const SourceOptions& options);
   SourceOptions options() const;
