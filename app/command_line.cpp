@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "command_line.hpp"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <memlog/version.hpp>
+
+#include "adapter/log_adapter.hpp"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A whole number in [low, high], or an error naming the option.
+std::optional<qint64> integer(const QString& name, const QString& text, qint64 low, qint64 high, QString& error) {
+  bool ok = false;
+  const qint64 value = text.trimmed().toLongLong(&ok);
+  if (!ok) {
+    error = u"--%1: '%2' is not a whole number"_s.arg(name, text);
+    return std::nullopt;
+  }
+  if (value < low || value > high) {
+    error = u"--%1: %2 is out of range (%3 to %4)"_s.arg(name).arg(value).arg(low).arg(high);
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+CommandLine parseCommandLine(const QStringList& arguments) {
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      u"memlog-monitor: watch a segmented in-memory log live — records arriving, segments filling, sealing "
+      "and being purged, consumers keeping up or falling behind."_s);
+  const QCommandLineOption help({u"h"_s, u"help"_s}, u"Show this help and exit."_s);
+  const QCommandLineOption version({u"v"_s, u"version"_s}, u"Show the version and exit."_s);
+  const QCommandLineOption segmentSize(u"segment-size"_s, u"Records per segment (1 to 10000000)."_s, u"N"_s);
+  const QCommandLineOption maxRecordBytes(u"max-record-bytes"_s, u"Largest record in bytes (1 to 67108864)."_s, u"N"_s);
+  const QCommandLineOption startOffset(u"start-offset"_s, u"Offset of the first record (0 or more)."_s, u"N"_s);
+  const QCommandLineOption rate(u"rate"_s, u"Source records per second (0 = as fast as possible, up to 10000000)."_s, u"R"_s);
+  const QCommandLineOption source(u"source"_s, u"Simulated legacy system: sensor, inventory or tickets."_s, u"KIND"_s);
+  const QCommandLineOption seed(u"seed"_s, u"Seed of the simulated records (0 or more)."_s, u"S"_s);
+  const QCommandLineOption consumers(u"consumers"_s, u"Consumers to start with (0 to 64)."_s, u"N"_s);
+  const QCommandLineOption screenshot(u"screenshot"_s, u"Save a PNG of the window to FILE once it has rendered."_s, u"FILE"_s);
+  const QCommandLineOption quitAfter(u"quit-after"_s, u"Quit after SECONDS (0.1 to 86400)."_s, u"SECONDS"_s);
+  parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, seed, consumers, screenshot, quitAfter});
+
+  CommandLine result;
+  if (!parser.parse(arguments)) {
+    result.action = CommandLine::Action::error;
+    result.text = parser.errorText();
+    return result;
+  }
+  if (parser.isSet(help)) {
+    result.action = CommandLine::Action::help;
+    result.text = parser.helpText();
+    return result;
+  }
+  if (parser.isSet(version)) {
+    result.action = CommandLine::Action::version;
+    result.text = u"memlog-monitor %1"_s.arg(QString::fromLatin1(memlog::kVersion));
+    return result;
+  }
+  if (!parser.positionalArguments().isEmpty()) {
+    result.action = CommandLine::Action::error;
+    result.text = u"unexpected argument '%1' (see --help)"_s.arg(parser.positionalArguments().constFirst());
+    return result;
+  }
+
+  MonitorOptions& o = result.options;
+  QString error;
+  auto fail = [&] {
+    result.action = CommandLine::Action::error;
+    result.text = error;
+    return result;
+  };
+  if (parser.isSet(segmentSize)) {
+    const auto v = integer(u"segment-size"_s, parser.value(segmentSize), 1, LogAdapter::kMaxSegmentSize, error);
+    if (!v) return fail();
+    o.log.segment_size = static_cast<std::size_t>(*v);
+    o.hasSegmentSize = true;
+  }
+  if (parser.isSet(maxRecordBytes)) {
+    const auto v = integer(u"max-record-bytes"_s, parser.value(maxRecordBytes), 1, LogAdapter::kMaxRecordBytes, error);
+    if (!v) return fail();
+    o.log.max_record_bytes = static_cast<std::size_t>(*v);
+    o.hasMaxRecordBytes = true;
+  }
+  if (parser.isSet(startOffset)) {
+    const auto v = integer(u"start-offset"_s, parser.value(startOffset), 0, std::numeric_limits<qint64>::max() / 2, error);
+    if (!v) return fail();
+    o.log.start_offset = *v;
+    o.hasStartOffset = true;
+  }
+  if (parser.isSet(rate)) {
+    bool ok = false;
+    const double r = parser.value(rate).trimmed().toDouble(&ok);
+    if (!ok || !(r >= 0) || r > 10'000'000) {  // !(r >= 0) also catches NaN
+      error = u"--rate: '%1' is not a rate from 0 (as fast as possible) to 10000000 records/s"_s.arg(parser.value(rate));
+      return fail();
+    }
+    o.source.rate = r;
+    o.hasRate = true;
+  }
+  if (parser.isSet(source)) {
+    const auto kind = memlog::sim::source_kind_from_string(parser.value(source).toStdString());
+    if (!kind) {
+      error = u"--source: unknown kind '%1' (sensor, inventory or tickets)"_s.arg(parser.value(source));
+      return fail();
+    }
+    o.source.kind = *kind;
+    o.hasSource = true;
+  }
+  if (parser.isSet(seed)) {
+    bool ok = false;
+    const qulonglong s = parser.value(seed).trimmed().toULongLong(&ok);
+    if (!ok) {
+      error = u"--seed: '%1' is not a whole number from 0 to 18446744073709551615"_s.arg(parser.value(seed));
+      return fail();
+    }
+    o.source.seed = s;
+    o.hasSeed = true;
+  }
+  if (parser.isSet(consumers)) {
+    const auto v = integer(u"consumers"_s, parser.value(consumers), 0, 64, error);
+    if (!v) return fail();
+    o.consumers = static_cast<int>(*v);
+    o.hasConsumers = true;
+  }
+  if (parser.isSet(screenshot)) {
+    o.screenshot = parser.value(screenshot);
+    if (o.screenshot.isEmpty()) {
+      error = u"--screenshot: needs a file name"_s;
+      return fail();
+    }
+  }
+  if (parser.isSet(quitAfter)) {
+    bool ok = false;
+    const double s = parser.value(quitAfter).trimmed().toDouble(&ok);
+    if (!ok || !(s >= 0.1) || s > 86400) {
+      error = u"--quit-after: '%1' is not a number of seconds from 0.1 to 86400"_s.arg(parser.value(quitAfter));
+      return fail();
+    }
+    o.quitAfter = s;
+  }
+  return result;
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+// The command line of memlog-monitor, parsed by a pure function so tests can table-drive it.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+#include <memlog/log.hpp>
+#include <memlog/source/legacy_source.hpp>
+
+struct MonitorOptions {
+  memlog::Options log;                  // segment size, max record bytes, start offset
+  memlog::sim::SourceOptions source;    // kind, seed, rate
+  int consumers = 2;
+  QString screenshot;                   // save a PNG of the window, then (with quitAfter) quit
+  double quitAfter = 0;                 // seconds; 0 = run until closed
+  // Which values were given on the command line (they override the remembered settings).
+  bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false,
+       hasSource = false, hasSeed = false, hasConsumers = false;
+};
+
+struct CommandLine {
+  enum class Action { run, help, version, error };
+  Action action = Action::run;
+  MonitorOptions options;
+  QString text;  // the help or version text, or a one-line error message
+};
+
+// Parses `arguments` (argv, program name first). Malformed or out-of-range values give
+// Action::error with a one-line message naming the option and what it accepts.
+CommandLine parseCommandLine(const QStringList& arguments);

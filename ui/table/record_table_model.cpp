@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#include "table/record_table_model.hpp"
+
+#include <QDateTime>
+
+#include <algorithm>
+#include <limits>
+
+#include "adapter/log_adapter.hpp"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kCacheRows = 256;
+constexpr int kPreviewChars = 160;
+
+QString preview(std::string_view text) {
+  QString s = QString::fromUtf8(text.data(), static_cast<qsizetype>(std::min<std::size_t>(text.size(), kPreviewChars * 2)));
+  for (QChar& c : s)
+    if (!c.isPrint()) c = u'·';  // NUL bytes, control characters, invalid UTF-8: visible, harmless
+  if (s.size() > kPreviewChars || text.size() > kPreviewChars * 2) s = s.left(kPreviewChars) + u'…';
+  return s;
+}
+}  // namespace
+
+RecordTableModel::RecordTableModel(LogAdapter* adapter, QObject* parent) : QAbstractTableModel(parent), m_adapter(adapter) {
+  m_frame.setSingleShot(true);
+  m_frame.setInterval(33);
+  connect(&m_frame, &QTimer::timeout, this, &RecordTableModel::sync);
+  connect(adapter, &LogAdapter::appended, this, &RecordTableModel::scheduleSync);
+  connect(adapter, &LogAdapter::purged, this, &RecordTableModel::scheduleSync);
+  connect(adapter, &LogAdapter::logReplaced, this, [this] {
+    beginResetModel();
+    m_first = -1;
+    m_count = 0;
+    m_cache.clear();
+    m_cacheFirst = -1;
+    endResetModel();
+    scheduleSync();
+  });
+  sync();
+}
+
+void RecordTableModel::scheduleSync() {
+  if (!m_frozen && !m_frame.isActive()) m_frame.start();
+}
+
+void RecordTableModel::setFrozen(bool frozen) {
+  m_frozen = frozen;
+  if (!frozen) sync();  // catch up at once
+}
+
+void RecordTableModel::sync() {
+  if (m_frozen) return;
+  const memlog::Range range = m_adapter->log()->range();
+  if (range.empty()) return;
+  // A Qt model has at most INT_MAX rows; the log retains at most 2 x 10,000,000 here.
+  const memlog::Offset newFirst = std::max(range.earliest, range.latest - (std::numeric_limits<int>::max() - 1));
+  bool changed = false;
+  if (m_count > 0 && newFirst > m_first) {
+    const memlog::Offset drop = std::min<memlog::Offset>(newFirst - m_first, m_count);
+    beginRemoveRows(QModelIndex(), 0, static_cast<int>(drop) - 1);
+    m_first += drop;
+    m_count -= static_cast<int>(drop);
+    endRemoveRows();
+    changed = true;
+  }
+  if (m_count == 0) m_first = newFirst;
+  const memlog::Offset newLast = range.latest;
+  const memlog::Offset last = m_first + m_count - 1;
+  if (newLast > last) {
+    const int add = static_cast<int>(newLast - last);
+    beginInsertRows(QModelIndex(), m_count, m_count + add - 1);
+    m_count += add;
+    endInsertRows();
+    changed = true;
+  }
+  if (changed) emit rowsSynced();
+}
+
+int RecordTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_count; }
+int RecordTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+int RecordTableModel::rowOf(memlog::Offset offset) const {
+  if (m_count == 0 || offset < m_first || offset >= m_first + m_count) return -1;
+  return static_cast<int>(offset - m_first);
+}
+
+const memlog::Record* RecordTableModel::cached(memlog::Offset offset) const {
+  if (m_cacheFirst < 0 || offset < m_cacheFirst || offset >= m_cacheFirst + static_cast<memlog::Offset>(m_cache.size())) {
+    // Read the window around the requested row in one batch.
+    m_cacheFirst = std::max(m_first, offset - kCacheRows / 4);
+    m_cache.assign(kCacheRows, memlog::Record{});
+    const memlog::BatchResult got = m_adapter->log()->read_batch(m_cacheFirst, m_cache);
+    m_cache.resize(got.count);
+    if (got.count == 0) m_cacheFirst = -1;
+  }
+  if (m_cacheFirst < 0 || offset < m_cacheFirst || offset >= m_cacheFirst + static_cast<memlog::Offset>(m_cache.size()))
+    return nullptr;
+  return &m_cache[static_cast<std::size_t>(offset - m_cacheFirst)];
+}
+
+std::optional<memlog::Record> RecordTableModel::record(int row) const {
+  if (row < 0 || row >= m_count) return std::nullopt;
+  auto r = m_adapter->log()->read(offsetAt(row));
+  if (!r) return std::nullopt;
+  return *r;
+}
+
+QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= m_count) return {};
+  const memlog::Offset offset = offsetAt(index.row());
+  if (role == OffsetRole) return QVariant::fromValue<qint64>(offset);
+  if (role == Qt::TextAlignmentRole)
+    return index.column() == PayloadColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != PayloadRole) return {};
+  if (index.column() == OffsetColumn && role == Qt::DisplayRole) return QVariant::fromValue<qint64>(offset);
+
+  // Purged since the row was shown: say so; never show what is gone as if it were there.
+  if (offset < m_adapter->log()->range().earliest) return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
+  const memlog::Record* r = cached(offset);
+  if (r == nullptr || r->offset() != offset) {
+    m_cacheFirst = -1;  // stale window: read again next time
+    return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
+  }
+  if (role == PayloadRole) return QByteArray(reinterpret_cast<const char*>(r->data().data()), static_cast<qsizetype>(r->size()));
+  switch (index.column()) {
+    case CreatedColumn: {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r->created().time_since_epoch()).count();
+      return QDateTime::fromMSecsSinceEpoch(ms).toString(u"HH:mm:ss.zzz"_s);
+    }
+    case SizeColumn: return QVariant::fromValue<qulonglong>(r->size());
+    case PayloadColumn: return role == Qt::ToolTipRole ? preview(r->text().substr(0, 1000)) : preview(r->text());
+    default: return {};
+  }
+}
+
+QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal) return {};
+  if (role == Qt::DisplayRole) {
+    switch (section) {
+      case OffsetColumn: return u"Offset"_s;
+      case CreatedColumn: return u"Created"_s;
+      case SizeColumn: return u"Size"_s;
+      case PayloadColumn: return u"Payload"_s;
+    }
+  }
+  if (role == Qt::ToolTipRole) {
+    switch (section) {
+      case OffsetColumn: return u"A record's position in the log: given once, in order, never reused."_s;
+      case CreatedColumn: return u"When the log stamped the record (local time)."_s;
+      case SizeColumn: return u"Payload size in bytes."_s;
+      case PayloadColumn: return u"The start of the payload; select a row to see it whole."_s;
+    }
+  }
+  return {};
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// RecordTableModel: the retained records of the adapter's log as a table (offset, created,
+// size, payload preview) — without ever copying the log. It knows only the range of rows it
+// shows and reads the records for the rows the view asks for (a small cache of the visible
+// window, filled with read_batch).
+//
+// Updates from the adapter are merged per frame (a 33 ms single-shot timer): then the rows
+// are clamped to the log's current range with ONE beginRemoveRows(0, n-1) for purged rows and
+// ONE beginInsertRows for new ones — no resets for live updates. A record purged after its row
+// was shown reads as "(purged)", never as stale data. Frozen, the model keeps what it shows.
+//
+// Threading: GUI thread only.
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QTimer>
+
+#include <memlog/log.hpp>
+
+class LogAdapter;
+
+class RecordTableModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { OffsetColumn, CreatedColumn, SizeColumn, PayloadColumn, ColumnCount };
+  enum Role { OffsetRole = Qt::UserRole + 1, PayloadRole };  // qint64, QByteArray (whole payload)
+
+  explicit RecordTableModel(LogAdapter* adapter, QObject* parent = nullptr);
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  memlog::Offset firstOffset() const { return m_first; }  // offset of row 0 (-1: no rows)
+  memlog::Offset offsetAt(int row) const { return m_first + row; }
+  int rowOf(memlog::Offset offset) const;  // -1 when not shown
+  // The record behind a row, read now (nullopt when purged meanwhile).
+  std::optional<memlog::Record> record(int row) const;
+
+  void setFrozen(bool frozen);
+  bool isFrozen() const { return m_frozen; }
+
+ public slots:
+  void sync();  // clamps the rows to the log's range now (normally done per frame)
+
+ signals:
+  void rowsSynced();  // after each sync that changed rows
+
+ private:
+  void scheduleSync();
+  const memlog::Record* cached(memlog::Offset offset) const;
+
+  LogAdapter* m_adapter;
+  QTimer m_frame;
+  memlog::Offset m_first = -1;  // rows show [m_first, m_first + m_count)
+  int m_count = 0;
+  bool m_frozen = false;
+  // The records of the most recently requested window, read in one batch.
+  mutable std::vector<memlog::Record> m_cache;
+  mutable memlog::Offset m_cacheFirst = -1;
+};
