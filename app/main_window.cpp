@@ -14,8 +14,13 @@
 #include <memlog/version.hpp>
 
 #include "adapter/log_session.hpp"
+#include "charts/charts_panel.hpp"
+#include "panels/configuration_panel.hpp"
+#include "panels/consumers_panel.hpp"
+#include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
 #include "table/record_table_view.hpp"
+#include "timeline/timeline_panel.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -27,6 +32,19 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   setCentralWidget(m_table);
   m_segments = new SegmentsView(session, this);
   addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
+  QDockWidget* source = addDock(new SourcePanel(session, this), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
+  QDockWidget* consumers = addDock(new ConsumersPanel(session, this), u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
+  QDockWidget* configuration =
+      addDock(new ConfigurationPanel(session, this), u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
+  splitDockWidget(source, consumers, Qt::Vertical);
+  tabifyDockWidget(source, configuration);
+  source->raise();
+  QDockWidget* charts = addDock(new ChartsPanel(session, this), u"Charts"_s, Qt::BottomDockWidgetArea, u"charts"_s);
+  QDockWidget* timeline = addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);
+  splitDockWidget(charts, timeline, Qt::Horizontal);
+  resizeDocks({charts, timeline}, {1100, 450}, Qt::Horizontal);
+  resizeDocks({source, consumers}, {330, 330}, Qt::Vertical);
+  resizeDocks({source}, {560}, Qt::Horizontal);
   buildMenus();
 
   m_range = new QLabel(this);
@@ -55,7 +73,7 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
 
   // Space pauses and resumes the source (typing a space in a text field still types one).
   new QShortcut(QKeySequence(Qt::Key_Space), this, session->source(), &SourceController::togglePause);
-  resize(1400, 900);
+  resize(1600, 1000);
 }
 
 QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, Qt::DockWidgetArea area, const QString& objectName) {

@@ -71,7 +71,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   const double purgedZone = std::min(90.0, width() * 0.14);
   const double segmentWidth = (width() - 2 * margin - purgedZone - 12) / 2;
   const double top = 34;
-  const double barHeight = std::max(40.0, height() - top - 86.0);
+  const double barHeight = std::max(44.0, height() - top - 70.0);
   const double x0 = margin + purgedZone;
   auto xAt = [&](double segments) { return x0 + segments * (segmentWidth + 12 * std::clamp(segments - 0.999, 0.0, 1.0)); };
 
@@ -102,13 +102,13 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     p.drawText(QRectF(left, 6, segmentWidth, 24), Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setFont(base);
     const QString range = exists ? u"offsets %1 – %2"_s.arg(number(first), number(last)) : u"(none yet)"_s;
-    p.drawText(QRectF(left, 6, segmentWidth, 24), Qt::AlignRight | Qt::AlignVCenter, range);
-    if (exists) {
-      const QString detail = u"%1 of %2 records · %3 · %4% full"_s.arg(number(static_cast<qint64>(fill * m_segmentSize + 0.5)),
-                                                                    number(static_cast<qint64>(m_segmentSize)), bytes(segmentBytes))
-                                 .arg(qRound(fill * 100));
-      p.drawText(QRectF(left + 8, top, segmentWidth - 16, barHeight), Qt::AlignCenter, detail);
-    }
+    QString detail = range;
+    if (exists)
+      detail += u"\n%1 of %2 records · %3 · %4% full"_s
+                    .arg(number(static_cast<qint64>(fill * m_segmentSize + 0.5)), number(static_cast<qint64>(m_segmentSize)),
+                         bytes(segmentBytes))
+                    .arg(qRound(fill * 100));
+    p.drawText(QRectF(left + 8, top, segmentWidth - 16, barHeight), Qt::AlignCenter, detail);
   };
 
   // The purged zone, with the last purge fading out in it.
@@ -136,7 +136,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(QRectF(xAt(0), top, segmentWidth, barHeight).adjusted(-3, -3, 3, 3), 8, 8);
     p.setPen(glow.darker(150));
-    p.drawText(QRectF(xAt(0), top + barHeight + 4, segmentWidth, 18), Qt::AlignRight, u"sealed"_s);
+    p.drawText(QRectF(xAt(0), 6, segmentWidth, 24), Qt::AlignRight | Qt::AlignVCenter, u"just sealed"_s);
   }
   drawSegment(xAt(0), u"History (sealed)"_s, g.historyFirst, g.historyLast, g.historyFill, g.historyBytes, kHistory,
               g.hasHistory);

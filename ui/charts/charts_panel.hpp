@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// ChartsPanel: the log over the last two minutes — writes/s and each consumer's reads/s (with
+// the purges as markers), each consumer's lag, and the retained records and bytes. Sampled
+// every 500 ms into fixed-size ring buffers; each series gets its points once per tick with
+// QXYSeries::replace, never point by point. Paused, the charts stand still for inspection
+// while sampling goes on; resumed, they catch up at once.
+//
+// Threading: GUI thread only.
+#pragma once
+
+#include <QElapsedTimer>
+#include <QPointF>
+#include <QTimer>
+#include <QWidget>
+
+#include <deque>
+#include <map>
+
+#include <memlog/log.hpp>
+
+class LogSession;
+class QAbstractSeries;
+class QChart;
+class QLineSeries;
+class QScatterSeries;
+class QValueAxis;
+
+class ChartsPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  static constexpr int kSampleMs = 500;
+  static constexpr int kWindowSeconds = 120;
+
+  explicit ChartsPanel(LogSession* session, QWidget* parent = nullptr);
+
+  bool isPaused() const { return m_paused; }
+  int samples() const { return static_cast<int>(m_writes.size()); }
+  // The points a series shows now (for tests): "writes", "retained", "purges", or "lag:<name>".
+  QList<QPointF> shown(const QString& series) const;
+
+ public slots:
+  void setPaused(bool paused);
+  void sample();  // one sampling tick (normally from the timer)
+
+ private:
+  using Ring = std::deque<QPointF>;
+  struct ConsumerSeries {
+    Ring reads, lag;
+    QLineSeries* readsSeries = nullptr;
+    QLineSeries* lagSeries = nullptr;
+    std::uint64_t lastConsumed = 0;
+  };
+  void push(Ring& ring, QPointF point);
+  void publish();
+
+  LogSession* m_session;
+  QTimer m_timer;
+  QElapsedTimer m_clock;
+  bool m_paused = false;
+  QChart* m_throughput;
+  QChart* m_lagChart;
+  QChart* m_retainedChart;
+  QLineSeries* m_writesSeries;
+  QScatterSeries* m_purgeSeries;
+  QLineSeries* m_retainedSeries;
+  QLineSeries* m_bytesSeries;
+  Ring m_writes, m_purges, m_retained, m_bytes;
+  std::map<int, ConsumerSeries> m_consumers;
+  std::uint64_t m_lastWritten = 0;
+  std::uint64_t m_lastPurges = 0;
+  memlog::Offset m_lastNext = -1;
+};

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include "panels/consumers_panel.hpp"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "adapter/log_session.hpp"
+#include "panels/consumer_table_model.hpp"
+
+using namespace Qt::StringLiterals;
+using memlog::sim::ConsumerStart;
+
+ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
+    : QWidget(parent), m_session(session), m_model(new ConsumerTableModel(session->consumers(), this)) {
+  m_table = new QTableView(this);
+  m_table->setModel(m_model);
+  m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_table->verticalHeader()->hide();
+  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+  m_name = new QLineEdit(this);
+  m_name->setPlaceholderText(u"name (optional)"_s);
+  m_pace = new QDoubleSpinBox(this);
+  m_pace->setRange(0, 10'000'000);
+  m_pace->setDecimals(0);
+  m_pace->setSpecialValueText(u"unthrottled"_s);
+  m_pace->setSuffix(u"/s"_s);
+  m_pace->setToolTip(u"Records per second this consumer reads; 0 = as fast as it can."_s);
+  m_start = new QComboBox(this);
+  m_start->addItem(u"earliest"_s, static_cast<int>(ConsumerStart::earliest));
+  m_start->addItem(u"latest (new records only)"_s, static_cast<int>(ConsumerStart::latest));
+  m_start->addItem(u"offset"_s, static_cast<int>(ConsumerStart::offset));
+  m_start->setToolTip(u"Where it starts reading: the oldest record retained, only what comes next, or an offset."_s);
+  m_offset = new QSpinBox(this);
+  m_offset->setRange(0, std::numeric_limits<int>::max());
+  m_offset->setEnabled(false);
+  connect(m_start, &QComboBox::currentIndexChanged, this,
+          [this] { m_offset->setEnabled(m_start->currentData().toInt() == static_cast<int>(ConsumerStart::offset)); });
+
+  auto* add = new QPushButton(u"Add consumer"_s, this);
+  auto* remove = new QPushButton(u"Remove"_s, this);
+  auto* fromEarliest = new QPushButton(u"Resume from earliest"_s, this);
+  fromEarliest->setToolTip(u"Restart the selected consumer at the oldest record the log still has: it skips what was purged."_s);
+  auto* fromCheckpoint = new QPushButton(u"Resume from checkpoint"_s, this);
+  fromCheckpoint->setToolTip(u"Restart it where it left off. If that was purged, it falls behind again: replay the log from "
+                             "a checkpoint (source panel) to get those records back."_s);
+  m_totalLag = new QLabel(this);
+  m_totalLag->setToolTip(u"Records written that the consumers have not read yet, summed over all of them."_s);
+
+  auto* form = new QHBoxLayout;
+  form->addWidget(m_name);
+  form->addWidget(m_pace);
+  form->addWidget(m_start);
+  form->addWidget(m_offset);
+  form->addWidget(add);
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(remove);
+  actions->addWidget(fromEarliest);
+  actions->addWidget(fromCheckpoint);
+  actions->addStretch();
+  actions->addWidget(m_totalLag);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(m_table);
+  layout->addLayout(actions);
+
+  connect(add, &QPushButton::clicked, this, &ConsumersPanel::addFromForm);
+  connect(remove, &QPushButton::clicked, this, &ConsumersPanel::removeSelected);
+  connect(fromEarliest, &QPushButton::clicked, this, [this] { resumeSelected(false); });
+  connect(fromCheckpoint, &QPushButton::clicked, this, [this] { resumeSelected(true); });
+  connect(session->consumers(), &ConsumerController::consumersChanged, this, [this] { m_totalLag->setText(totalLagText()); });
+  m_totalLag->setText(totalLagText());
+}
+
+QString ConsumersPanel::totalLagText() const {
+  return u"Total lag: %1 records"_s.arg(QLocale().toString(m_session->consumers()->totalLag()));
+}
+
+int ConsumersPanel::selectedId() const {
+  const QModelIndex current = m_table->currentIndex();
+  return current.isValid() ? m_model->idAt(current.row()) : -1;
+}
+
+void ConsumersPanel::addFromForm() {
+  memlog::sim::ConsumerOptions options;
+  options.name = m_name->text().trimmed().toStdString();
+  options.pace = m_pace->value();
+  options.start = static_cast<ConsumerStart>(m_start->currentData().toInt());
+  options.offset = m_offset->value();
+  m_session->consumers()->add(options);
+  m_name->clear();
+}
+
+void ConsumersPanel::removeSelected() {
+  if (const int id = selectedId(); id >= 0) m_session->consumers()->remove(id);
+}
+
+void ConsumersPanel::resumeSelected(bool fromCheckpoint) {
+  if (const int id = selectedId(); id >= 0) m_session->consumers()->resume(id, fromCheckpoint);
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// ConsumersPanel: the consumers table with its actions — add a consumer (pace; start at
+// earliest, latest or an offset), remove one, resume one from the earliest retained record
+// or from its checkpoint — and the total lag.
+//
+// Threading: GUI thread only.
+#pragma once
+
+#include <QWidget>
+
+class LogSession;
+class ConsumerTableModel;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableView;
+
+class ConsumersPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit ConsumersPanel(LogSession* session, QWidget* parent = nullptr);
+
+  ConsumerTableModel* model() const { return m_model; }
+  QTableView* table() const { return m_table; }
+  QString totalLagText() const;
+
+ public slots:
+  void addFromForm();
+  void removeSelected();
+  void resumeSelected(bool fromCheckpoint);
+
+ private:
+  int selectedId() const;
+
+  LogSession* m_session;
+  ConsumerTableModel* m_model;
+  QTableView* m_table;
+  QLineEdit* m_name;
+  QDoubleSpinBox* m_pace;
+  QComboBox* m_start;
+  QSpinBox* m_offset;
+  QLabel* m_totalLag;
+};
