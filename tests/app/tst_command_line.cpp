@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+// memlog-monitor's command line: good values parsed, hostile ones refused with a one-line
+// message naming the option.
+#include <QTest>
+
+#include "command_line.hpp"
+
+class TestCommandLine : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void defaults() {
+    const CommandLine c = parseCommandLine({QStringLiteral("memlog-monitor")});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.log.segment_size, memlog::Options{}.segment_size);
+    QCOMPARE(c.options.consumers, 2);
+    QVERIFY(!c.options.hasSegmentSize);
+  }
+
+  void goodValues() {
+    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--segment-size"), QStringLiteral("500"),
+                                            QStringLiteral("--max-record-bytes=4096"), QStringLiteral("--start-offset"),
+                                            QStringLiteral("100"), QStringLiteral("--rate"), QStringLiteral("0"),
+                                            QStringLiteral("--source"), QStringLiteral("tickets"), QStringLiteral("--seed"),
+                                            QStringLiteral("18446744073709551615"), QStringLiteral("--consumers"), QStringLiteral("0"),
+                                            QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"), QStringLiteral("--quit-after"),
+                                            QStringLiteral("2.5")});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.log.segment_size, 500u);
+    QCOMPARE(c.options.log.max_record_bytes, 4096u);
+    QCOMPARE(c.options.log.start_offset, 100);
+    QCOMPARE(c.options.source.rate, 0.0);
+    QCOMPARE(c.options.source.kind, memlog::sim::SourceKind::tickets);
+    QCOMPARE(c.options.source.seed, 18446744073709551615ull);
+    QCOMPARE(c.options.consumers, 0);
+    QCOMPARE(c.options.screenshot, QStringLiteral("/tmp/x.png"));
+    QCOMPARE(c.options.quitAfter, 2.5);
+    QVERIFY(c.options.hasSegmentSize && c.options.hasRate && c.options.hasSource);
+  }
+
+  void helpAndVersion() {
+    QCOMPARE(parseCommandLine({QStringLiteral("m"), QStringLiteral("--help")}).action, CommandLine::Action::help);
+    const CommandLine v = parseCommandLine({QStringLiteral("m"), QStringLiteral("--version")});
+    QCOMPARE(v.action, CommandLine::Action::version);
+    QVERIFY(v.text.contains(QStringLiteral("memlog-monitor")));
+  }
+
+  void hostileValues_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("mentions");
+    auto row = [](const char* name, QStringList args, const char* mentions) {
+      args.prepend(QStringLiteral("memlog-monitor"));
+      QTest::addRow("%s", name) << args << QString::fromLatin1(mentions);
+    };
+    row("segment size zero", {QStringLiteral("--segment-size"), QStringLiteral("0")}, "segment-size");
+    row("segment size negative", {QStringLiteral("--segment-size"), QStringLiteral("-5")}, "segment-size");
+    row("segment size huge", {QStringLiteral("--segment-size"), QStringLiteral("10000001")}, "segment-size");
+    row("segment size overflowing", {QStringLiteral("--segment-size"), QStringLiteral("99999999999999999999999")}, "segment-size");
+    row("segment size not a number", {QStringLiteral("--segment-size"), QStringLiteral("lots")}, "segment-size");
+    row("segment size fractional", {QStringLiteral("--segment-size"), QStringLiteral("1.5")}, "segment-size");
+    row("max record bytes zero", {QStringLiteral("--max-record-bytes"), QStringLiteral("0")}, "max-record-bytes");
+    row("max record bytes over 64 MiB", {QStringLiteral("--max-record-bytes"), QStringLiteral("67108865")}, "max-record-bytes");
+    row("start offset negative", {QStringLiteral("--start-offset"), QStringLiteral("-1")}, "start-offset");
+    row("rate negative", {QStringLiteral("--rate"), QStringLiteral("-3")}, "rate");
+    row("rate not a number", {QStringLiteral("--rate"), QStringLiteral("fast")}, "rate");
+    row("rate NaN", {QStringLiteral("--rate"), QStringLiteral("nan")}, "rate");
+    row("rate infinite", {QStringLiteral("--rate"), QStringLiteral("inf")}, "rate");
+    row("unknown source kind", {QStringLiteral("--source"), QStringLiteral("mainframe")}, "source");
+    row("seed negative", {QStringLiteral("--seed"), QStringLiteral("-1")}, "seed");
+    row("consumers too many", {QStringLiteral("--consumers"), QStringLiteral("65")}, "consumers");
+    row("quit-after zero", {QStringLiteral("--quit-after"), QStringLiteral("0")}, "quit-after");
+    row("quit-after not a number", {QStringLiteral("--quit-after"), QStringLiteral("soon")}, "quit-after");
+    row("missing value", {QStringLiteral("--segment-size")}, "segment-size");
+    row("unknown option", {QStringLiteral("--segments"), QStringLiteral("5")}, "segments");
+    row("stray argument", {QStringLiteral("extra")}, "extra");
+  }
+  void hostileValues() {
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, mentions);
+    const CommandLine c = parseCommandLine(arguments);
+    QCOMPARE(c.action, CommandLine::Action::error);
+    QVERIFY2(c.text.contains(mentions), qPrintable(c.text));
+    QVERIFY2(!c.text.contains(u'\n'), "one line");
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_command_line.moc"

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// The real memlog-monitor in a real X window: started under Xvfb with command-line options,
+// left to run, screenshotted by its own --screenshot; the picture must show a rendered window
+// (the table, the segments and the charts draw many colours; a blank or failed window does
+// not). Bad command-line values must fail fast with exit code 2 and one line on stderr.
+#include <QImage>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+class TestMonitorWindow : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void rendersLiveLogUnderXvfb() {
+    const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
+    if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
+    QTemporaryDir dir;
+    const QString shot = dir.filePath(QStringLiteral("monitor.png"));
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));  // a real X window, not offscreen
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());  // fresh settings
+    app.setProcessEnvironment(env);
+    app.start(xvfbRun, {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
+                        QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--segment-size"), QStringLiteral("50"),
+                        QStringLiteral("--rate"), QStringLiteral("500"), QStringLiteral("--consumers"), QStringLiteral("3"),
+                        QStringLiteral("--quit-after"), QStringLiteral("4"), QStringLiteral("--screenshot"), shot});
+    QVERIFY(app.waitForFinished(90000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+
+    QImage image(shot);
+    QVERIFY2(!image.isNull(), "no screenshot");
+    QVERIFY(image.width() >= 800 && image.height() >= 500);
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+      for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
+    // The segments picture's colours are there: the history's blue and the active's green.
+    bool blue = false, green = false;
+    for (QRgb c : colours) {
+      blue |= qAbs(qRed(c) - 0x5b) < 6 && qAbs(qGreen(c) - 0x8d) < 6 && qAbs(qBlue(c) - 0xc9) < 6;
+      green |= qAbs(qRed(c) - 0x4c) < 6 && qAbs(qGreen(c) - 0xaf) < 6 && qAbs(qBlue(c) - 0x50) < 6;
+    }
+    QVERIFY2(blue && green, "the segments were not drawn");
+    QFile::copy(shot, QDir::temp().filePath(QStringLiteral("memlog-monitor-test.png")));  // for a person to look at
+  }
+
+  void badValuesExitWithCode2_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addRow("zero segment size") << QStringList{QStringLiteral("--segment-size"), QStringLiteral("0")};
+    QTest::addRow("non-numeric rate") << QStringList{QStringLiteral("--rate"), QStringLiteral("fast")};
+    QTest::addRow("unknown source") << QStringList{QStringLiteral("--source"), QStringLiteral("mainframe")};
+    QTest::addRow("overflowing offset") << QStringList{QStringLiteral("--start-offset"), QStringLiteral("123456789012345678901234")};
+  }
+  void badValuesExitWithCode2() {
+    QFETCH(QStringList, arguments);
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));  // no window is ever made: no display needed
+    app.setProcessEnvironment(env);
+    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY), arguments);
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitCode(), 2);
+    const QByteArray err = app.readAllStandardError().trimmed();
+    QVERIFY(err.startsWith("memlog-monitor: "));
+    QCOMPARE(err.count('\n'), 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestMonitorWindow)
+#include "tst_monitor_window.moc"

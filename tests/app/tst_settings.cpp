@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// Remembered settings: good values come back, corrupt or out-of-range ones give the defaults
+// and a warning, and the command line wins over what was remembered.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "settings.hpp"
+
+class TestSettings : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void roundTrip() {
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    MonitorOptions saved;
+    saved.log.segment_size = 321;
+    saved.log.max_record_bytes = 999;
+    saved.source.rate = 42;
+    saved.source.kind = memlog::sim::SourceKind::inventory;
+    saved.consumers = 5;
+    settings::save(store, saved);
+    MonitorOptions loaded;
+    QStringList warnings;
+    settings::load(store, loaded, warnings);
+    QVERIFY(warnings.isEmpty());
+    QCOMPARE(loaded.log.segment_size, 321u);
+    QCOMPARE(loaded.log.max_record_bytes, 999u);
+    QCOMPARE(loaded.source.rate, 42.0);
+    QCOMPARE(loaded.source.kind, memlog::sim::SourceKind::inventory);
+    QCOMPARE(loaded.consumers, 5);
+  }
+
+  void corruptValues_data() {
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addRow("segment size text") << QStringLiteral("log/segmentSize") << QStringLiteral("garbage");
+    QTest::addRow("segment size zero") << QStringLiteral("log/segmentSize") << QStringLiteral("0");
+    QTest::addRow("segment size huge") << QStringLiteral("log/segmentSize") << QStringLiteral("999999999999");
+    QTest::addRow("max record bytes negative") << QStringLiteral("log/maxRecordBytes") << QStringLiteral("-7");
+    QTest::addRow("rate negative") << QStringLiteral("source/rate") << QStringLiteral("-1");
+    QTest::addRow("unknown kind") << QStringLiteral("source/kind") << QStringLiteral("mainframe");
+    QTest::addRow("consumers huge") << QStringLiteral("consumers/count") << QStringLiteral("100000");
+  }
+  void corruptValues() {
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    store.setValue(key, value);
+    MonitorOptions loaded;
+    const MonitorOptions defaults;
+    QStringList warnings;
+    settings::load(store, loaded, warnings);
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY(warnings.constFirst().contains(key));
+    QCOMPARE(loaded.log.segment_size, defaults.log.segment_size);
+    QCOMPARE(loaded.log.max_record_bytes, defaults.log.max_record_bytes);
+    QCOMPARE(loaded.source.rate, defaults.source.rate);
+    QCOMPARE(loaded.source.kind, defaults.source.kind);
+    QCOMPARE(loaded.consumers, defaults.consumers);
+  }
+
+  void commandLineWins() {
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    store.setValue(QStringLiteral("log/segmentSize"), 77);
+    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--segment-size"), QStringLiteral("55")});
+    MonitorOptions options = c.options;
+    QStringList warnings;
+    settings::load(store, options, warnings);
+    QCOMPARE(options.log.segment_size, 55u);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"
