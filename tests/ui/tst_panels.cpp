@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// The panels around the table: consumers (model and actions), source (rate mapping and
+// controls), configuration (refuses bad values, the old log running on), the event timeline
+// and purge list, and the charts' pause.
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+#include "adapter/log_session.hpp"
+#include "charts/charts_panel.hpp"
+#include "panels/configuration_panel.hpp"
+#include "panels/consumer_table_model.hpp"
+#include "panels/consumers_panel.hpp"
+#include "panels/source_panel.hpp"
+#include "timeline/event_timeline_model.hpp"
+#include "timeline/purge_event_model.hpp"
+#include "timeline/timeline_panel.hpp"
+
+using memlog::sim::ConsumerState;
+
+class TestPanels : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void consumersPanelTracksConsumers() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    session.consumers()->setRefreshInterval(20);
+    ConsumersPanel panel(&session);
+    QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    session.consumers()->add({.name = "fast", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    const int slow = session.consumers()->add({.name = "slow", .pace = 5, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    QCOMPARE(panel.model()->rowCount(), 2);
+    session.source()->start();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn)).toString() ==
+                                 QStringLiteral("fell behind"),
+                             10000);
+    QCOMPARE(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn), Qt::ForegroundRole).value<QColor>(),
+             ConsumerTableModel::stateColor(ConsumerState::fell_behind));
+    session.source()->pause();
+    panel.table()->setCurrentIndex(panel.model()->index(1, 0));
+    panel.resumeSelected(false);
+    session.consumers()->refresh();
+    QVERIFY(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn)).toString() != QStringLiteral("fell behind"));
+    QCOMPARE(panel.model()->idAt(1), slow);
+    panel.removeSelected();
+    QCOMPARE(panel.model()->rowCount(), 1);
+    QVERIFY(panel.totalLagText().startsWith(QStringLiteral("Total lag:")));
+  }
+
+  void sourcePanelRateScale_data() {
+    QTest::addColumn<double>("rate");
+    QTest::addRow("1/s") << 1.0;
+    QTest::addRow("200/s") << 200.0;
+    QTest::addRow("10k/s") << 10000.0;
+    QTest::addRow("1M/s") << 1000000.0;
+  }
+  void sourcePanelRateScale() {
+    QFETCH(double, rate);
+    const int slider = SourcePanel::sliderFor(rate);
+    QVERIFY(slider >= 0 && slider <= SourcePanel::kSliderMax);
+    QVERIFY(qAbs(SourcePanel::rateFor(slider) - rate) <= rate * 0.05);  // the slider lands close
+  }
+
+  void sourcePanelDrivesTheSource() {
+    LogSession session({.segment_size = 100}, {.rate = 50});
+    SourcePanel panel(&session);
+    panel.unthrottled()->setChecked(true);
+    QCOMPARE(session.source()->options().rate, 0.0);
+    panel.unthrottled()->setChecked(false);
+    QVERIFY(session.source()->options().rate > 0);
+    panel.rateField()->setValue(1234);
+    emit panel.rateField()->editingFinished();
+    QCOMPARE(session.source()->options().rate, 1234.0);
+  }
+
+  void configurationRefusesBadValues_data() {
+    QTest::addColumn<QString>("segment");
+    QTest::addColumn<QString>("maxBytes");
+    QTest::addColumn<QString>("start");
+    QTest::addRow("zero segment size") << QStringLiteral("0") << QStringLiteral("100") << QStringLiteral("0");
+    QTest::addRow("text segment size") << QStringLiteral("big") << QStringLiteral("100") << QStringLiteral("0");
+    QTest::addRow("absurd segment size") << QStringLiteral("50000000") << QStringLiteral("100") << QStringLiteral("0");
+    QTest::addRow("negative max bytes") << QStringLiteral("10") << QStringLiteral("-4") << QStringLiteral("0");
+    QTest::addRow("negative start") << QStringLiteral("10") << QStringLiteral("100") << QStringLiteral("-1");
+  }
+  void configurationRefusesBadValues() {
+    QFETCH(QString, segment);
+    QFETCH(QString, maxBytes);
+    QFETCH(QString, start);
+    LogSession session({.segment_size = 33}, {.rate = 0});
+    ConfigurationPanel panel(&session);
+    panel.setConfirmationEnabled(false);
+    auto old = session.adapter()->log();
+    QSignalSpy replaced(session.adapter(), &LogAdapter::logReplaced);
+    QVERIFY(!panel.apply(segment, maxBytes, start).isEmpty());
+    QCOMPARE(replaced.count(), 0);
+    QCOMPARE(session.adapter()->log(), old);
+    session.source()->step();  // the old log runs on
+    QCOMPARE(old->stats().next_offset, 1);
+  }
+
+  void configurationApplies() {
+    LogSession session({.segment_size = 33}, {.rate = 0});
+    ConfigurationPanel panel(&session);
+    panel.setConfirmationEnabled(false);
+    QVERIFY(panel.apply(QStringLiteral("64"), QStringLiteral("2048"), QStringLiteral("1000")).isEmpty());
+    const memlog::Options& o = session.adapter()->log()->options();
+    QCOMPARE(o.segment_size, 64u);
+    QCOMPARE(o.max_record_bytes, 2048u);
+    QCOMPARE(o.start_offset, 1000);
+    QVERIFY(panel.message().contains(QStringLiteral("Applied")));
+  }
+
+  void timelineTellsTheStory() {
+    LogSession session({.segment_size = 3}, {.rate = 0});
+    TimelinePanel panel(&session);
+    QAbstractItemModelTester events(panel.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester purges(panel.purges(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int i = 0; i < 10; ++i) session.source()->step();  // seals at 3, 6, 9; purges at 6, 9
+    QTRY_VERIFY_WITH_TIMEOUT(panel.purges()->rowCount() >= 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.events()->rowCount() >= 2, 5000);  // contiguous seals and purges arrive merged
+    bool sealed = false, purged = false;
+    for (int row = 0; row < panel.events()->rowCount(); ++row) {
+      const QString text = panel.events()->index(row).data().toString();
+      sealed |= text.contains(QStringLiteral("sealed"));
+      purged |= text.contains(QStringLiteral("purged"));
+    }
+    QVERIFY(sealed && purged);
+    QCOMPARE(panel.purges()->totalRecords() % 3, 0);
+    session.crashAndReplay();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          for (int row = 0; row < panel.events()->rowCount(); ++row)
+            if (panel.events()->index(row).data().toString().contains(QStringLiteral("replay"))) return true;
+          return false;
+        }(),
+        5000);
+  }
+
+  void chartsPauseFreezesWhileSamplingGoesOn() {
+    LogSession session({.segment_size = 50}, {.rate = 0});
+    ChartsPanel charts(&session);
+    for (int i = 0; i < 3; ++i) {
+      for (int k = 0; k < 40; ++k) session.source()->step();
+      charts.sample();
+    }
+    QCOMPARE(charts.shown(QStringLiteral("writes")).size(), charts.samples());
+    charts.setPaused(true);
+    const auto frozen = charts.shown(QStringLiteral("retained"));
+    for (int i = 0; i < 3; ++i) {
+      for (int k = 0; k < 40; ++k) session.source()->step();
+      charts.sample();
+    }
+    QCOMPARE(charts.shown(QStringLiteral("retained")), frozen);  // the picture stands still
+    QVERIFY(charts.samples() > frozen.size());                   // sampling went on
+    charts.setPaused(false);
+    QCOMPARE(charts.shown(QStringLiteral("retained")).size(), charts.samples());  // caught up
+    QVERIFY(!charts.shown(QStringLiteral("purges")).isEmpty());                   // purges are marked
+  }
+};
+
+QTEST_MAIN(TestPanels)
+#include "tst_panels.moc"

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// The segments picture: its geometry from Stats (a pure function), and the widget following
+// the adapter's seals and purges.
+#include <QTest>
+
+#include "adapter/log_session.hpp"
+#include "segments/segment_geometry.hpp"
+#include "segments/segments_view.hpp"
+
+class TestSegmentsView : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void geometry_data() {
+    QTest::addColumn<int>("segmentSize");
+    QTest::addColumn<int>("writes");
+    QTest::addColumn<bool>("hasHistory");
+    QTest::addColumn<qint64>("historyFirst");
+    QTest::addColumn<qint64>("activeFirst");
+    QTest::addColumn<double>("activeFill");
+    QTest::addRow("empty") << 10 << 0 << false << qint64{-1} << qint64{0} << 0.0;
+    QTest::addRow("half of the first segment") << 10 << 5 << false << qint64{-1} << qint64{0} << 0.5;
+    QTest::addRow("first segment full, not sealed yet") << 10 << 10 << false << qint64{-1} << qint64{0} << 1.0;
+    QTest::addRow("one record after the seal") << 10 << 11 << true << qint64{0} << qint64{10} << 0.1;
+    QTest::addRow("after purges") << 10 << 37 << true << qint64{20} << qint64{30} << 0.7;
+    QTest::addRow("segment size 1") << 1 << 5 << true << qint64{3} << qint64{4} << 1.0;
+  }
+  void geometry() {
+    QFETCH(int, segmentSize);
+    QFETCH(int, writes);
+    QFETCH(bool, hasHistory);
+    QFETCH(qint64, historyFirst);
+    QFETCH(qint64, activeFirst);
+    QFETCH(double, activeFill);
+    auto log = *memlog::Log::create({.segment_size = static_cast<std::size_t>(segmentSize)});
+    for (int i = 0; i < writes; ++i) QVERIFY(log->write("x").has_value());
+    const SegmentGeometry g = SegmentGeometry::from(log->stats());
+    QCOMPARE(g.hasHistory, hasHistory);
+    if (hasHistory) {
+      QCOMPARE(g.historyFirst, historyFirst);
+      QCOMPARE(g.historyLast, activeFirst - 1);
+      QCOMPARE(g.historyFill, 1.0);
+    }
+    QCOMPARE(g.activeFirst, activeFirst);
+    QCOMPARE(g.activeLast, activeFirst + segmentSize - 1);
+    QCOMPARE(g.activeFill, activeFill);
+  }
+
+  void markers() {
+    auto log = *memlog::Log::create({.segment_size = 10});
+    for (int i = 0; i < 35; ++i) QVERIFY(log->write("x").has_value());  // history 20..29, active 30..34
+    const SegmentGeometry g = SegmentGeometry::from(log->stats());
+    QVERIFY(g.markerX(5) < 0);                 // overtaken by the purge
+    QCOMPARE(g.markerX(20), 0.0);              // at the history's start
+    QCOMPARE(g.markerX(25), 0.5);
+    QCOMPARE(g.markerX(30), 1.0);              // at the active's start
+    QCOMPARE(g.markerX(33), 1.3);
+    QCOMPARE(g.markerX(35), 1.5);              // caught up: at the write position
+    QCOMPARE(g.markerX(1000), 1.5);
+  }
+
+  void followsSealsAndPurges() {
+    LogSession session({.segment_size = 5}, {.rate = 0});
+    SegmentsView view(&session);
+    view.resize(800, 220);
+    for (int i = 0; i < 16; ++i) session.source()->step();  // seals at 5, 10, 15; purges at 10, 15
+    QTRY_COMPARE_WITH_TIMEOUT(view.sealsSeen() >= 1 && view.purgesSeen() >= 1, true, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(view.geometry().activeFirst, 15, 5000);
+    QCOMPARE(view.geometry().historyFirst, 10);
+    const QImage image = view.grab().toImage();
+    QVERIFY(!image.isNull());
+  }
+};
+
+QTEST_MAIN(TestSegmentsView)
+#include "tst_segments_view.moc"
