@@ -51,6 +51,7 @@ int main(int argc, char* argv[]) {
   session.source()->start();
 
   MainWindow window(&session, warnings);
+  window.restoreLayout(store);
   window.show();
 
   int exitCode = 0;
@@ -67,6 +68,12 @@ int main(int argc, char* argv[]) {
   if (options.quitAfter > 0) QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), &app, &QApplication::quit);
 
   const int code = app.exec();
+  // Remember what the log and the source are now, as changed in the window.
+  options.log = session.adapter()->log()->options();
+  options.log.start_offset = 0;  // a new run starts a new log at 0 unless told otherwise
+  options.source = session.source()->options();
+  options.consumers = static_cast<int>(session.consumers()->snapshots().size());
   settings::save(store, options);
+  window.saveLayout(store);
   return code != 0 ? code : exitCode;
 }

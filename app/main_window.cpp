@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QLocale>
 #include <QMenuBar>
+#include <QSettings>
 #include <QMessageBox>
 #include <QShortcut>
 #include <QStatusBar>
@@ -19,6 +20,7 @@
 #include "panels/consumers_panel.hpp"
 #include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "table/record_table_model.hpp"
 #include "table/record_table_view.hpp"
 #include "timeline/timeline_panel.hpp"
 
@@ -39,7 +41,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   splitDockWidget(source, consumers, Qt::Vertical);
   tabifyDockWidget(source, configuration);
   source->raise();
-  QDockWidget* charts = addDock(new ChartsPanel(session, this), u"Charts"_s, Qt::BottomDockWidgetArea, u"charts"_s);
+  m_charts = new ChartsPanel(session, this);
+  QDockWidget* charts = addDock(m_charts, u"Charts"_s, Qt::BottomDockWidgetArea, u"charts"_s);
   QDockWidget* timeline = addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);
   splitDockWidget(charts, timeline, Qt::Horizontal);
   resizeDocks({charts, timeline}, {1100, 450}, Qt::Horizontal);
@@ -52,10 +55,13 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_memory = new QLabel(this);
   m_rate = new QLabel(this);
   m_warning = new QLabel(this);
+  m_paused = new QLabel(this);
+  m_paused->setStyleSheet(u"color: #1565c0; font-weight: bold;"_s);
   m_warning->setStyleSheet(u"color: #b35900;"_s);
   m_range->setToolTip(u"The offsets the log retains: the history segment's first to the newest record."_s);
   m_memory->setToolTip(u"Memory the log holds: its record slots and shared payloads."_s);
   for (QLabel* label : {m_range, m_retained, m_memory, m_rate}) statusBar()->addWidget(label);
+  statusBar()->addPermanentWidget(m_paused);
   statusBar()->addPermanentWidget(m_warning);
   if (!warnings.isEmpty()) {
     m_warning->setText(warnings.constFirst() + (warnings.size() > 1 ? u" (+%1 more)"_s.arg(warnings.size() - 1) : QString()));
@@ -98,6 +104,11 @@ void MainWindow::buildMenus() {
   for (QDockWidget* dock : findChildren<QDockWidget*>()) m_viewMenu->addAction(dock->toggleViewAction());
   m_viewMenu->addSeparator();
   m_viewMenu->addAction(u"Follow newest records"_s, QKeySequence(u"F"_s), m_table, &RecordTableView::jumpToNewest);
+  QAction* pause = m_viewMenu->addAction(u"Pause views"_s);
+  pause->setShortcut(QKeySequence(u"Ctrl+P"_s));
+  pause->setCheckable(true);
+  pause->setToolTip(u"Freeze the table, the segments and the charts to inspect them; the log runs on."_s);
+  connect(pause, &QAction::toggled, this, &MainWindow::setViewsPaused);
   QMenu* help = menuBar()->addMenu(u"&Help"_s);
   help->addAction(u"What is a segmented log?"_s, this, [this] {
     QMessageBox::information(
@@ -135,3 +146,20 @@ void MainWindow::updateStatus() {
 }
 
 bool MainWindow::saveScreenshot(const QString& path) { return grab().save(path, "PNG"); }
+
+void MainWindow::saveLayout(QSettings& store) const {
+  store.setValue(u"window/geometry"_s, saveGeometry());
+  store.setValue(u"window/state"_s, saveState());
+}
+
+void MainWindow::restoreLayout(QSettings& store) {
+  restoreGeometry(store.value(u"window/geometry"_s).toByteArray());
+  restoreState(store.value(u"window/state"_s).toByteArray());
+}
+
+void MainWindow::setViewsPaused(bool paused) {
+  m_table->model()->setFrozen(paused);
+  m_segments->setFrozen(paused);
+  m_charts->setPaused(paused);
+  m_paused->setText(paused ? u"Views paused (Ctrl+P): the log runs on"_s : QString());
+}

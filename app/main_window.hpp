@@ -11,6 +11,8 @@
 #include <QMainWindow>
 #include <QStringList>
 
+class ChartsPanel;
+class QSettings;
 class LogSession;
 class RecordTableView;
 class SegmentsView;
@@ -24,6 +26,12 @@ class MainWindow : public QMainWindow {
   RecordTableView* recordTable() const { return m_table; }
   SegmentsView* segments() const { return m_segments; }
   bool saveScreenshot(const QString& path);
+  void saveLayout(QSettings& store) const;  // window geometry and docks
+  void restoreLayout(QSettings& store);     // a bad stored layout is ignored: Qt checks it
+
+ public slots:
+  // Freezes the table, the segments picture and the charts for inspection; the log runs on.
+  void setViewsPaused(bool paused);
 
  private:
   void buildMenus();
@@ -33,12 +41,14 @@ class MainWindow : public QMainWindow {
   LogSession* m_session;
   RecordTableView* m_table;
   SegmentsView* m_segments;
+  ChartsPanel* m_charts;
   QMenu* m_viewMenu = nullptr;
   QLabel* m_range;
   QLabel* m_retained;
   QLabel* m_memory;
   QLabel* m_rate;
   QLabel* m_warning;
+  QLabel* m_paused;
   qint64 m_lastWritten = -1;
   QElapsedTimer m_rateClock;
 };

@@ -38,12 +38,35 @@ Offset Consumer::resolve(const Log& log, ConsumerStart start) const {
       return stats.next_offset;  // what comes next, as Kafka's "latest"
     case ConsumerStart::offset:
       return options_.offset;
+    case ConsumerStart::time: return first_at_or_after(log, options_.at);
     case ConsumerStart::checkpoint: {
       const Offset checkpoint = checkpoint_.load(std::memory_order_acquire);
       return checkpoint >= 0 ? checkpoint : earliest;
     }
   }
   return earliest;
+}
+
+// Binary search over the retained records: `created` never decreases within a log (the default
+// clock guarantees it). A record purged during the search restarts it on the new range.
+Offset Consumer::first_at_or_after(const Log& log, Timestamp at) const {
+  for (;;) {
+    const Stats stats = log.stats();
+    if (stats.range.empty()) return stats.next_offset;
+    Offset low = stats.range.earliest, high = stats.next_offset;  // answer in [low, high]
+    bool purged = false;
+    while (low < high && !purged) {
+      const Offset mid = low + (high - low) / 2;
+      const auto record = log.read(mid);
+      if (!record) {
+        purged = true;
+        break;
+      }
+      if (record->created() < at) low = mid + 1;
+      else high = mid;
+    }
+    if (!purged) return low;
+  }
 }
 
 void Consumer::start(std::shared_ptr<const Log> log, Offset position) {

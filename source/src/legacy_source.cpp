@@ -40,9 +40,13 @@ void LegacySource::stop() {
 }
 
 void LegacySource::pause() {
-  std::lock_guard lock(mutex_);
-  paused_ = true;
-  wake_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    paused_ = true;
+    wake_.notify_all();
+  }
+  // A write already under way finishes before pause() returns: after it, nothing is written.
+  std::lock_guard writing(write_mutex_);
 }
 
 void LegacySource::resume() {
@@ -51,10 +55,7 @@ void LegacySource::resume() {
   wake_.notify_all();
 }
 
-bool LegacySource::step() {
-  std::lock_guard lock(mutex_);
-  return write_one();
-}
+bool LegacySource::step() { return write_one(false); }
 
 void LegacySource::set_options(const SourceOptions& options) {
   std::lock_guard lock(mutex_);
@@ -105,18 +106,32 @@ SourceCounters LegacySource::counters() const {
   return c;
 }
 
-// With mutex_ held. A refused write (e.g. a payload over max_record_bytes) pauses the source:
-// it is a misconfiguration to fix, and the sequence must not skip (offset == sequence).
-bool LegacySource::write_one() {
-  const std::string payload = make_payload(options_.kind, options_.seed, next_sequence_, options_.payload_bytes);
-  const Result<Offset> written = log_->write(payload);
+// Without mutex_ held: building and writing a record (1 MiB, say) takes a while, and the GUI
+// reads the counters meanwhile. write_mutex_ keeps writers (the thread, step()) in sequence
+// order. A refused write (e.g. a payload over max_record_bytes) pauses the source: it is a
+// misconfiguration to fix, and the sequence must not skip (offset == sequence).
+bool LegacySource::write_one(bool unless_paused) {
+  std::lock_guard writing(write_mutex_);
+  SourceOptions options;
+  std::uint64_t sequence;
+  std::shared_ptr<Log> log;
+  {
+    std::lock_guard lock(mutex_);
+    if (unless_paused && paused_) return false;
+    options = options_;
+    sequence = next_sequence_;
+    log = log_;
+  }
+  const std::string payload = make_payload(options.kind, options.seed, sequence, options.payload_bytes);
+  const Result<Offset> written = log->write(payload);
+  std::lock_guard lock(mutex_);
   if (!written) {
     ++errors_;
     last_error_ = written.error().message();
     paused_ = true;
     return false;
   }
-  ++next_sequence_;
+  if (log_ == log) ++next_sequence_;  // (attach() may have moved the source on meanwhile)
   ++written_;
   ++rate_count_;
   return true;
@@ -146,13 +161,18 @@ void LegacySource::run(std::stop_token stop) {
     note_rate(now);
 
     if (options_.burst_size > 0 && now >= next_burst) {
-      for (std::size_t i = 0; i < options_.burst_size && !paused_; ++i) write_one();
+      const std::size_t burst = options_.burst_size;
       next_burst = std::max(next_burst + options_.burst_every, now);
+      lock.unlock();
+      for (std::size_t i = 0; i < burst && !stop.stop_requested(); ++i)
+        if (!write_one(true)) break;
+      lock.lock();
     }
 
-    if (options_.rate <= 0) {  // unthrottled
-      for (int i = 0; i < kUnthrottledBatch && !paused_; ++i) write_one();
-      lock.unlock();  // let pause, step and option changes in between batches
+    if (options_.rate <= 0) {  // unthrottled: batches, checking for pause and stop between them
+      lock.unlock();
+      for (int i = 0; i < kUnthrottledBatch && !stop.stop_requested(); ++i)
+        if (!write_one(true)) break;
       lock.lock();
       next_write = steady_clock::now();
       continue;
@@ -173,10 +193,13 @@ void LegacySource::run(std::stop_token stop) {
     // Every write that is due now: at high rates one wake-up writes a batch, so the rate holds
     // even when the period is shorter than a sleep can be.
     if (now - next_write > kMaxCatchUp) next_write = now;
-    while (next_write <= now && !paused_) {
-      write_one();
-      next_write += period;
-    }
+    int due = 0;
+    for (auto t = next_write; t <= now; t += period) ++due;
+    next_write += period * due;
+    lock.unlock();
+    for (int i = 0; i < due && !stop.stop_requested(); ++i)
+      if (!write_one(true)) break;
+    lock.lock();
   }
 }
 

@@ -93,6 +93,9 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
   for (QChart* chart : {m_throughput, m_lagChart, m_retainedChart}) {
     auto* view = new QChartView(chart, this);
     view->setRenderHint(QPainter::Antialiasing);
+    view->setRubberBand(QChartView::RectangleRubberBand);  // drag to zoom (pause first), right-click to zoom out
+    view->setToolTip(u"Pause the charts, then drag a rectangle to zoom in; right-click zooms out."_s);
+    m_views.push_back(view);
     view->setMinimumHeight(180);
     charts->addWidget(view);
   }
@@ -174,6 +177,8 @@ void ChartsPanel::publish() {
 
 void ChartsPanel::setPaused(bool paused) {
   m_paused = paused;
+  if (!paused)
+    for (QChartView* view : m_views) view->chart()->zoomReset();  // live again: the whole window
   if (!paused) publish();  // catch up with what was sampled meanwhile
 }
 

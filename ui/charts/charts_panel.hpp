@@ -21,6 +21,7 @@
 class LogSession;
 class QAbstractSeries;
 class QChart;
+class QChartView;
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
@@ -67,6 +68,7 @@ class ChartsPanel : public QWidget {
   QLineSeries* m_bytesSeries;
   Ring m_writes, m_purges, m_retained, m_bytes;
   std::map<int, ConsumerSeries> m_consumers;
+  std::vector<QChartView*> m_views;
   std::uint64_t m_lastWritten = 0;
   std::uint64_t m_lastPurges = 0;
   memlog::Offset m_lastNext = -1;

@@ -2,6 +2,7 @@
 #include "panels/consumers_panel.hpp"
 
 #include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -42,12 +43,21 @@ ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
   m_start->addItem(u"earliest"_s, static_cast<int>(ConsumerStart::earliest));
   m_start->addItem(u"latest (new records only)"_s, static_cast<int>(ConsumerStart::latest));
   m_start->addItem(u"offset"_s, static_cast<int>(ConsumerStart::offset));
+  m_start->addItem(u"a time"_s, static_cast<int>(ConsumerStart::time));
   m_start->setToolTip(u"Where it starts reading: the oldest record retained, only what comes next, or an offset."_s);
   m_offset = new QSpinBox(this);
   m_offset->setRange(0, std::numeric_limits<int>::max());
   m_offset->setEnabled(false);
-  connect(m_start, &QComboBox::currentIndexChanged, this,
-          [this] { m_offset->setEnabled(m_start->currentData().toInt() == static_cast<int>(ConsumerStart::offset)); });
+  m_time = new QDateTimeEdit(QDateTime::currentDateTime(), this);
+  m_time->setDisplayFormat(u"HH:mm:ss"_s);
+  m_time->setToolTip(u"Start at the first retained record created at or after this time."_s);
+  m_time->hide();
+  connect(m_start, &QComboBox::currentIndexChanged, this, [this] {
+    const int start = m_start->currentData().toInt();
+    m_offset->setVisible(start != static_cast<int>(ConsumerStart::time));
+    m_offset->setEnabled(start == static_cast<int>(ConsumerStart::offset));
+    m_time->setVisible(start == static_cast<int>(ConsumerStart::time));
+  });
 
   auto* add = new QPushButton(u"Add consumer"_s, this);
   auto* remove = new QPushButton(u"Remove"_s, this);
@@ -64,6 +74,7 @@ ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
   form->addWidget(m_pace);
   form->addWidget(m_start);
   form->addWidget(m_offset);
+  form->addWidget(m_time);
   form->addWidget(add);
   auto* actions = new QHBoxLayout;
   actions->addWidget(remove);
@@ -99,6 +110,7 @@ void ConsumersPanel::addFromForm() {
   options.pace = m_pace->value();
   options.start = static_cast<ConsumerStart>(m_start->currentData().toInt());
   options.offset = m_offset->value();
+  options.at = memlog::Timestamp{std::chrono::milliseconds(m_time->dateTime().toMSecsSinceEpoch())};
   m_session->consumers()->add(options);
   m_name->clear();
 }

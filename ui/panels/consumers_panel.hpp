@@ -11,6 +11,7 @@
 class LogSession;
 class ConsumerTableModel;
 class QComboBox;
+class QDateTimeEdit;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -42,5 +43,6 @@ class ConsumersPanel : public QWidget {
   QDoubleSpinBox* m_pace;
   QComboBox* m_start;
   QSpinBox* m_offset;
+  QDateTimeEdit* m_time;
   QLabel* m_totalLag;
 };

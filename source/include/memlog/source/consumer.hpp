@@ -16,7 +16,7 @@
 
 namespace memlog::sim {
 
-enum class ConsumerStart { earliest, latest, offset, checkpoint };
+enum class ConsumerStart { earliest, latest, offset, checkpoint, time };
 
 enum class ConsumerState {
   live,         // keeping up: less than half a segment behind the newest record
@@ -32,6 +32,7 @@ struct ConsumerOptions {
   double pace = 0;  // records per second; 0 = as fast as it can
   ConsumerStart start = ConsumerStart::earliest;
   Offset offset = 0;  // for ConsumerStart::offset
+  Timestamp at{};     // for ConsumerStart::time: the first record created at or after it
 };
 
 struct ConsumerSnapshot {
@@ -60,7 +61,8 @@ class Consumer {
   // Starts reading `log` at `position` (a resolved offset). Stops a running thread first.
   void start(std::shared_ptr<const Log> log, Offset position);
   void stop();
-  // Where `start` resolves to on `log` now: earliest, latest + 1, the offset, the checkpoint.
+  // Where `start` resolves to on `log` now: earliest, latest + 1, the offset, the checkpoint,
+  // or the first retained record created at or after options().at (next offset if none).
   Offset resolve(const Log& log, ConsumerStart start) const;
 
   ConsumerSnapshot snapshot() const;
@@ -71,6 +73,7 @@ class Consumer {
 
  private:
   void run(std::stop_token stop, Stream stream);
+  Offset first_at_or_after(const Log& log, Timestamp at) const;
 
   const int id_;
   const ConsumerOptions options_;

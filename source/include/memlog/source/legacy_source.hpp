@@ -73,10 +73,12 @@ class LegacySource {
 
  private:
   void run(std::stop_token stop);
-  bool write_one();  // with mutex_ held
+  // Writes the next record (without mutex_ held); false if refused, or paused when unless_paused.
+  bool write_one(bool unless_paused);
   void note_rate(std::chrono::steady_clock::time_point now);
 
-  mutable std::mutex mutex_;
+  mutable std::mutex mutex_;   // guards the state below (not held while a record is written)
+  std::mutex write_mutex_;     // one record written at a time, in sequence order
   std::condition_variable_any wake_;
   std::shared_ptr<Log> log_;
   SourceOptions options_;
