@@ -56,8 +56,8 @@ int main(int argc, char* argv[]) {
 
   int exitCode = 0;
   if (!options.screenshot.isEmpty()) {
-    // Once the views have rendered some live data; before quitting if that comes sooner.
-    const int at = options.quitAfter > 0 ? std::clamp(static_cast<int>(options.quitAfter * 1000) - 400, 300, 1500) : 1500;
+    // Just before quitting (the views full of live data), or after 1.5 s without --quit-after.
+    const int at = options.quitAfter > 0 ? std::max(300, static_cast<int>(options.quitAfter * 1000) - 400) : 1500;
     QTimer::singleShot(at, &window, [&] {
       if (!window.saveScreenshot(options.screenshot)) {
         std::fprintf(stderr, "memlog-monitor: could not save the screenshot to %s\n", qPrintable(options.screenshot));

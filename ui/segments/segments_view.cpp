@@ -136,7 +136,8 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(QRectF(xAt(0), top, segmentWidth, barHeight).adjusted(-3, -3, 3, 3), 8, 8);
     p.setPen(glow.darker(150));
-    p.drawText(QRectF(xAt(0), 6, segmentWidth, 24), Qt::AlignRight | Qt::AlignVCenter, u"just sealed"_s);
+    const double after = QFontMetricsF(bold).horizontalAdvance(u"History (sealed)"_s) + 14;
+    p.drawText(QRectF(xAt(0) + after, 6, segmentWidth - after, 24), Qt::AlignLeft | Qt::AlignVCenter, u"just sealed"_s);
   }
   drawSegment(xAt(0), u"History (sealed)"_s, g.historyFirst, g.historyLast, g.historyFill, g.historyBytes, kHistory,
               g.hasHistory);
