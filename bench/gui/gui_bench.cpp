@@ -65,7 +65,8 @@ int main(int argc, char* argv[]) {
   std::sort(delays.begin(), delays.end());
   auto at = [&](double q) { return delays.empty() ? 0.0 : delays[static_cast<std::size_t>(q * (delays.size() - 1))]; };
   const double rate = static_cast<double>(stats.records_written) / seconds;
-  std::printf("memlog_gui_bench: %d s, segment size %zu, source unthrottled, 2 consumers, main window offscreen\n", seconds, segment);
+  std::printf("memlog_gui_bench: %d s, segment size %zu, source unthrottled, 2 consumers, main window offscreen\n",
+              seconds, segment);
   std::printf("%-28s %14.0f\n", "records written per second", rate);
   std::printf("%-28s %14.2f ms\n", "event loop delay p50", at(0.50));
   std::printf("%-28s %14.2f ms\n", "event loop delay p99", at(0.99));
@@ -73,8 +74,10 @@ int main(int argc, char* argv[]) {
   std::printf("%-28s %14ld KiB\n", "RSS after 1 s", rssEarly);
   std::printf("%-28s %14ld KiB\n", "RSS at the end", status_kib("VmRSS"));
   std::printf("%-28s %14ld KiB\n", "peak RSS", status_kib("VmHWM"));
-  std::printf("{\"records_per_second\":%.0f,\"delay_p50_ms\":%.2f,\"delay_p99_ms\":%.2f,\"rss_early_kib\":%ld,\"rss_end_kib\":%ld,"
-              "\"peak_rss_kib\":%ld}\n",
-              rate, at(0.5), at(0.99), rssEarly, status_kib("VmRSS"), status_kib("VmHWM"));
+  std::printf(
+      "{\"records_per_second\":%.0f,\"delay_p50_ms\":%.2f,\"delay_p99_ms\":%.2f,\"rss_early_kib\":%ld,\"rss_end_kib\":%"
+      "ld,"
+      "\"peak_rss_kib\":%ld}\n",
+      rate, at(0.5), at(0.99), rssEarly, status_kib("VmRSS"), status_kib("VmHWM"));
   return 0;
 }

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+#include "server/log_server.hpp"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QTcpServer>
+#include <QUrlQuery>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <algorithm>
+#include <cassert>
+#include <optional>
+
+#include "adapter/log_adapter.hpp"
+#include "server/record_json.hpp"
+
+using namespace Qt::StringLiterals;
+using Status = QHttpServerResponse::StatusCode;
+
+struct LogServer::Client {
+  QWebSocket* socket = nullptr;  // owned by the server (QObject child), deleted on disconnect
+  QString peer;
+  memlog::Offset position = 0;  // the next offset to send
+  qint64 pending = 0;           // bytes handed to the socket and not reported written yet
+  bool closing = false;         // closed by us: send nothing more, wait for disconnected
+};
+
+namespace {
+
+QByteArray number(qint64 value) { return QByteArray::number(value); }
+
+QHttpServerResponse json(QByteArray body, Status status = Status::Ok) {
+  return QHttpServerResponse("application/json"_ba, std::move(body), status);
+}
+
+// {"error","message","earliest","next"}: enough for a client to retry from a valid offset.
+QByteArray errorBody(const char* error, const QString& message, const memlog::Log& log) {
+  const memlog::Stats stats = log.stats();
+  QByteArray out = "{\"error\":\""_ba + error + "\",\"message\":"_ba;
+  const QByteArray text = message.toUtf8();
+  RecordJson::appendString(out, std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+  out += ",\"earliest\":"_ba + number(stats.range.earliest) + ",\"next\":"_ba + number(stats.next_offset) + '}';
+  return out;
+}
+
+QHttpServerResponse error(Status status, const char* code, const QString& message, const memlog::Log& log) {
+  return json(errorBody(code, message, log), status);
+}
+
+// Maps a read error of the log at `offset` to its status.
+QHttpServerResponse readError(std::error_code ec, memlog::Offset offset, const memlog::Log& log) {
+  if (ec == memlog::Errc::future_offset)
+    return error(Status::NotFound, "future_offset", u"offset %1 has not been written yet"_s.arg(offset), log);
+  return error(Status::Gone, "purged", u"offset %1 was purged or precedes the log's start"_s.arg(offset), log);
+}
+
+// A strict decimal integer (no sign for non-negatives, no spaces); nullopt when it is not one.
+std::optional<qint64> parseInteger(QStringView text) {
+  bool ok = false;
+  const qint64 value = text.toLongLong(&ok);
+  if (!ok || text.isEmpty() || !text.front().isDigit()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+LogServer::LogServer(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter) {
+  assert(adapter && "LogServer needs an adapter");
+  m_changedTimer.setSingleShot(true);
+  m_changedTimer.setInterval(100);
+  connect(&m_changedTimer, &QTimer::timeout, this, &LogServer::remoteConsumersChanged);
+
+  // Purges are checked too: a client held back by backpressure is closed as soon as it has
+  // fallen behind, not when its socket drains.
+  connect(m_adapter, &LogAdapter::appended, this, &LogServer::pumpAll);
+  connect(m_adapter, &LogAdapter::purged, this, &LogServer::pumpAll);
+  connect(m_adapter, &LogAdapter::logReplaced, this, [this] {
+    for (const auto& client : m_clients) closeClient(*client, kCloseLogReplaced, u"log replaced"_s);
+  });
+}
+
+LogServer::~LogServer() {
+  // The sockets are our children; disconnect first so that their destruction does not call
+  // back into a half-destroyed server.
+  for (const auto& client : m_clients) client->socket->disconnect(this);
+}
+
+bool LogServer::listen(const QHostAddress& address, quint16 httpPort, quint16 wsPort, QString* error) {
+  assert(!isListening() && "LogServer::listen called twice");
+  auto fail = [&](const QString& reason) {
+    if (error) *error = reason;
+    delete m_http;
+    delete m_ws;
+    m_http = nullptr;
+    m_ws = nullptr;
+    return false;
+  };
+
+  // Our own QTcpServer, bound to QHttpServer, because QHttpServer::listen() gives no reason.
+  auto* tcp = new QTcpServer(this);
+  if (!tcp->listen(address, httpPort)) {
+    const QString reason = u"HTTP on %1:%2: %3"_s.arg(address.toString()).arg(httpPort).arg(tcp->errorString());
+    delete tcp;
+    return fail(reason);
+  }
+  m_http = new QHttpServer(this);
+  tcp->setParent(m_http);
+  setUpRoutes();
+  m_http->bind(tcp);
+
+  m_ws = new QWebSocketServer(u"memlog"_s, QWebSocketServer::NonSecureMode, this);
+  if (!m_ws->listen(address, wsPort))
+    return fail(u"WebSocket on %1:%2: %3"_s.arg(address.toString()).arg(wsPort).arg(m_ws->errorString()));
+  connect(m_ws, &QWebSocketServer::newConnection, this, &LogServer::acceptClients);
+
+  m_httpPort = tcp->serverPort();
+  m_wsPort = m_ws->serverPort();
+  return true;
+}
+
+void LogServer::setUpRoutes() {
+  const auto get = QHttpServerRequest::Method::Get;
+  m_http->route(u"/range"_s, get, [this] { return rangeResponse(); });
+  m_http->route(u"/stats"_s, get, [this] { return statsResponse(); });
+  m_http->route(u"/records"_s, get, [this](const QHttpServerRequest& request) { return batchResponse(request); });
+  m_http->route(u"/records/<arg>"_s, get, [this](const QString& offset) { return recordResponse(offset); });
+  m_http->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    const auto log = m_adapter->log();
+    responder.write(errorBody("not_found", u"no such resource: %1"_s.arg(request.url().path()), *log),
+                    "application/json"_ba, Status::NotFound);
+  });
+}
+
+QHttpServerResponse LogServer::rangeResponse() const {
+  const memlog::Stats stats = m_adapter->log()->stats();  // one snapshot: range and next agree
+  return json("{\"earliest\":"_ba + number(stats.range.earliest) + ",\"latest\":"_ba + number(stats.range.latest) +
+              ",\"next\":"_ba + number(stats.next_offset) + ",\"empty\":"_ba +
+              (stats.range.empty() ? "true"_ba : "false"_ba) + '}');
+}
+
+QHttpServerResponse LogServer::statsResponse() const {
+  const memlog::Stats s = m_adapter->log()->stats();
+  const std::pair<const char*, qint64> fields[] = {
+      {"next", s.next_offset},
+      {"earliest", s.range.earliest},
+      {"latest", s.range.latest},
+      {"segment_size", static_cast<qint64>(s.segment_size)},
+      {"active_records", static_cast<qint64>(s.active_records)},
+      {"history_records", static_cast<qint64>(s.history_records)},
+      {"active_bytes", static_cast<qint64>(s.active_bytes)},
+      {"history_bytes", static_cast<qint64>(s.history_bytes)},
+      {"records_written", static_cast<qint64>(s.records_written)},
+      {"records_purged", static_cast<qint64>(s.records_purged)},
+      {"segments_sealed", static_cast<qint64>(s.segments_sealed)},
+      {"purges", static_cast<qint64>(s.purges)},
+      {"memory_bytes", static_cast<qint64>(s.memory_bytes)},
+  };
+  QByteArray body;
+  body.reserve(512);
+  for (const auto& [name, value] : fields) {
+    body.append(body.isEmpty() ? "{\"" : ",\"");
+    body.append(name);
+    body.append("\":");
+    body.append(QByteArray::number(value));
+  }
+  body.append('}');
+  return json(std::move(body));
+}
+
+QHttpServerResponse LogServer::recordResponse(const QString& text) const {
+  const auto log = m_adapter->log();
+  const auto offset = parseInteger(text);
+  if (!offset)
+    return error(Status::BadRequest, "bad_request", u"offset must be a non-negative integer, not '%1'"_s.arg(text),
+                 *log);
+  const auto record = log->read(*offset);
+  if (!record) return readError(record.error(), *offset, *log);
+  return json(RecordJson::record(*record));
+}
+
+QHttpServerResponse LogServer::batchResponse(const QHttpServerRequest& request) const {
+  const auto log = m_adapter->log();
+  const QUrlQuery query = request.query();
+  if (!query.hasQueryItem(u"from"_s))
+    return error(Status::BadRequest, "bad_request", u"missing parameter 'from'"_s, *log);
+  const QString fromText = query.queryItemValue(u"from"_s);
+  const auto from = parseInteger(fromText);
+  if (!from)
+    return error(Status::BadRequest, "bad_request", u"'from' must be a non-negative integer, not '%1'"_s.arg(fromText),
+                 *log);
+  qint64 max = kDefaultBatch;
+  if (query.hasQueryItem(u"max"_s)) {
+    const QString maxText = query.queryItemValue(u"max"_s);
+    const auto parsed = parseInteger(maxText);
+    if (!parsed || *parsed < 1)
+      return error(Status::BadRequest, "bad_request", u"'max' must be a positive integer, not '%1'"_s.arg(maxText),
+                   *log);
+    max = std::min(*parsed, kMaxBatch);  // documented cap; "next" tells the client where to go on
+  }
+
+  std::vector<memlog::Record> records(static_cast<std::size_t>(max));
+  const memlog::BatchResult result = log->read_batch(*from, records);
+  if (result.count == 0 && result.error) {
+    // Asking at the very end is how a poller waits: an empty list, not an error.
+    if (result.error == memlog::Errc::future_offset && *from == log->stats().next_offset)
+      return json("{\"records\":[],\"next\":"_ba + number(*from) + '}');
+    return readError(result.error, *from, *log);
+  }
+  records.resize(result.count);
+  return json("{\"records\":"_ba + RecordJson::records(records) + ",\"next\":"_ba +
+              number(*from + static_cast<qint64>(result.count)) + '}');
+}
+
+void LogServer::acceptClients() {
+  while (QWebSocket* socket = m_ws->nextPendingConnection()) {
+    socket->setParent(this);
+    auto client = std::make_unique<Client>();
+    client->socket = socket;
+    client->peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+    // Queued: a socket may disconnect inside close(), while pump() or pumpAll() still holds
+    // a reference to its Client.
+    connect(
+        socket, &QWebSocket::disconnected, this, [this, socket] { removeClient(socket); }, Qt::QueuedConnection);
+    connect(socket, &QWebSocket::bytesWritten, this, [this, socket](qint64 bytes) {
+      Client* c = findClient(socket);
+      if (!c) return;
+      // bytesWritten also counts frame headers, which `pending` does not: clamp at zero.
+      const bool wasBlocked = c->pending > kMaxPendingBytes;
+      c->pending = std::max<qint64>(0, c->pending - bytes);
+      if (wasBlocked && c->pending <= kMaxPendingBytes) pump(*c);
+    });
+    Client& c = *client;
+    m_clients.push_back(std::move(client));
+
+    const QUrl url = socket->requestUrl();
+    const QString from = QUrlQuery(url).queryItemValue(u"from"_s);
+    const memlog::Stats stats = m_adapter->log()->stats();
+    if (url.path() != u"/stream"_s) {
+      closeClient(c, kCloseBadRequest, u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(url.path()));
+    } else if (from == u"earliest"_s) {
+      // An empty log's earliest is -1: start where its first record will be.
+      c.position = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+    } else if (from == u"latest"_s) {
+      c.position = stats.next_offset;
+    } else if (const auto offset = parseInteger(from)) {
+      c.position = *offset;
+    } else {
+      closeClient(c, kCloseBadRequest, u"'from' must be an offset, earliest or latest, not '%1'"_s.arg(from));
+    }
+    pump(c);
+  }
+  positionsChanged();
+}
+
+void LogServer::pump(Client& client) {
+  if (client.closing) return;
+  const auto log = m_adapter->log();
+  if (m_batch.size() < kStreamBatch) m_batch.resize(kStreamBatch);
+  const memlog::Offset before = client.position;
+  // Bounded: each pass either sends a batch (growing `pending` towards the cap, since the
+  // socket writes only when we return to the event loop) or stops.
+  for (int pass = 0; pass < 1024 && client.pending <= kMaxPendingBytes; ++pass) {
+    const memlog::BatchResult result = log->read_batch(client.position, m_batch);
+    if (result.count > 0) {
+      const std::span<const memlog::Record> batch(m_batch.data(), result.count);
+      const QString message = QString::fromUtf8(RecordJson::records(batch));
+      client.pending += client.socket->sendTextMessage(message);
+      client.position += static_cast<qint64>(result.count);
+    }
+    if (result.error == memlog::Errc::out_of_range && result.count == 0) {
+      const memlog::Stats stats = log->stats();
+      // A position before the log's earliest: purged, or before a replayed log's start.
+      closeClient(client, kCloseFellBehind, u"fell behind the purge; earliest %1"_s.arg(stats.range.earliest));
+      break;
+    }
+    if (result.count < m_batch.size()) break;  // caught up (future_offset) or a purge next pass
+  }
+  if (client.position != before) positionsChanged();
+}
+
+void LogServer::pumpAll() {
+  // Index loop: pump() may close a client but never adds or removes one here.
+  for (std::size_t i = 0; i < m_clients.size(); ++i) pump(*m_clients[i]);
+}
+
+void LogServer::closeClient(Client& client, int code, const QString& reason) {
+  if (client.closing) return;
+  client.closing = true;
+  client.socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
+  positionsChanged();
+}
+
+LogServer::Client* LogServer::findClient(QWebSocket* socket) {
+  for (const auto& client : m_clients)
+    if (client->socket == socket) return client.get();
+  return nullptr;
+}
+
+void LogServer::removeClient(QWebSocket* socket) {
+  const auto it = std::find_if(m_clients.begin(), m_clients.end(),
+                               [socket](const auto& client) { return client->socket == socket; });
+  if (it == m_clients.end()) return;
+  m_clients.erase(it);
+  socket->deleteLater();
+  positionsChanged();
+}
+
+void LogServer::positionsChanged() {
+  if (!m_changedTimer.isActive()) m_changedTimer.start();
+}
+
+QList<LogServer::RemoteConsumer> LogServer::remoteConsumers() const {
+  const memlog::Offset next = m_adapter->log()->stats().next_offset;
+  QList<RemoteConsumer> out;
+  out.reserve(static_cast<qsizetype>(m_clients.size()));
+  for (const auto& client : m_clients) {
+    if (client->closing) continue;
+    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position)});
+  }
+  return out;
+}
