@@ -39,13 +39,16 @@ CommandLine parseCommandLine(const QStringList& arguments) {
   const QCommandLineOption segmentSize(u"segment-size"_s, u"Records per segment (1 to 10000000)."_s, u"N"_s);
   const QCommandLineOption maxRecordBytes(u"max-record-bytes"_s, u"Largest record in bytes (1 to 67108864)."_s, u"N"_s);
   const QCommandLineOption startOffset(u"start-offset"_s, u"Offset of the first record (0 or more)."_s, u"N"_s);
-  const QCommandLineOption rate(u"rate"_s, u"Source records per second (0 = as fast as possible, up to 10000000)."_s, u"R"_s);
+  const QCommandLineOption rate(u"rate"_s, u"Source records per second (0 = as fast as possible, up to 10000000)."_s,
+                                u"R"_s);
   const QCommandLineOption source(u"source"_s, u"Simulated legacy system: sensor, inventory or tickets."_s, u"KIND"_s);
   const QCommandLineOption seed(u"seed"_s, u"Seed of the simulated records (0 or more)."_s, u"S"_s);
   const QCommandLineOption consumers(u"consumers"_s, u"Consumers to start with (0 to 64)."_s, u"N"_s);
-  const QCommandLineOption screenshot(u"screenshot"_s, u"Save a PNG of the window to FILE once it has rendered."_s, u"FILE"_s);
+  const QCommandLineOption screenshot(u"screenshot"_s, u"Save a PNG of the window to FILE once it has rendered."_s,
+                                      u"FILE"_s);
   const QCommandLineOption quitAfter(u"quit-after"_s, u"Quit after SECONDS (0.1 to 86400)."_s, u"SECONDS"_s);
-  parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, seed, consumers, screenshot, quitAfter});
+  parser.addOptions(
+      {help, version, segmentSize, maxRecordBytes, startOffset, rate, source, seed, consumers, screenshot, quitAfter});
 
   CommandLine result;
   if (!parser.parse(arguments)) {
@@ -89,7 +92,8 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     o.hasMaxRecordBytes = true;
   }
   if (parser.isSet(startOffset)) {
-    const auto v = integer(u"start-offset"_s, parser.value(startOffset), 0, std::numeric_limits<qint64>::max() / 2, error);
+    const auto v =
+        integer(u"start-offset"_s, parser.value(startOffset), 0, std::numeric_limits<qint64>::max() / 2, error);
     if (!v) return fail();
     o.log.start_offset = *v;
     o.hasStartOffset = true;
@@ -98,7 +102,8 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     bool ok = false;
     const double r = parser.value(rate).trimmed().toDouble(&ok);
     if (!ok || !(r >= 0) || r > 10'000'000) {  // !(r >= 0) also catches NaN
-      error = u"--rate: '%1' is not a rate from 0 (as fast as possible) to 10000000 records/s"_s.arg(parser.value(rate));
+      error =
+          u"--rate: '%1' is not a rate from 0 (as fast as possible) to 10000000 records/s"_s.arg(parser.value(rate));
       return fail();
     }
     o.source.rate = r;

@@ -11,14 +11,14 @@
 #include <memlog/source/legacy_source.hpp>
 
 struct MonitorOptions {
-  memlog::Options log;                  // segment size, max record bytes, start offset
-  memlog::sim::SourceOptions source;    // kind, seed, rate
+  memlog::Options log;                // segment size, max record bytes, start offset
+  memlog::sim::SourceOptions source;  // kind, seed, rate
   int consumers = 2;
-  QString screenshot;                   // save a PNG of the window, then (with quitAfter) quit
-  double quitAfter = 0;                 // seconds; 0 = run until closed
+  QString screenshot;    // save a PNG of the window, then (with quitAfter) quit
+  double quitAfter = 0;  // seconds; 0 = run until closed
   // Which values were given on the command line (they override the remembered settings).
-  bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false,
-       hasSource = false, hasSeed = false, hasConsumers = false;
+  bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false, hasSource = false,
+       hasSeed = false, hasConsumers = false;
 };
 
 struct CommandLine {

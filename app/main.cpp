@@ -27,7 +27,8 @@ int main(int argc, char* argv[]) {
     case CommandLine::Action::version:
       std::fprintf(stdout, "%s\n", qPrintable(command.text));
       return 0;
-    case CommandLine::Action::run: break;
+    case CommandLine::Action::run:
+      break;
   }
 
   QApplication app(argc, argv);
@@ -45,7 +46,9 @@ int main(int argc, char* argv[]) {
   for (int i = 0; i < options.consumers; ++i) {
     // A fast one, a slow one, then a spread of paces: something to watch keep up and fall behind.
     const double pace = i == 0 ? 0.0 : i == 1 ? 50.0 : 100.0 * i;
-    const std::string name = i == 0 ? "fast" : i == 1 ? "slow (50/s)" : "paced " + std::to_string(static_cast<int>(pace)) + "/s";
+    const std::string name = i == 0   ? "fast"
+                             : i == 1 ? "slow (50/s)"
+                                      : "paced " + std::to_string(static_cast<int>(pace)) + "/s";
     session.consumers()->add({.name = name, .pace = pace, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
   }
   session.source()->start();

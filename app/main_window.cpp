@@ -6,8 +6,8 @@
 #include <QFileDialog>
 #include <QLocale>
 #include <QMenuBar>
-#include <QSettings>
 #include <QMessageBox>
+#include <QSettings>
 #include <QShortcut>
 #include <QStatusBar>
 #include <QTimer>
@@ -35,7 +35,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_segments = new SegmentsView(session, this);
   addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
   QDockWidget* source = addDock(new SourcePanel(session, this), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
-  QDockWidget* consumers = addDock(new ConsumersPanel(session, this), u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
+  QDockWidget* consumers =
+      addDock(new ConsumersPanel(session, this), u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
   QDockWidget* configuration =
       addDock(new ConfigurationPanel(session, this), u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
   splitDockWidget(source, consumers, Qt::Vertical);
@@ -43,7 +44,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   source->raise();
   m_charts = new ChartsPanel(session, this);
   QDockWidget* charts = addDock(m_charts, u"Charts"_s, Qt::BottomDockWidgetArea, u"charts"_s);
-  QDockWidget* timeline = addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);
+  QDockWidget* timeline =
+      addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);
   splitDockWidget(charts, timeline, Qt::Horizontal);
   resizeDocks({charts, timeline}, {1100, 450}, Qt::Horizontal);
   resizeDocks({source, consumers}, {330, 330}, Qt::Vertical);
@@ -64,12 +66,14 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   statusBar()->addPermanentWidget(m_paused);
   statusBar()->addPermanentWidget(m_warning);
   if (!warnings.isEmpty()) {
-    m_warning->setText(warnings.constFirst() + (warnings.size() > 1 ? u" (+%1 more)"_s.arg(warnings.size() - 1) : QString()));
+    m_warning->setText(warnings.constFirst() +
+                       (warnings.size() > 1 ? u" (+%1 more)"_s.arg(warnings.size() - 1) : QString()));
     m_warning->setToolTip(warnings.join(u'\n'));
   }
   connect(session->source(), &SourceController::errorOccurred, this,
           [this](const QString& message) { m_warning->setText(u"Source paused: %1"_s.arg(message)); });
-  connect(session->adapter(), &LogAdapter::errorOccurred, this, [this](const QString& message) { m_warning->setText(message); });
+  connect(session->adapter(), &LogAdapter::errorOccurred, this,
+          [this](const QString& message) { m_warning->setText(message); });
 
   auto* status = new QTimer(this);
   connect(status, &QTimer::timeout, this, &MainWindow::updateStatus);
@@ -82,7 +86,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   resize(1600, 1000);
 }
 
-QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, Qt::DockWidgetArea area, const QString& objectName) {
+QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, Qt::DockWidgetArea area,
+                                 const QString& objectName) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(objectName);
   dock->setWidget(widget);
@@ -95,7 +100,8 @@ void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(u"&File"_s);
   file->addAction(u"&Export records…"_s, m_table, &RecordTableView::exportWithDialog);
   file->addAction(u"Save &screenshot…"_s, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, u"Save screenshot"_s, u"memlog-monitor.png"_s, u"PNG (*.png)"_s);
+    const QString path =
+        QFileDialog::getSaveFileName(this, u"Save screenshot"_s, u"memlog-monitor.png"_s, u"PNG (*.png)"_s);
     if (!path.isEmpty()) saveScreenshot(path);
   });
   file->addSeparator();
@@ -125,19 +131,23 @@ void MainWindow::buildMenus() {
         "the same records at the same offsets.</p>"_s);
   });
   help->addAction(u"About memlog monitor"_s, this, [this] {
-    QMessageBox::about(this, u"About memlog monitor"_s,
-                       u"<b>memlog monitor %1</b><p>Watches a memlog log live: appends, seals, purges and consumers.</p>"_s.arg(
-                           QString::fromLatin1(memlog::kVersion)));
+    QMessageBox::about(
+        this, u"About memlog monitor"_s,
+        u"<b>memlog monitor %1</b><p>Watches a memlog log live: appends, seals, purges and consumers.</p>"_s.arg(
+            QString::fromLatin1(memlog::kVersion)));
   });
 }
 
 void MainWindow::updateStatus() {
   const memlog::Stats s = m_session->adapter()->stats();
   const QLocale locale;
-  m_range->setText(s.range.empty() ? u"Empty log"_s
-                                   : u"Offsets %1 – %2"_s.arg(locale.toString(s.range.earliest), locale.toString(s.range.latest)));
-  m_retained->setText(u"%1 records retained"_s.arg(locale.toString(static_cast<qulonglong>(s.active_records + s.history_records))));
-  m_memory->setText(u"Memory %1"_s.arg(locale.formattedDataSize(static_cast<qint64>(s.memory_bytes), 1, QLocale::DataSizeTraditionalFormat)));
+  m_range->setText(s.range.empty()
+                       ? u"Empty log"_s
+                       : u"Offsets %1 – %2"_s.arg(locale.toString(s.range.earliest), locale.toString(s.range.latest)));
+  m_retained->setText(
+      u"%1 records retained"_s.arg(locale.toString(static_cast<qulonglong>(s.active_records + s.history_records))));
+  m_memory->setText(u"Memory %1"_s.arg(
+      locale.formattedDataSize(static_cast<qint64>(s.memory_bytes), 1, QLocale::DataSizeTraditionalFormat)));
   const auto written = static_cast<qint64>(s.records_written);
   const double seconds = m_rateClock.restart() / 1000.0;
   if (m_lastWritten >= 0 && seconds > 0 && written >= m_lastWritten)

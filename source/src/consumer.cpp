@@ -38,7 +38,8 @@ Offset Consumer::resolve(const Log& log, ConsumerStart start) const {
       return stats.next_offset;  // what comes next, as Kafka's "latest"
     case ConsumerStart::offset:
       return options_.offset;
-    case ConsumerStart::time: return first_at_or_after(log, options_.at);
+    case ConsumerStart::time:
+      return first_at_or_after(log, options_.at);
     case ConsumerStart::checkpoint: {
       const Offset checkpoint = checkpoint_.load(std::memory_order_acquire);
       return checkpoint >= 0 ? checkpoint : earliest;
@@ -62,8 +63,10 @@ Offset Consumer::first_at_or_after(const Log& log, Timestamp at) const {
         purged = true;
         break;
       }
-      if (record->created() < at) low = mid + 1;
-      else high = mid;
+      if (record->created() < at)
+        low = mid + 1;
+      else
+        high = mid;
     }
     if (!purged) return low;
   }

@@ -18,13 +18,13 @@ class TestCommandLine : public QObject {
   }
 
   void goodValues() {
-    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--segment-size"), QStringLiteral("500"),
-                                            QStringLiteral("--max-record-bytes=4096"), QStringLiteral("--start-offset"),
-                                            QStringLiteral("100"), QStringLiteral("--rate"), QStringLiteral("0"),
-                                            QStringLiteral("--source"), QStringLiteral("tickets"), QStringLiteral("--seed"),
-                                            QStringLiteral("18446744073709551615"), QStringLiteral("--consumers"), QStringLiteral("0"),
-                                            QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"), QStringLiteral("--quit-after"),
-                                            QStringLiteral("2.5")});
+    const CommandLine c = parseCommandLine(
+        {QStringLiteral("m"), QStringLiteral("--segment-size"), QStringLiteral("500"),
+         QStringLiteral("--max-record-bytes=4096"), QStringLiteral("--start-offset"), QStringLiteral("100"),
+         QStringLiteral("--rate"), QStringLiteral("0"), QStringLiteral("--source"), QStringLiteral("tickets"),
+         QStringLiteral("--seed"), QStringLiteral("18446744073709551615"), QStringLiteral("--consumers"),
+         QStringLiteral("0"), QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"),
+         QStringLiteral("--quit-after"), QStringLiteral("2.5")});
     QCOMPARE(c.action, CommandLine::Action::run);
     QCOMPARE(c.options.log.segment_size, 500u);
     QCOMPARE(c.options.log.max_record_bytes, 4096u);
@@ -55,11 +55,13 @@ class TestCommandLine : public QObject {
     row("segment size zero", {QStringLiteral("--segment-size"), QStringLiteral("0")}, "segment-size");
     row("segment size negative", {QStringLiteral("--segment-size"), QStringLiteral("-5")}, "segment-size");
     row("segment size huge", {QStringLiteral("--segment-size"), QStringLiteral("10000001")}, "segment-size");
-    row("segment size overflowing", {QStringLiteral("--segment-size"), QStringLiteral("99999999999999999999999")}, "segment-size");
+    row("segment size overflowing", {QStringLiteral("--segment-size"), QStringLiteral("99999999999999999999999")},
+        "segment-size");
     row("segment size not a number", {QStringLiteral("--segment-size"), QStringLiteral("lots")}, "segment-size");
     row("segment size fractional", {QStringLiteral("--segment-size"), QStringLiteral("1.5")}, "segment-size");
     row("max record bytes zero", {QStringLiteral("--max-record-bytes"), QStringLiteral("0")}, "max-record-bytes");
-    row("max record bytes over 64 MiB", {QStringLiteral("--max-record-bytes"), QStringLiteral("67108865")}, "max-record-bytes");
+    row("max record bytes over 64 MiB", {QStringLiteral("--max-record-bytes"), QStringLiteral("67108865")},
+        "max-record-bytes");
     row("start offset negative", {QStringLiteral("--start-offset"), QStringLiteral("-1")}, "start-offset");
     row("rate negative", {QStringLiteral("--rate"), QStringLiteral("-3")}, "rate");
     row("rate not a number", {QStringLiteral("--rate"), QStringLiteral("fast")}, "rate");

@@ -22,13 +22,14 @@ class TestMonitorWindow : public QObject {
     const QString shot = dir.filePath(QStringLiteral("monitor.png"));
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("QT_QPA_PLATFORM"));  // a real X window, not offscreen
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));              // a real X window, not offscreen
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());  // fresh settings
     app.setProcessEnvironment(env);
-    app.start(xvfbRun, {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
-                        QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--segment-size"), QStringLiteral("50"),
-                        QStringLiteral("--rate"), QStringLiteral("500"), QStringLiteral("--consumers"), QStringLiteral("3"),
-                        QStringLiteral("--quit-after"), QStringLiteral("4"), QStringLiteral("--screenshot"), shot});
+    app.start(xvfbRun,
+              {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
+               QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--segment-size"), QStringLiteral("50"),
+               QStringLiteral("--rate"), QStringLiteral("500"), QStringLiteral("--consumers"), QStringLiteral("3"),
+               QStringLiteral("--quit-after"), QStringLiteral("4"), QStringLiteral("--screenshot"), shot});
     QVERIFY(app.waitForFinished(90000));
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);
     QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
@@ -55,7 +56,8 @@ class TestMonitorWindow : public QObject {
     QTest::addRow("zero segment size") << QStringList{QStringLiteral("--segment-size"), QStringLiteral("0")};
     QTest::addRow("non-numeric rate") << QStringList{QStringLiteral("--rate"), QStringLiteral("fast")};
     QTest::addRow("unknown source") << QStringList{QStringLiteral("--source"), QStringLiteral("mainframe")};
-    QTest::addRow("overflowing offset") << QStringList{QStringLiteral("--start-offset"), QStringLiteral("123456789012345678901234")};
+    QTest::addRow("overflowing offset") << QStringList{QStringLiteral("--start-offset"),
+                                                       QStringLiteral("123456789012345678901234")};
   }
   void badValuesExitWithCode2() {
     QFETCH(QStringList, arguments);

@@ -65,7 +65,8 @@ class TestSettings : public QObject {
     QTemporaryDir dir;
     QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
     store.setValue(QStringLiteral("log/segmentSize"), 77);
-    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--segment-size"), QStringLiteral("55")});
+    const CommandLine c =
+        parseCommandLine({QStringLiteral("m"), QStringLiteral("--segment-size"), QStringLiteral("55")});
     MonitorOptions options = c.options;
     QStringList warnings;
     settings::load(store, options, warnings);

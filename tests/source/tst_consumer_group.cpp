@@ -73,13 +73,16 @@ class TestConsumerGroup : public QObject {
       clock += std::chrono::seconds(1);
     }
     auto at = [&](int second) {
-      memlog::sim::Consumer c(1, {.name = "", .pace = 0, .start = ConsumerStart::time, .offset = 0,
+      memlog::sim::Consumer c(1, {.name = "",
+                                  .pace = 0,
+                                  .start = ConsumerStart::time,
+                                  .offset = 0,
                                   .at = memlog::Timestamp{std::chrono::seconds(second)}});
       return c.resolve(*log, ConsumerStart::time);
     };
-    QCOMPARE(at(1015), 15);   // exactly a record's time
-    QCOMPARE(at(1000), 10);   // before the retained records: the earliest
-    QCOMPARE(at(2000), 25);   // after them all: what comes next
+    QCOMPARE(at(1015), 15);  // exactly a record's time
+    QCOMPARE(at(1000), 10);  // before the retained records: the earliest
+    QCOMPARE(at(2000), 25);  // after them all: what comes next
   }
 
   void slowConsumerFallsBehindAndResumes() {

@@ -63,8 +63,9 @@ class TestExtremes : public QObject {
     const memlog::Range range = session.adapter()->log()->range();
     QCOMPARE(table.model()->rowCount(), static_cast<int>(range.latest - range.earliest + 1));
     QCOMPARE(table.model()->firstOffset(), range.earliest);
-    QTRY_COMPARE_WITH_TIMEOUT(segments.geometry().activeFirst + static_cast<qint64>(session.adapter()->stats().active_records),
-                              session.adapter()->stats().next_offset, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        segments.geometry().activeFirst + static_cast<qint64>(session.adapter()->stats().active_records),
+        session.adapter()->stats().next_offset, 5000);
     charts.sample();
     QVERIFY(charts.samples() > 0);
     // Responsive: no pass of the event loop took long (generous for a loaded 2-core machine).

@@ -31,19 +31,23 @@ class TestPanels : public QObject {
     ConsumersPanel panel(&session);
     QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     session.consumers()->add({.name = "fast", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
-    const int slow = session.consumers()->add({.name = "slow", .pace = 5, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
+    const int slow = session.consumers()->add(
+        {.name = "slow", .pace = 5, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     QCOMPARE(panel.model()->rowCount(), 2);
     session.source()->start();
     QTRY_VERIFY_WITH_TIMEOUT(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn)).toString() ==
                                  QStringLiteral("fell behind"),
                              10000);
-    QCOMPARE(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn), Qt::ForegroundRole).value<QColor>(),
+    QCOMPARE(panel.model()
+                 ->data(panel.model()->index(1, ConsumerTableModel::StateColumn), Qt::ForegroundRole)
+                 .value<QColor>(),
              ConsumerTableModel::stateColor(ConsumerState::fell_behind));
     session.source()->pause();
     panel.table()->setCurrentIndex(panel.model()->index(1, 0));
     panel.resumeSelected(false);
     session.consumers()->refresh();
-    QVERIFY(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn)).toString() != QStringLiteral("fell behind"));
+    QVERIFY(panel.model()->data(panel.model()->index(1, ConsumerTableModel::StateColumn)).toString() !=
+            QStringLiteral("fell behind"));
     QCOMPARE(panel.model()->idAt(1), slow);
     panel.removeSelected();
     QCOMPARE(panel.model()->rowCount(), 1);

@@ -39,7 +39,8 @@ class TestRecordTableModel : public QObject {
       for (int row = 0; row < model.rowCount(); row += std::max(1, model.rowCount() / 7)) {
         const QString payload = model.data(model.index(row, RecordTableModel::PayloadColumn)).toString();
         const qint64 offset = model.data(model.index(row, RecordTableModel::OffsetColumn)).toLongLong();
-        QVERIFY2(payload == QStringLiteral("(purged)") || payload == QStringLiteral("record %1").arg(offset), qPrintable(payload));
+        QVERIFY2(payload == QStringLiteral("(purged)") || payload == QStringLiteral("record %1").arg(offset),
+                 qPrintable(payload));
       }
     }
     writer.join();
@@ -79,7 +80,9 @@ class TestRecordTableModel : public QObject {
     QVERIFY(!preview.contains(QChar(0)));  // control bytes are shown as dots, not passed through
     QCOMPARE(model.data(model.index(0, RecordTableModel::SizeColumn)).toULongLong(), 7u);
     QVERIFY(model.data(model.index(1, RecordTableModel::PayloadColumn)).toString().size() < 200);  // a preview
-    QCOMPARE(model.data(model.index(1, RecordTableModel::PayloadColumn), RecordTableModel::PayloadRole).toByteArray().size(), 1 << 20);
+    QCOMPARE(
+        model.data(model.index(1, RecordTableModel::PayloadColumn), RecordTableModel::PayloadRole).toByteArray().size(),
+        1 << 20);
   }
 
   void resetOnReconfigure() {
@@ -89,7 +92,8 @@ class TestRecordTableModel : public QObject {
     for (int i = 0; i < 5; ++i) QVERIFY(adapter.log()->write("old").has_value());
     model.sync();
     QCOMPARE(model.rowCount(), 5);
-    QVERIFY(adapter.reconfigure({.start_offset = 50, .segment_size = 4, .max_record_bytes = 100, .clock = {}}).isEmpty());
+    QVERIFY(
+        adapter.reconfigure({.start_offset = 50, .segment_size = 4, .max_record_bytes = 100, .clock = {}}).isEmpty());
     QCOMPARE(model.rowCount(), 0);
     QVERIFY(adapter.log()->write("new").has_value());
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);

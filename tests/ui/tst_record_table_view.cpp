@@ -24,7 +24,8 @@ class TestRecordTableView : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     for (int i = 0; i < 300; ++i) QVERIFY(adapter.log()->write("row").has_value());
     QScrollBar* bar = view.table()->verticalScrollBar();
-    QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() == 300 && bar->maximum() > 0 && bar->value() == bar->maximum(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() == 300 && bar->maximum() > 0 && bar->value() == bar->maximum(),
+                             5000);
     QVERIFY(view.isFollowing());
     bar->setValue(0);  // the user scrolls up
     QVERIFY(!view.isFollowing());
@@ -48,7 +49,7 @@ class TestRecordTableView : public QObject {
     QVERIFY(view.goToOffset(25, &why));
     QCOMPARE(view.table()->currentIndex().data().toLongLong(), 25);
     QVERIFY(!view.isFollowing());
-    QVERIFY(view.detailText(0).contains(QStringLiteral("\"n\": 25")));  // pretty JSON
+    QVERIFY(view.detailText(0).contains(QStringLiteral("\"n\": 25")));       // pretty JSON
     QVERIFY(view.detailText(2).startsWith(QStringLiteral("00000000  7b")));  // hex of '{'
   }
 

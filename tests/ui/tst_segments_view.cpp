@@ -50,12 +50,12 @@ class TestSegmentsView : public QObject {
     auto log = *memlog::Log::create({.segment_size = 10});
     for (int i = 0; i < 35; ++i) QVERIFY(log->write("x").has_value());  // history 20..29, active 30..34
     const SegmentGeometry g = SegmentGeometry::from(log->stats());
-    QVERIFY(g.markerX(5) < 0);                 // overtaken by the purge
-    QCOMPARE(g.markerX(20), 0.0);              // at the history's start
+    QVERIFY(g.markerX(5) < 0);     // overtaken by the purge
+    QCOMPARE(g.markerX(20), 0.0);  // at the history's start
     QCOMPARE(g.markerX(25), 0.5);
-    QCOMPARE(g.markerX(30), 1.0);              // at the active's start
+    QCOMPARE(g.markerX(30), 1.0);  // at the active's start
     QCOMPARE(g.markerX(33), 1.3);
-    QCOMPARE(g.markerX(35), 1.5);              // caught up: at the write position
+    QCOMPARE(g.markerX(35), 1.5);  // caught up: at the write position
     QCOMPARE(g.markerX(1000), 1.5);
   }
 

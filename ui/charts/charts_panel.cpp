@@ -7,8 +7,8 @@
 #include <QHBoxLayout>
 #include <QLineSeries>
 #include <QScatterSeries>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include <algorithm>
 
@@ -39,8 +39,9 @@ QChart* makeChart(const QString& title) {
 void attach(QChart* chart, QAbstractSeries* series, Qt::Alignment yAxis = Qt::AlignLeft) {
   chart->addSeries(series);
   series->attachAxis(chart->axes(Qt::Horizontal).constFirst());
-  series->attachAxis(chart->axes(Qt::Vertical).size() > 1 && yAxis == Qt::AlignRight ? chart->axes(Qt::Vertical).at(1)
-                                                                                      : chart->axes(Qt::Vertical).constFirst());
+  series->attachAxis(chart->axes(Qt::Vertical).size() > 1 && yAxis == Qt::AlignRight
+                         ? chart->axes(Qt::Vertical).at(1)
+                         : chart->axes(Qt::Vertical).constFirst());
 }
 
 // Fits a chart's axes to what it shows: the time window, and 0..max(y) with headroom.
@@ -179,7 +180,7 @@ void ChartsPanel::setPaused(bool paused) {
   m_paused = paused;
   if (!paused)
     for (QChartView* view : m_views) view->chart()->zoomReset();  // live again: the whole window
-  if (!paused) publish();  // catch up with what was sampled meanwhile
+  if (!paused) publish();                                         // catch up with what was sampled meanwhile
 }
 
 QList<QPointF> ChartsPanel::shown(const QString& series) const {

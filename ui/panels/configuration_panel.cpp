@@ -14,8 +14,9 @@ using namespace Qt::StringLiterals;
 
 ConfigurationPanel::ConfigurationPanel(LogSession* session, QWidget* parent) : QWidget(parent), m_session(session) {
   m_segmentSize = new QLineEdit(this);
-  m_segmentSize->setToolTip(u"Records per segment. The log keeps the active segment and one sealed history segment: "
-                            "at most twice this many records."_s);
+  m_segmentSize->setToolTip(
+      u"Records per segment. The log keeps the active segment and one sealed history segment: "
+      "at most twice this many records."_s);
   m_maxRecordBytes = new QLineEdit(this);
   m_maxRecordBytes->setToolTip(u"The largest payload the log accepts; larger writes are refused (record_too_large)."_s);
   m_startOffset = new QLineEdit(this);
@@ -46,7 +47,8 @@ void ConfigurationPanel::showCurrent() {
 
 QString ConfigurationPanel::message() const { return m_message->text(); }
 
-QString ConfigurationPanel::apply(const QString& segmentSize, const QString& maxRecordBytes, const QString& startOffset) {
+QString ConfigurationPanel::apply(const QString& segmentSize, const QString& maxRecordBytes,
+                                  const QString& startOffset) {
   m_segmentSize->setText(segmentSize);
   m_maxRecordBytes->setText(maxRecordBytes);
   m_startOffset->setText(startOffset);

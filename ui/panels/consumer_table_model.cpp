@@ -19,10 +19,14 @@ ConsumerTableModel::ConsumerTableModel(ConsumerController* consumers, QObject* p
 
 QColor ConsumerTableModel::stateColor(ConsumerState state) {
   switch (state) {
-    case ConsumerState::live: return {0x2e, 0x7d, 0x32};
-    case ConsumerState::lagging: return {0xe6, 0x8a, 0x00};
-    case ConsumerState::fell_behind: return {0xd3, 0x2f, 0x2f};
-    case ConsumerState::stopped: return {0x75, 0x75, 0x75};
+    case ConsumerState::live:
+      return {0x2e, 0x7d, 0x32};
+    case ConsumerState::lagging:
+      return {0xe6, 0x8a, 0x00};
+    case ConsumerState::fell_behind:
+      return {0xd3, 0x2f, 0x2f};
+    case ConsumerState::stopped:
+      return {0x75, 0x75, 0x75};
   }
   return {};
 }
@@ -54,7 +58,9 @@ void ConsumerTableModel::refresh() {
   }
 }
 
-int ConsumerTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
+int ConsumerTableModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
 int ConsumerTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 int ConsumerTableModel::idAt(int row) const {
@@ -68,17 +74,25 @@ QVariant ConsumerTableModel::data(const QModelIndex& index, int role) const {
   if (role == IdRole) return s.id;
   if (role == StateRole) return static_cast<int>(s.state);
   if (role == Qt::ForegroundRole && index.column() == StateColumn) return stateColor(s.state);
-  if (role == Qt::TextAlignmentRole && index.column() != NameColumn && index.column() != StateColumn && index.column() != ErrorColumn)
+  if (role == Qt::TextAlignmentRole && index.column() != NameColumn && index.column() != StateColumn &&
+      index.column() != ErrorColumn)
     return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case NameColumn: return QString::fromStdString(s.name);
-    case PaceColumn: return s.pace > 0 ? u"%1/s"_s.arg(locale.toString(s.pace, 'g', 6)) : u"unthrottled"_s;
-    case PositionColumn: return locale.toString(s.position);
-    case CheckpointColumn: return s.checkpoint < 0 ? u"—"_s : locale.toString(s.checkpoint);
-    case LagColumn: return locale.toString(s.lag);
-    case StateColumn: return QString::fromUtf8(memlog::sim::to_string(s.state).data());
-    case ErrorColumn: return s.error ? QString::fromStdString(s.error.message()) : QString();
+    case NameColumn:
+      return QString::fromStdString(s.name);
+    case PaceColumn:
+      return s.pace > 0 ? u"%1/s"_s.arg(locale.toString(s.pace, 'g', 6)) : u"unthrottled"_s;
+    case PositionColumn:
+      return locale.toString(s.position);
+    case CheckpointColumn:
+      return s.checkpoint < 0 ? u"—"_s : locale.toString(s.checkpoint);
+    case LagColumn:
+      return locale.toString(s.lag);
+    case StateColumn:
+      return QString::fromUtf8(memlog::sim::to_string(s.state).data());
+    case ErrorColumn:
+      return s.error ? QString::fromStdString(s.error.message()) : QString();
   }
   return {};
 }

@@ -17,7 +17,16 @@ class ConsumerTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { NameColumn, PaceColumn, PositionColumn, CheckpointColumn, LagColumn, StateColumn, ErrorColumn, ColumnCount };
+  enum Column {
+    NameColumn,
+    PaceColumn,
+    PositionColumn,
+    CheckpointColumn,
+    LagColumn,
+    StateColumn,
+    ErrorColumn,
+    ColumnCount
+  };
   enum Role { IdRole = Qt::UserRole + 1, StateRole };
 
   explicit ConsumerTableModel(ConsumerController* consumers, QObject* parent = nullptr);

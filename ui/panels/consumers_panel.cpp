@@ -62,10 +62,12 @@ ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
   auto* add = new QPushButton(u"Add consumer"_s, this);
   auto* remove = new QPushButton(u"Remove"_s, this);
   auto* fromEarliest = new QPushButton(u"Resume from earliest"_s, this);
-  fromEarliest->setToolTip(u"Restart the selected consumer at the oldest record the log still has: it skips what was purged."_s);
+  fromEarliest->setToolTip(
+      u"Restart the selected consumer at the oldest record the log still has: it skips what was purged."_s);
   auto* fromCheckpoint = new QPushButton(u"Resume from checkpoint"_s, this);
-  fromCheckpoint->setToolTip(u"Restart it where it left off. If that was purged, it falls behind again: replay the log from "
-                             "a checkpoint (source panel) to get those records back."_s);
+  fromCheckpoint->setToolTip(
+      u"Restart it where it left off. If that was purged, it falls behind again: replay the log from "
+      "a checkpoint (source panel) to get those records back."_s);
   m_totalLag = new QLabel(this);
   m_totalLag->setToolTip(u"Records written that the consumers have not read yet, summed over all of them."_s);
 
@@ -91,7 +93,8 @@ ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
   connect(remove, &QPushButton::clicked, this, &ConsumersPanel::removeSelected);
   connect(fromEarliest, &QPushButton::clicked, this, [this] { resumeSelected(false); });
   connect(fromCheckpoint, &QPushButton::clicked, this, [this] { resumeSelected(true); });
-  connect(session->consumers(), &ConsumerController::consumersChanged, this, [this] { m_totalLag->setText(totalLagText()); });
+  connect(session->consumers(), &ConsumerController::consumersChanged, this,
+          [this] { m_totalLag->setText(totalLagText()); });
   m_totalLag->setText(totalLagText());
 }
 

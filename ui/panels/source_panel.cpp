@@ -61,13 +61,15 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
   m_payload->setRange(0, 64 << 20);
   m_payload->setSpecialValueText(u"natural JSON size"_s);
   m_payload->setSuffix(u" bytes"_s);
-  m_payload->setToolTip(u"Pads (or cuts) every record to this size. Over the log's max record size, writes are refused "
-                        "and the source pauses."_s);
+  m_payload->setToolTip(
+      u"Pads (or cuts) every record to this size. Over the log's max record size, writes are refused "
+      "and the source pauses."_s);
   m_counters = new QLabel(this);
   auto* crash = new QPushButton(u"Crash and replay from checkpoint"_s, this);
-  m_replayInfo = new QLabel(u"Drops the log as if its process died, recreates it at the lowest consumer checkpoint and "
-                            "replays the durable source from there: same records, same offsets."_s,
-                            this);
+  m_replayInfo = new QLabel(
+      u"Drops the log as if its process died, recreates it at the lowest consumer checkpoint and "
+      "replays the durable source from there: same records, same offsets."_s,
+      this);
   m_replayInfo->setWordWrap(true);
 
   auto* buttons = new QHBoxLayout;
@@ -122,9 +124,9 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
   connect(source, &SourceController::countersChanged, this, [this, source] {
     const auto c = source->counters();
     const QLocale locale;
-    m_counters->setText(u"%1 records · %2/s measured · %3 refused"_s.arg(locale.toString(static_cast<qulonglong>(c.written)),
-                                                                          locale.toString(qRound64(c.measured_rate)),
-                                                                          locale.toString(static_cast<qulonglong>(c.errors))));
+    m_counters->setText(u"%1 records · %2/s measured · %3 refused"_s.arg(
+        locale.toString(static_cast<qulonglong>(c.written)), locale.toString(qRound64(c.measured_rate)),
+        locale.toString(static_cast<qulonglong>(c.errors))));
   });
   syncFromSource();
 }

@@ -10,7 +10,7 @@ struct SegmentGeometry {
   bool hasHistory = false;
   memlog::Offset historyFirst = -1, historyLast = -1;
   memlog::Offset activeFirst = -1, activeLast = -1;  // activeLast = first + segment_size - 1
-  double historyFill = 0;  // 0..1: records / segment size (a sealed history is always full)
+  double historyFill = 0;                            // 0..1: records / segment size (a sealed history is always full)
   double activeFill = 0;
   std::size_t historyBytes = 0, activeBytes = 0;
 

@@ -17,7 +17,9 @@ namespace {
 constexpr int kAnimationMs = 700;
 
 QString number(qint64 n) { return QLocale().toString(n); }
-QString bytes(std::size_t n) { return QLocale().formattedDataSize(static_cast<qint64>(n), 1, QLocale::DataSizeTraditionalFormat); }
+QString bytes(std::size_t n) {
+  return QLocale().formattedDataSize(static_cast<qint64>(n), 1, QLocale::DataSizeTraditionalFormat);
+}
 
 const QColor kHistory(0x5b, 0x8d, 0xc9);
 const QColor kActive(0x4c, 0xaf, 0x50);
@@ -73,7 +75,9 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   const double top = 34;
   const double barHeight = std::max(44.0, height() - top - 70.0);
   const double x0 = margin + purgedZone;
-  auto xAt = [&](double segments) { return x0 + segments * (segmentWidth + 12 * std::clamp(segments - 0.999, 0.0, 1.0)); };
+  auto xAt = [&](double segments) {
+    return x0 + segments * (segmentWidth + 12 * std::clamp(segments - 0.999, 0.0, 1.0));
+  };
 
   const QFont base = font();
   QFont bold = base;
@@ -105,8 +109,8 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     QString detail = range;
     if (exists)
       detail += u"\n%1 of %2 records · %3 · %4% full"_s
-                    .arg(number(static_cast<qint64>(fill * m_segmentSize + 0.5)), number(static_cast<qint64>(m_segmentSize)),
-                         bytes(segmentBytes))
+                    .arg(number(static_cast<qint64>(fill * m_segmentSize + 0.5)),
+                         number(static_cast<qint64>(m_segmentSize)), bytes(segmentBytes))
                     .arg(qRound(fill * 100));
     p.drawText(QRectF(left + 8, top, segmentWidth - 16, barHeight), Qt::AlignCenter, detail);
   };
@@ -152,7 +156,9 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   int lane = 0;
   for (const auto& c : m_session->consumers()->snapshots()) {
     const double mx = g.markerX(c.position);
-    const double x = mx < 0 ? margin + (purgedZone - 8) / 2 : mx < 1 ? xAt(0) + mx * segmentWidth : xAt(1) + (mx - 1) * segmentWidth;
+    const double x = mx < 0   ? margin + (purgedZone - 8) / 2
+                     : mx < 1 ? xAt(0) + mx * segmentWidth
+                              : xAt(1) + (mx - 1) * segmentWidth;
     const QColor color = c.state == memlog::sim::ConsumerState::fell_behind ? kFellBehind
                          : c.state == memlog::sim::ConsumerState::lagging   ? kLagging
                          : c.state == memlog::sim::ConsumerState::stopped   ? palette().placeholderText().color()
@@ -181,14 +187,17 @@ bool SegmentsView::event(QEvent* event) {
     const double third = width() / 7.0;
     QString tip;
     if (x < third)
-      tip = u"Purged records: when the active segment fills up, it is sealed and the old history is "
-            "dropped whole. Reading a purged offset gives out_of_range; a consumer still there has fallen behind."_s;
+      tip =
+          u"Purged records: when the active segment fills up, it is sealed and the old history is "
+          "dropped whole. Reading a purged offset gives out_of_range; a consumer still there has fallen behind."_s;
     else if (x < width() / 2.0 + third / 2)
-      tip = u"The history segment: the last sealed segment, read-only, kept until the next seal purges it. "
-            "With the active segment, the log retains at most 2 × segment size records."_s;
+      tip =
+          u"The history segment: the last sealed segment, read-only, kept until the next seal purges it. "
+          "With the active segment, the log retains at most 2 × segment size records."_s;
     else
-      tip = u"The active segment: new records are appended here, each with the next offset. When it is full, "
-            "the next write seals it (it becomes the history) and starts a new one."_s;
+      tip =
+          u"The active segment: new records are appended here, each with the next offset. When it is full, "
+          "the next write seals it (it becomes the history) and starts a new one."_s;
     QToolTip::showText(help->globalPos(), tip, this);
     return true;
   }

@@ -14,7 +14,8 @@ namespace {
 // The payload as text when it is valid UTF-8, else nullopt.
 std::optional<QString> asText(const memlog::Record& r) {
   QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-  QString text = decoder.decode(QByteArrayView(reinterpret_cast<const char*>(r.data().data()), static_cast<qsizetype>(r.size())));
+  QString text =
+      decoder.decode(QByteArrayView(reinterpret_cast<const char*>(r.data().data()), static_cast<qsizetype>(r.size())));
   if (decoder.hasError()) return std::nullopt;
   return text;
 }
@@ -58,8 +59,8 @@ bool writeCsv(QIODevice& out, const std::vector<memlog::Record>& records) {
   for (const memlog::Record& r : records) {
     const auto text = asText(r);
     const QString payload = text ? *text : u"base64:"_s + QString::fromLatin1(base64(r));
-    const QString line = QString::number(r.offset()) + u',' + isoTime(r.created()) + u',' + QString::number(r.size()) + u',' +
-                         csvField(payload) + u"\r\n"_s;
+    const QString line = QString::number(r.offset()) + u',' + isoTime(r.created()) + u',' + QString::number(r.size()) +
+                         u',' + csvField(payload) + u"\r\n"_s;
     if (out.write(line.toUtf8()) < 0) return false;
   }
   return true;

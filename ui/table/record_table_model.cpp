@@ -15,7 +15,8 @@ constexpr int kCacheRows = 256;
 constexpr int kPreviewChars = 160;
 
 QString preview(std::string_view text) {
-  QString s = QString::fromUtf8(text.data(), static_cast<qsizetype>(std::min<std::size_t>(text.size(), kPreviewChars * 2)));
+  QString s =
+      QString::fromUtf8(text.data(), static_cast<qsizetype>(std::min<std::size_t>(text.size(), kPreviewChars * 2)));
   for (QChar& c : s)
     if (!c.isPrint()) c = u'·';  // NUL bytes, control characters, invalid UTF-8: visible, harmless
   if (s.size() > kPreviewChars || text.size() > kPreviewChars * 2) s = s.left(kPreviewChars) + u'…';
@@ -23,7 +24,8 @@ QString preview(std::string_view text) {
 }
 }  // namespace
 
-RecordTableModel::RecordTableModel(LogAdapter* adapter, QObject* parent) : QAbstractTableModel(parent), m_adapter(adapter) {
+RecordTableModel::RecordTableModel(LogAdapter* adapter, QObject* parent)
+    : QAbstractTableModel(parent), m_adapter(adapter) {
   m_frame.setSingleShot(true);
   m_frame.setInterval(33);
   connect(&m_frame, &QTimer::timeout, this, &RecordTableModel::sync);
@@ -87,7 +89,8 @@ int RecordTableModel::rowOf(memlog::Offset offset) const {
 }
 
 const memlog::Record* RecordTableModel::cached(memlog::Offset offset) const {
-  if (m_cacheFirst < 0 || offset < m_cacheFirst || offset >= m_cacheFirst + static_cast<memlog::Offset>(m_cache.size())) {
+  if (m_cacheFirst < 0 || offset < m_cacheFirst ||
+      offset >= m_cacheFirst + static_cast<memlog::Offset>(m_cache.size())) {
     // Read the window around the requested row in one batch.
     m_cacheFirst = std::max(m_first, offset - kCacheRows / 4);
     m_cache.assign(kCacheRows, memlog::Record{});
@@ -112,26 +115,32 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
   const memlog::Offset offset = offsetAt(index.row());
   if (role == OffsetRole) return QVariant::fromValue<qint64>(offset);
   if (role == Qt::TextAlignmentRole)
-    return index.column() == PayloadColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter) : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return index.column() == PayloadColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                           : QVariant(Qt::AlignRight | Qt::AlignVCenter);
   if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != PayloadRole) return {};
   if (index.column() == OffsetColumn && role == Qt::DisplayRole) return QVariant::fromValue<qint64>(offset);
 
   // Purged since the row was shown: say so; never show what is gone as if it were there.
-  if (offset < m_adapter->log()->range().earliest) return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
+  if (offset < m_adapter->log()->range().earliest)
+    return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
   const memlog::Record* r = cached(offset);
   if (r == nullptr || r->offset() != offset) {
     m_cacheFirst = -1;  // stale window: read again next time
     return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
   }
-  if (role == PayloadRole) return QByteArray(reinterpret_cast<const char*>(r->data().data()), static_cast<qsizetype>(r->size()));
+  if (role == PayloadRole)
+    return QByteArray(reinterpret_cast<const char*>(r->data().data()), static_cast<qsizetype>(r->size()));
   switch (index.column()) {
     case CreatedColumn: {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(r->created().time_since_epoch()).count();
       return QDateTime::fromMSecsSinceEpoch(ms).toString(u"HH:mm:ss.zzz"_s);
     }
-    case SizeColumn: return QVariant::fromValue<qulonglong>(r->size());
-    case PayloadColumn: return role == Qt::ToolTipRole ? preview(r->text().substr(0, 1000)) : preview(r->text());
-    default: return {};
+    case SizeColumn:
+      return QVariant::fromValue<qulonglong>(r->size());
+    case PayloadColumn:
+      return role == Qt::ToolTipRole ? preview(r->text().substr(0, 1000)) : preview(r->text());
+    default:
+      return {};
   }
 }
 
@@ -139,18 +148,26 @@ QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, 
   if (orientation != Qt::Horizontal) return {};
   if (role == Qt::DisplayRole) {
     switch (section) {
-      case OffsetColumn: return u"Offset"_s;
-      case CreatedColumn: return u"Created"_s;
-      case SizeColumn: return u"Size"_s;
-      case PayloadColumn: return u"Payload"_s;
+      case OffsetColumn:
+        return u"Offset"_s;
+      case CreatedColumn:
+        return u"Created"_s;
+      case SizeColumn:
+        return u"Size"_s;
+      case PayloadColumn:
+        return u"Payload"_s;
     }
   }
   if (role == Qt::ToolTipRole) {
     switch (section) {
-      case OffsetColumn: return u"A record's position in the log: given once, in order, never reused."_s;
-      case CreatedColumn: return u"When the log stamped the record (local time)."_s;
-      case SizeColumn: return u"Payload size in bytes."_s;
-      case PayloadColumn: return u"The start of the payload; select a row to see it whole."_s;
+      case OffsetColumn:
+        return u"A record's position in the log: given once, in order, never reused."_s;
+      case CreatedColumn:
+        return u"When the log stamped the record (local time)."_s;
+      case SizeColumn:
+        return u"Payload size in bytes."_s;
+      case PayloadColumn:
+        return u"The start of the payload; select a row to see it whole."_s;
     }
   }
   return {};

@@ -52,7 +52,10 @@ QString hexDump(const QByteArray& bytes) {
 }  // namespace
 
 RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
-    : QWidget(parent), m_adapter(adapter), m_model(new RecordTableModel(adapter, this)), m_proxy(new QSortFilterProxyModel(this)) {
+    : QWidget(parent),
+      m_adapter(adapter),
+      m_model(new RecordTableModel(adapter, this)),
+      m_proxy(new QSortFilterProxyModel(this)) {
   m_proxy->setSourceModel(m_model);
   m_proxy->setFilterKeyColumn(RecordTableModel::PayloadColumn);
   m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -80,8 +83,9 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   m_table->setColumnWidth(RecordTableModel::CreatedColumn, 100);
   m_table->setColumnWidth(RecordTableModel::SizeColumn, 60);
   m_table->setAlternatingRowColors(true);
-  m_table->setToolTip(u"The records the log retains now: the history segment, then the active one. "
-                      "Rows leave at the top when a purge drops the history."_s);
+  m_table->setToolTip(
+      u"The records the log retains now: the history segment, then the active one. "
+      "Rows leave at the top when a purge drops the history."_s);
 
   auto makeText = [this] {
     auto* edit = new QPlainTextEdit(this);
@@ -118,8 +122,10 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
     bool ok = false;
     const qint64 offset = m_goTo->text().trimmed().toLongLong(&ok);
     QString why;
-    if (!ok) why = u"'%1' is not an offset"_s.arg(m_goTo->text());
-    else goToOffset(offset, &why);
+    if (!ok)
+      why = u"'%1' is not an offset"_s.arg(m_goTo->text());
+    else
+      goToOffset(offset, &why);
     m_message->setText(why);
   });
   connect(m_jump, &QPushButton::clicked, this, &RecordTableView::jumpToNewest);
@@ -171,7 +177,8 @@ bool RecordTableView::goToOffset(qint64 offset, QString* why) {
   if (range.empty()) return explain(u"The log is empty."_s);
   if (offset < range.earliest)
     return explain(u"Offset %1 has been purged: the log now starts at %2."_s.arg(offset).arg(range.earliest));
-  if (offset > range.latest) return explain(u"Offset %1 is not written yet: the newest is %2."_s.arg(offset).arg(range.latest));
+  if (offset > range.latest)
+    return explain(u"Offset %1 is not written yet: the newest is %2."_s.arg(offset).arg(range.latest));
   m_model->sync();
   const int row = m_model->rowOf(offset);
   const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
@@ -197,9 +204,11 @@ void RecordTableView::showDetail() {
   QJsonParseError error;
   const QJsonDocument json = bytes.size() <= kDetailLimit ? QJsonDocument::fromJson(bytes, &error) : QJsonDocument();
   if (bytes.size() > kDetailLimit)
-    m_json->setPlainText(u"(%1 bytes: too large to pretty-print here; see Text and Hex, or export)"_s.arg(bytes.size()));
+    m_json->setPlainText(
+        u"(%1 bytes: too large to pretty-print here; see Text and Hex, or export)"_s.arg(bytes.size()));
   else
-    m_json->setPlainText(json.isNull() ? u"(not JSON: %1)"_s.arg(error.errorString()) : QString::fromUtf8(json.toJson(QJsonDocument::Indented)));
+    m_json->setPlainText(json.isNull() ? u"(not JSON: %1)"_s.arg(error.errorString())
+                                       : QString::fromUtf8(json.toJson(QJsonDocument::Indented)));
   QString text = QString::fromUtf8(bytes.left(kDetailLimit));
   if (bytes.size() > kDetailLimit) text += u"\n… %1 more bytes"_s.arg(bytes.size() - kDetailLimit);
   m_text->setPlainText(text);

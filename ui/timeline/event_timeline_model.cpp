@@ -19,20 +19,25 @@ EventTimelineModel::EventTimelineModel(LogSession* session, QObject* parent) : Q
   connect(&m_frame, &QTimer::timeout, this, &EventTimelineModel::flush);
   LogAdapter* adapter = session->adapter();
   connect(adapter, &LogAdapter::sealed, this, [this](qint64 first, qint64 last) {
-    add(Kind::seal, first == last ? u"Segment ending at %1 sealed: it is now the history."_s.arg(n(last))
-                                  : u"Offsets %1–%2 sealed: the full active segment became the history."_s.arg(n(first), n(last)));
+    add(Kind::seal,
+        first == last ? u"Segment ending at %1 sealed: it is now the history."_s.arg(n(last))
+                      : u"Offsets %1–%2 sealed: the full active segment became the history."_s.arg(n(first), n(last)));
   });
   connect(adapter, &LogAdapter::purged, this, [this](qint64 first, qint64 last, qint64 records, qint64 bytes) {
-    add(Kind::purge, u"Offsets %1–%2 purged: %3 records, %4 freed."_s.arg(
-                         n(first), n(last), n(records), QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat)));
+    add(Kind::purge,
+        u"Offsets %1–%2 purged: %3 records, %4 freed."_s.arg(
+            n(first), n(last), n(records), QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat)));
   });
   connect(adapter, &LogAdapter::logReplaced, this, [this, adapter] {
     const memlog::Options& o = adapter->log()->options();
-    add(Kind::reconfigure, u"New log: segments of %1 records, records up to %2 bytes, starting at offset %3."_s.arg(
-                               n(static_cast<qint64>(o.segment_size)), n(static_cast<qint64>(o.max_record_bytes)), n(o.start_offset)));
+    add(Kind::reconfigure,
+        u"New log: segments of %1 records, records up to %2 bytes, starting at offset %3."_s.arg(
+            n(static_cast<qint64>(o.segment_size)), n(static_cast<qint64>(o.max_record_bytes)), n(o.start_offset)));
   });
   connect(session, &LogSession::replayed, this, [this](qint64 checkpoint) {
-    add(Kind::replay, u"Crash and replay: the log was recreated at checkpoint %1 and the source replays from there."_s.arg(n(checkpoint)));
+    add(Kind::replay,
+        u"Crash and replay: the log was recreated at checkpoint %1 and the source replays from there."_s.arg(
+            n(checkpoint)));
   });
   connect(session->consumers(), &ConsumerController::consumerStateChanged, this,
           [this](int, const QString& name, ConsumerState from, ConsumerState to) {
@@ -49,8 +54,9 @@ EventTimelineModel::EventTimelineModel(LogSession* session, QObject* parent) : Q
               text = u"%1 stopped."_s.arg(name);
             add(Kind::consumer, text);
           });
-  connect(session->source(), &SourceController::errorOccurred, this,
-          [this](const QString& why) { add(Kind::source, u"The log refused a record (%1): the source paused."_s.arg(why)); });
+  connect(session->source(), &SourceController::errorOccurred, this, [this](const QString& why) {
+    add(Kind::source, u"The log refused a record (%1): the source paused."_s.arg(why));
+  });
 }
 
 void EventTimelineModel::add(Kind kind, const QString& text) {
@@ -78,24 +84,34 @@ void EventTimelineModel::flush() {
   endInsertRows();
 }
 
-int EventTimelineModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_events.size()); }
+int EventTimelineModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(m_events.size());
+}
 
 QVariant EventTimelineModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= static_cast<int>(m_events.size())) return {};
   const Event& e = m_events[static_cast<std::size_t>(index.row())];
   switch (role) {
-    case Qt::DisplayRole: return QString(e.time.toString(u"HH:mm:ss.zzz"_s) + u"  "_s + e.text);
-    case KindRole: return static_cast<int>(e.kind);
+    case Qt::DisplayRole:
+      return QString(e.time.toString(u"HH:mm:ss.zzz"_s) + u"  "_s + e.text);
+    case KindRole:
+      return static_cast<int>(e.kind);
     case Qt::ForegroundRole:
       switch (e.kind) {
-        case Kind::seal: return QColor(0x1e, 0x5a, 0x9c);
-        case Kind::purge: return QColor(0x6d, 0x4c, 0x41);
-        case Kind::consumer: return QColor(0xb7, 0x1c, 0x1c);
+        case Kind::seal:
+          return QColor(0x1e, 0x5a, 0x9c);
+        case Kind::purge:
+          return QColor(0x6d, 0x4c, 0x41);
+        case Kind::consumer:
+          return QColor(0xb7, 0x1c, 0x1c);
         case Kind::reconfigure:
-        case Kind::replay: return QColor(0x4a, 0x14, 0x8c);
-        case Kind::source: return QColor(0xe6, 0x51, 0x00);
+        case Kind::replay:
+          return QColor(0x4a, 0x14, 0x8c);
+        case Kind::source:
+          return QColor(0xe6, 0x51, 0x00);
       }
       return {};
-    default: return {};
+    default:
+      return {};
   }
 }

@@ -22,7 +22,9 @@ PurgeEventModel::PurgeEventModel(LogAdapter* adapter, QObject* parent) : QAbstra
   });
 }
 
-int PurgeEventModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(m_rows.size()); }
+int PurgeEventModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
 int PurgeEventModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant PurgeEventModel::data(const QModelIndex& index, int role) const {
@@ -30,10 +32,14 @@ QVariant PurgeEventModel::data(const QModelIndex& index, int role) const {
   const Purge& p = m_rows[static_cast<std::size_t>(index.row())];
   const QLocale locale;
   switch (index.column()) {
-    case TimeColumn: return p.time.toString(u"HH:mm:ss.zzz"_s);
-    case RangeColumn: return u"%1 – %2"_s.arg(locale.toString(p.first), locale.toString(p.last));
-    case RecordsColumn: return locale.toString(p.records);
-    case BytesColumn: return locale.formattedDataSize(p.bytes, 1, QLocale::DataSizeTraditionalFormat);
+    case TimeColumn:
+      return p.time.toString(u"HH:mm:ss.zzz"_s);
+    case RangeColumn:
+      return u"%1 – %2"_s.arg(locale.toString(p.first), locale.toString(p.last));
+    case RecordsColumn:
+      return locale.toString(p.records);
+    case BytesColumn:
+      return locale.formattedDataSize(p.bytes, 1, QLocale::DataSizeTraditionalFormat);
   }
   return {};
 }
@@ -41,10 +47,14 @@ QVariant PurgeEventModel::data(const QModelIndex& index, int role) const {
 QVariant PurgeEventModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case TimeColumn: return u"Time"_s;
-    case RangeColumn: return u"Purged offsets"_s;
-    case RecordsColumn: return u"Records"_s;
-    case BytesColumn: return u"Freed"_s;
+    case TimeColumn:
+      return u"Time"_s;
+    case RangeColumn:
+      return u"Purged offsets"_s;
+    case RecordsColumn:
+      return u"Records"_s;
+    case BytesColumn:
+      return u"Freed"_s;
   }
   return {};
 }

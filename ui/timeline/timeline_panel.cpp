@@ -23,11 +23,14 @@ void followTail(QAbstractItemView* view, QAbstractItemModel* model) {
 }  // namespace
 
 TimelinePanel::TimelinePanel(LogSession* session, QWidget* parent)
-    : QTabWidget(parent), m_events(new EventTimelineModel(session, this)), m_purges(new PurgeEventModel(session->adapter(), this)) {
+    : QTabWidget(parent),
+      m_events(new EventTimelineModel(session, this)),
+      m_purges(new PurgeEventModel(session->adapter(), this)) {
   auto* events = new QListView(this);
   events->setModel(m_events);
   events->setUniformItemSizes(true);
-  events->setToolTip(u"The log's story: seals, purges, consumers falling behind and catching up, new logs and replays."_s);
+  events->setToolTip(
+      u"The log's story: seals, purges, consumers falling behind and catching up, new logs and replays."_s);
   followTail(events, m_events);
   auto* purges = new QTableView(this);
   purges->setModel(m_purges);

@@ -77,8 +77,8 @@ class LegacySource {
   bool write_one(bool unless_paused);
   void note_rate(std::chrono::steady_clock::time_point now);
 
-  mutable std::mutex mutex_;   // guards the state below (not held while a record is written)
-  std::mutex write_mutex_;     // one record written at a time, in sequence order
+  mutable std::mutex mutex_;  // guards the state below (not held while a record is written)
+  std::mutex write_mutex_;    // one record written at a time, in sequence order
   std::condition_variable_any wake_;
   std::shared_ptr<Log> log_;
   SourceOptions options_;
