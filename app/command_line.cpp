@@ -3,6 +3,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QHostAddress>
 
 #include <memlog/version.hpp>
 
@@ -47,8 +48,14 @@ CommandLine parseCommandLine(const QStringList& arguments) {
   const QCommandLineOption screenshot(u"screenshot"_s, u"Save a PNG of the window to FILE once it has rendered."_s,
                                       u"FILE"_s);
   const QCommandLineOption quitAfter(u"quit-after"_s, u"Quit after SECONDS (0.1 to 86400)."_s, u"SECONDS"_s);
-  parser.addOptions(
-      {help, version, segmentSize, maxRecordBytes, startOffset, rate, source, seed, consumers, screenshot, quitAfter});
+  const QCommandLineOption serve(
+      u"serve"_s,
+      u"Serve the log: HTTP API on [ADDR:]PORT (default address 127.0.0.1), WebSocket stream on "
+      "PORT+1."_s,
+      u"[ADDR:]PORT"_s);
+  const QCommandLineOption headless(u"headless"_s, u"No window: run the source, the log and the server only."_s);
+  parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, seed, consumers, screenshot,
+                     quitAfter, serve, headless});
 
   CommandLine result;
   if (!parser.parse(arguments)) {
@@ -149,6 +156,25 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       return fail();
     }
     o.quitAfter = s;
+  }
+  if (parser.isSet(serve)) {
+    const QString value = parser.value(serve).trimmed();
+    const qsizetype colon = value.lastIndexOf(u':');
+    o.serveAddress = colon >= 0 ? value.left(colon) : u"127.0.0.1"_s;
+    if (o.serveAddress.startsWith(u'[') && o.serveAddress.endsWith(u']'))
+      o.serveAddress = o.serveAddress.mid(1, o.serveAddress.size() - 2);
+    const auto port = integer(u"serve"_s, value.mid(colon + 1), 1, 65534, error);
+    if (!port) return fail();
+    if (QHostAddress(o.serveAddress).isNull()) {
+      error = u"--serve: '%1' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)"_s.arg(o.serveAddress);
+      return fail();
+    }
+    o.servePort = static_cast<quint16>(*port);
+  }
+  o.headless = parser.isSet(headless);
+  if (o.headless && !o.screenshot.isEmpty()) {
+    error = u"--screenshot: there is no window to take a picture of with --headless"_s;
+    return fail();
   }
   return result;
 }

@@ -4,6 +4,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QtGlobal>
 
 #include <optional>
 
@@ -14,8 +15,11 @@ struct MonitorOptions {
   memlog::Options log;                // segment size, max record bytes, start offset
   memlog::sim::SourceOptions source;  // kind, seed, rate
   int consumers = 2;
-  QString screenshot;    // save a PNG of the window, then (with quitAfter) quit
-  double quitAfter = 0;  // seconds; 0 = run until closed
+  QString screenshot;     // save a PNG of the window, then (with quitAfter) quit
+  double quitAfter = 0;   // seconds; 0 = run until closed
+  QString serveAddress;   // --serve: where the HTTP API listens (empty = not served)
+  quint16 servePort = 0;  // HTTP on this port, the WebSocket stream on the next one
+  bool headless = false;  // no window: source, log (and server) only
   // Which values were given on the command line (they override the remembered settings).
   bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false, hasSource = false,
        hasSeed = false, hasConsumers = false;

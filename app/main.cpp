@@ -7,10 +7,13 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 #include "adapter/log_session.hpp"
 #include "command_line.hpp"
+#include "headless_reporter.hpp"
 #include "main_window.hpp"
+#include "server/log_server.hpp"
 #include "settings.hpp"
 
 using namespace Qt::StringLiterals;
@@ -31,10 +34,14 @@ int main(int argc, char* argv[]) {
       break;
   }
 
-  QApplication app(argc, argv);
-  QApplication::setOrganizationName(u"memlog"_s);
-  QApplication::setApplicationName(u"memlog-monitor"_s);
-  QApplication::setWindowIcon(QIcon(u":/memlog-monitor.svg"_s));
+  // Headless needs no display: a QCoreApplication; with a window, a QApplication.
+  std::unique_ptr<QCoreApplication> app;
+  if (command.options.headless)
+    app = std::make_unique<QCoreApplication>(argc, argv);
+  else
+    app = std::make_unique<QApplication>(argc, argv);
+  QCoreApplication::setOrganizationName(u"memlog"_s);
+  QCoreApplication::setApplicationName(u"memlog-monitor"_s);
 
   MonitorOptions& options = command.options;
   QSettings store;
@@ -51,32 +58,53 @@ int main(int argc, char* argv[]) {
                                       : "paced " + std::to_string(static_cast<int>(pace)) + "/s";
     session.consumers()->add({.name = name, .pace = pace, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
   }
+
+  LogServer server(session.adapter());
+  if (options.servePort != 0) {
+    QString error;
+    if (!server.listen(QHostAddress(options.serveAddress), options.servePort,
+                       static_cast<quint16>(options.servePort + 1), &error)) {
+      std::fprintf(stderr, "memlog-monitor: --serve: %s\n", qPrintable(error));
+      return 1;
+    }
+    std::fprintf(stdout, "memlog-monitor: serving http://%s:%u/ (HTTP API) and ws://%s:%u/stream (WebSocket)\n",
+                 qPrintable(options.serveAddress), server.httpPort(), qPrintable(options.serveAddress),
+                 server.webSocketPort());
+    std::fflush(stdout);
+  }
   session.source()->start();
 
-  MainWindow window(&session, warnings);
-  window.restoreLayout(store);
-  window.show();
+  std::unique_ptr<MainWindow> window;
+  std::unique_ptr<HeadlessReporter> reporter;
+  if (options.headless) {
+    reporter = std::make_unique<HeadlessReporter>(&session, &server);
+  } else {
+    window = std::make_unique<MainWindow>(&session, warnings);
+    window->restoreLayout(store);
+    window->show();
+  }
 
   int exitCode = 0;
-  if (!options.screenshot.isEmpty()) {
+  if (window && !options.screenshot.isEmpty()) {
     // Just before quitting (the views full of live data), or after 1.5 s without --quit-after.
     const int at = options.quitAfter > 0 ? std::max(300, static_cast<int>(options.quitAfter * 1000) - 400) : 1500;
-    QTimer::singleShot(at, &window, [&] {
-      if (!window.saveScreenshot(options.screenshot)) {
+    QTimer::singleShot(at, window.get(), [&] {
+      if (!window->saveScreenshot(options.screenshot)) {
         std::fprintf(stderr, "memlog-monitor: could not save the screenshot to %s\n", qPrintable(options.screenshot));
         exitCode = 1;
       }
     });
   }
-  if (options.quitAfter > 0) QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), &app, &QApplication::quit);
+  if (options.quitAfter > 0)
+    QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), app.get(), &QCoreApplication::quit);
 
-  const int code = app.exec();
+  const int code = app->exec();
   // Remember what the log and the source are now, as changed in the window.
   options.log = session.adapter()->log()->options();
   options.log.start_offset = 0;  // a new run starts a new log at 0 unless told otherwise
   options.source = session.source()->options();
   options.consumers = static_cast<int>(session.consumers()->snapshots().size());
   settings::save(store, options);
-  window.saveLayout(store);
+  if (window) window->saveLayout(store);
   return code != 0 ? code : exitCode;
 }

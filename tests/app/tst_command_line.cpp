@@ -38,6 +38,26 @@ class TestCommandLine : public QObject {
     QVERIFY(c.options.hasSegmentSize && c.options.hasRate && c.options.hasSource);
   }
 
+  void serve_data() {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<int>("port");
+    QTest::addRow("port only: loopback") << QStringLiteral("8080") << QStringLiteral("127.0.0.1") << 8080;
+    QTest::addRow("address and port") << QStringLiteral("0.0.0.0:9000") << QStringLiteral("0.0.0.0") << 9000;
+    QTest::addRow("IPv6") << QStringLiteral("[::1]:7000") << QStringLiteral("::1") << 7000;
+  }
+  void serve() {
+    QFETCH(QString, value);
+    QFETCH(QString, address);
+    QFETCH(int, port);
+    const CommandLine c =
+        parseCommandLine({QStringLiteral("m"), QStringLiteral("--serve"), value, QStringLiteral("--headless")});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.serveAddress, address);
+    QCOMPARE(static_cast<int>(c.options.servePort), port);
+    QVERIFY(c.options.headless);
+  }
+
   void helpAndVersion() {
     QCOMPARE(parseCommandLine({QStringLiteral("m"), QStringLiteral("--help")}).action, CommandLine::Action::help);
     const CommandLine v = parseCommandLine({QStringLiteral("m"), QStringLiteral("--version")});
@@ -75,6 +95,12 @@ class TestCommandLine : public QObject {
     row("missing value", {QStringLiteral("--segment-size")}, "segment-size");
     row("unknown option", {QStringLiteral("--segments"), QStringLiteral("5")}, "segments");
     row("stray argument", {QStringLiteral("extra")}, "extra");
+    row("serve port zero", {QStringLiteral("--serve"), QStringLiteral("0")}, "serve");
+    row("serve port too high", {QStringLiteral("--serve"), QStringLiteral("65535")}, "serve");
+    row("serve port not a number", {QStringLiteral("--serve"), QStringLiteral("localhost:http")}, "serve");
+    row("serve bad address", {QStringLiteral("--serve"), QStringLiteral("example.org:8080")}, "serve");
+    row("headless screenshot", {QStringLiteral("--headless"), QStringLiteral("--screenshot"), QStringLiteral("x.png")},
+        "headless");
   }
   void hostileValues() {
     QFETCH(QStringList, arguments);

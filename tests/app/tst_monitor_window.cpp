@@ -4,8 +4,12 @@
 // (the table, the segments and the charts draw many colours; a blank or failed window does
 // not). Bad command-line values must fail fast with exit code 2 and one line on stderr.
 #include <QImage>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +53,42 @@ class TestMonitorWindow : public QObject {
     }
     QVERIFY2(blue && green, "the segments were not drawn");
     QFile::copy(shot, QDir::temp().filePath(QStringLiteral("memlog-monitor-test.png")));  // for a person to look at
+  }
+
+  // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.
+  void headlessServes() {
+    QTcpServer probe;  // a free port pair for the test: HTTP on it, WebSocket on the next
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort() < 65000 ? probe.serverPort() : 40123;
+    probe.close();
+    QTemporaryDir dir;
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+    app.setProcessEnvironment(env);
+    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY),
+              {QStringLiteral("--headless"), QStringLiteral("--serve"), QString::number(port),
+               QStringLiteral("--segment-size"), QStringLiteral("100"), QStringLiteral("--rate"), QStringLiteral("300"),
+               QStringLiteral("--quit-after"), QStringLiteral("6")});
+    QVERIFY(app.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY2_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("serving http://127.0.0.1:"),
+                              QByteArray(out + app.readAllStandardError()).constData(), 10000);
+    QNetworkAccessManager http;
+    QByteArray body;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          QNetworkReply* reply = http.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/range").arg(port))));
+          QSignalSpy done(reply, &QNetworkReply::finished);
+          done.wait(3000);
+          body = reply->readAll();
+          reply->deleteLater();
+          return body.contains("\"latest\"") && !body.contains("\"latest\":-1");
+        }(),
+        10000);
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitCode(), 0);
   }
 
   void badValuesExitWithCode2_data() {

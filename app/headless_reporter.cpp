@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#include "headless_reporter.hpp"
+
+#include <cstdio>
+
+#include "adapter/log_session.hpp"
+#include "server/log_server.hpp"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+void print(const QString& line) {
+  std::fprintf(stdout, "%s\n", qPrintable(line));
+  std::fflush(stdout);
+}
+}  // namespace
+
+HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int intervalMs, QObject* parent)
+    : QObject(parent), m_session(session), m_server(server) {
+  m_clock.start();
+  connect(&m_timer, &QTimer::timeout, this, [this] { print(statusLine()); });
+  m_timer.start(intervalMs);
+  connect(session->consumers(), &ConsumerController::consumerStateChanged, this,
+          [](int, const QString& name, memlog::sim::ConsumerState, memlog::sim::ConsumerState to) {
+            print(u"consumer %1: %2"_s.arg(name, QString::fromUtf8(memlog::sim::to_string(to).data())));
+          });
+  connect(session->source(), &SourceController::errorOccurred, this,
+          [](const QString& why) { print(u"source paused: the log refused a record: %1"_s.arg(why)); });
+}
+
+QString HeadlessReporter::statusLine() {
+  const memlog::Stats s = m_session->adapter()->stats();
+  const double seconds = std::max(0.001, m_clock.restart() / 1000.0);
+  const auto written = static_cast<quint64>(s.records_written);
+  const double rate = written >= m_lastWritten ? static_cast<double>(written - m_lastWritten) / seconds : 0.0;
+  m_lastWritten = written;
+  QString consumers;
+  for (const auto& c : m_session->consumers()->snapshots())
+    consumers += u" %1=%2"_s.arg(QString::fromStdString(c.name).replace(u' ', u'_')).arg(c.lag);
+  QString line = u"offsets %1-%2 retained %3 purges %4 writes/s %5 lag:%6"_s.arg(s.range.earliest)
+                     .arg(s.range.latest)
+                     .arg(s.active_records + s.history_records)
+                     .arg(s.purges)
+                     .arg(qRound64(rate))
+                     .arg(consumers.isEmpty() ? u" none"_s : consumers);
+  if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
+  return line;
+}
