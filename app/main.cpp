@@ -81,6 +81,7 @@ int main(int argc, char* argv[]) {
   } else {
     window = std::make_unique<MainWindow>(&session, warnings);
     window->restoreLayout(store);
+    if (server.isListening()) window->showServer(&server);
     window->show();
   }
 

@@ -35,8 +35,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_segments = new SegmentsView(session, this);
   addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
   QDockWidget* source = addDock(new SourcePanel(session, this), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
-  QDockWidget* consumers =
-      addDock(new ConsumersPanel(session, this), u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
+  m_consumers = new ConsumersPanel(session, this);
+  QDockWidget* consumers = addDock(m_consumers, u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
   QDockWidget* configuration =
       addDock(new ConfigurationPanel(session, this), u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
   splitDockWidget(source, consumers, Qt::Vertical);
@@ -156,6 +156,8 @@ void MainWindow::updateStatus() {
 }
 
 bool MainWindow::saveScreenshot(const QString& path) { return grab().save(path, "PNG"); }
+
+void MainWindow::showServer(LogServer* server) { m_consumers->showRemoteConsumers(server); }
 
 void MainWindow::saveLayout(QSettings& store) const {
   store.setValue(u"window/geometry"_s, saveGeometry());

@@ -13,7 +13,9 @@
 
 class ChartsPanel;
 class QSettings;
+class LogServer;
 class LogSession;
+class ConsumersPanel;
 class RecordTableView;
 class SegmentsView;
 
@@ -26,6 +28,7 @@ class MainWindow : public QMainWindow {
   RecordTableView* recordTable() const { return m_table; }
   SegmentsView* segments() const { return m_segments; }
   bool saveScreenshot(const QString& path);
+  void showServer(LogServer* server);       // lists the server's remote clients with the consumers
   void saveLayout(QSettings& store) const;  // window geometry and docks
   void restoreLayout(QSettings& store);     // a bad stored layout is ignored: Qt checks it
 
@@ -42,6 +45,7 @@ class MainWindow : public QMainWindow {
   RecordTableView* m_table;
   SegmentsView* m_segments;
   ChartsPanel* m_charts;
+  ConsumersPanel* m_consumers;
   QMenu* m_viewMenu = nullptr;
   QLabel* m_range;
   QLabel* m_retained;

@@ -7,7 +7,9 @@
 #include <QDoubleSpinBox>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
+#include <QWebSocket>
 
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
@@ -15,6 +17,7 @@
 #include "panels/consumer_table_model.hpp"
 #include "panels/consumers_panel.hpp"
 #include "panels/source_panel.hpp"
+#include "server/log_server.hpp"
 #include "timeline/event_timeline_model.hpp"
 #include "timeline/purge_event_model.hpp"
 #include "timeline/timeline_panel.hpp"
@@ -52,6 +55,23 @@ class TestPanels : public QObject {
     panel.removeSelected();
     QCOMPARE(panel.model()->rowCount(), 1);
     QVERIFY(panel.totalLagText().startsWith(QStringLiteral("Total lag:")));
+  }
+
+  void consumersPanelListsRemoteClients() {
+    LogSession session({.segment_size = 100}, {.rate = 0});
+    for (int i = 0; i < 10; ++i) session.source()->step();
+    LogServer server(session.adapter());
+    QString error;
+    QVERIFY2(server.listen(QHostAddress::LocalHost, 0, 0, &error), qPrintable(error));
+    ConsumersPanel panel(&session);
+    panel.showRemoteConsumers(&server);
+    QCOMPARE(panel.remoteTable()->rowCount(), 0);
+    QWebSocket client;
+    client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/stream?from=earliest").arg(server.webSocketPort())));
+    QTRY_COMPARE_WITH_TIMEOUT(panel.remoteTable()->rowCount(), 1, 10000);
+    QVERIFY(panel.remoteTable()->item(0, 0)->text().startsWith(QStringLiteral("127.0.0.1:")));
+    client.close();
+    QTRY_COMPARE_WITH_TIMEOUT(panel.remoteTable()->rowCount(), 0, 10000);
   }
 
   void sourcePanelRateScale_data() {

@@ -13,10 +13,12 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "adapter/log_session.hpp"
 #include "panels/consumer_table_model.hpp"
+#include "server/log_server.hpp"
 
 using namespace Qt::StringLiterals;
 using memlog::sim::ConsumerStart;
@@ -96,6 +98,32 @@ ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
   connect(session->consumers(), &ConsumerController::consumersChanged, this,
           [this] { m_totalLag->setText(totalLagText()); });
   m_totalLag->setText(totalLagText());
+}
+
+void ConsumersPanel::showRemoteConsumers(LogServer* server) {
+  if (m_remote == nullptr) {
+    m_remote = new QTableWidget(0, 3, this);
+    m_remote->setHorizontalHeaderLabels({u"Remote client"_s, u"Position"_s, u"Lag"_s});
+    m_remote->verticalHeader()->hide();
+    m_remote->horizontalHeader()->setStretchLastSection(true);
+    m_remote->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_remote->setToolTip(u"Consumers reading the log over the WebSocket stream (--serve)."_s);
+    m_remote->setMaximumHeight(110);
+    static_cast<QVBoxLayout*>(layout())->insertWidget(2, m_remote);
+  }
+  auto refresh = [this, server] {
+    const auto clients = server->remoteConsumers();
+    const QLocale locale;
+    m_remote->setRowCount(static_cast<int>(clients.size()));
+    for (int row = 0; row < clients.size(); ++row) {
+      const auto& c = clients.at(row);
+      m_remote->setItem(row, 0, new QTableWidgetItem(c.peer));
+      m_remote->setItem(row, 1, new QTableWidgetItem(locale.toString(c.position)));
+      m_remote->setItem(row, 2, new QTableWidgetItem(locale.toString(c.lag)));
+    }
+  };
+  connect(server, &LogServer::remoteConsumersChanged, m_remote, refresh);
+  refresh();
 }
 
 QString ConsumersPanel::totalLagText() const {

@@ -8,7 +8,9 @@
 
 #include <QWidget>
 
+class LogServer;
 class LogSession;
+class QTableWidget;
 class ConsumerTableModel;
 class QComboBox;
 class QDateTimeEdit;
@@ -27,6 +29,9 @@ class ConsumersPanel : public QWidget {
   ConsumerTableModel* model() const { return m_model; }
   QTableView* table() const { return m_table; }
   QString totalLagText() const;
+  // Also lists the WebSocket clients of `server` (remote consumers) with their lag.
+  void showRemoteConsumers(LogServer* server);
+  QTableWidget* remoteTable() const { return m_remote; }
 
  public slots:
   void addFromForm();
@@ -45,4 +50,5 @@ class ConsumersPanel : public QWidget {
   QSpinBox* m_offset;
   QDateTimeEdit* m_time;
   QLabel* m_totalLag;
+  QTableWidget* m_remote = nullptr;
 };
