@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Exporting records as JSON lines or CSV: plain functions over a list of records, so they are
-// tested without a dialog. Payloads that are valid UTF-8 are written as text, others as base64.
+// tested without a dialog. Records are encoded as the log server sends them (RecordJson): text
+// when the payload is valid UTF-8, base64 otherwise.
 #pragma once
 
 #include <QIODevice>
