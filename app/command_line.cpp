@@ -7,7 +7,10 @@
 
 #include <memlog/version.hpp>
 
+#include <memlog/source/feed_spec.hpp>
+
 #include "adapter/log_adapter.hpp"
+#include "adapter/mirror_controller.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -42,7 +45,18 @@ CommandLine parseCommandLine(const QStringList& arguments) {
   const QCommandLineOption startOffset(u"start-offset"_s, u"Offset of the first record (0 or more)."_s, u"N"_s);
   const QCommandLineOption rate(u"rate"_s, u"Source records per second (0 = as fast as possible, up to 10000000)."_s,
                                 u"R"_s);
-  const QCommandLineOption source(u"source"_s, u"Simulated legacy system: sensor, inventory or tickets."_s, u"KIND"_s);
+  const QCommandLineOption source(
+      u"source"_s,
+      u"Where records come from: a simulated legacy system (sensor, inventory, tickets), or a real source: "
+      "stdin (one record per line), file:PATH (followed as it grows), http:URL (a JSON endpoint polled every "
+      "--poll-ms; {cursor} in the URL is replaced by where it left off), redis:HOST:PORT/STREAM[@ID] (a Redis "
+      "stream, tailed)."_s,
+      u"SOURCE"_s);
+  const QCommandLineOption pollMs(u"poll-ms"_s, u"How often an http: source polls, in ms (50 to 3600000; default 1000)."_s,
+                                  u"MS"_s);
+  const QCommandLineOption mirror(
+      u"mirror"_s, u"Also append every record to a Redis stream: redis:HOST:PORT/STREAM (XADD, pipelined)."_s,
+      u"redis:HOST:PORT/STREAM"_s);
   const QCommandLineOption seed(u"seed"_s, u"Seed of the simulated records (0 or more)."_s, u"S"_s);
   const QCommandLineOption consumers(u"consumers"_s, u"Consumers to start with (0 to 64)."_s, u"N"_s);
   const QCommandLineOption screenshot(u"screenshot"_s, u"Save a PNG of the window to FILE once it has rendered."_s,
@@ -54,8 +68,8 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       "PORT+1."_s,
       u"[ADDR:]PORT"_s);
   const QCommandLineOption headless(u"headless"_s, u"No window: run the source, the log and the server only."_s);
-  parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, seed, consumers, screenshot,
-                     quitAfter, serve, headless});
+  parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, pollMs, mirror, seed,
+                     consumers, screenshot, quitAfter, serve, headless});
 
   CommandLine result;
   if (!parser.parse(arguments)) {
@@ -117,13 +131,29 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     o.hasRate = true;
   }
   if (parser.isSet(source)) {
-    const auto kind = memlog::sim::source_kind_from_string(parser.value(source).toStdString());
-    if (!kind) {
-      error = u"--source: unknown kind '%1' (sensor, inventory or tickets)"_s.arg(parser.value(source));
+    const QString value = parser.value(source).trimmed();
+    if (const auto kind = memlog::sim::source_kind_from_string(value.toStdString())) {
+      o.source.kind = *kind;
+      o.hasSource = true;
+    } else if (const auto spec = memlog::feed::parse_feed_spec(value.toStdString())) {
+      o.feed = QString::fromStdString(spec->text());
+    } else {
+      error = u"--source: %1"_s.arg(QString::fromStdString(spec.error()));
       return fail();
     }
-    o.source.kind = *kind;
-    o.hasSource = true;
+  }
+  if (parser.isSet(pollMs)) {
+    const auto v = integer(u"poll-ms"_s, parser.value(pollMs), 50, 3'600'000, error);
+    if (!v) return fail();
+    o.pollMs = static_cast<int>(*v);
+  }
+  if (parser.isSet(mirror)) {
+    const auto target = MirrorController::parseTarget(parser.value(mirror));
+    if (!target) {
+      error = u"--mirror: %1"_s.arg(target.error());
+      return fail();
+    }
+    o.mirror = u"redis:"_s + QString::fromStdString(target->text());
   }
   if (parser.isSet(seed)) {
     bool ok = false;

@@ -14,6 +14,9 @@
 struct MonitorOptions {
   memlog::Options log;                // segment size, max record bytes, start offset
   memlog::sim::SourceOptions source;  // kind, seed, rate
+  QString feed;                       // a real source ("stdin", "file:PATH", ...) instead of the simulation
+  int pollMs = 1000;                  // how often an http: source polls
+  QString mirror;                     // --mirror: "redis:HOST:PORT/STREAM" (empty = no mirror)
   int consumers = 2;
   QString screenshot;     // save a PNG of the window, then (with quitAfter) quit
   double quitAfter = 0;   // seconds; 0 = run until closed

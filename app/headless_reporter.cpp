@@ -24,6 +24,18 @@ HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int i
           [](int, const QString& name, memlog::sim::ConsumerState, memlog::sim::ConsumerState to) {
             print(u"consumer %1: %2"_s.arg(name, QString::fromUtf8(memlog::sim::to_string(to).data())));
           });
+  auto sourceOpened = [session] {
+    if (session->feed()->isOpen()) print(u"source %1 opened"_s.arg(session->feed()->source()));
+  };
+  auto mirrorStarted = [session] {
+    if (session->mirror()->isRunning()) print(u"mirror to %1 started"_s.arg(session->mirror()->target()));
+  };
+  sourceOpened();  // opened from the command line, before this reporter
+  mirrorStarted();
+  connect(session->feed(), &FeedController::openChanged, this, sourceOpened);
+  connect(session->mirror(), &MirrorController::runningChanged, this, mirrorStarted);
+  connect(session->feed(), &FeedController::problem, this, [](const QString& why) { print(u"source problem: %1"_s.arg(why)); });
+  connect(session->mirror(), &MirrorController::problem, this, [](const QString& why) { print(u"mirror problem: %1"_s.arg(why)); });
   connect(session->source(), &SourceController::errorOccurred, this,
           [](const QString& why) { print(u"source paused: the log refused a record: %1"_s.arg(why)); });
 }
@@ -44,5 +56,18 @@ QString HeadlessReporter::statusLine() {
                      .arg(qRound64(rate))
                      .arg(consumers.isEmpty() ? u" none"_s : consumers);
   if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
+  if (FeedController* feed = m_session->feed(); feed->isOpen()) {
+    const memlog::feed::FeedStatus f = feed->status();
+    line += u" source %1 %2 records %3"_s.arg(feed->source(), QString::fromUtf8(memlog::feed::to_string(f.state).data()))
+                .arg(f.records);
+    if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
+  }
+  if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
+    const memlog::redis::MirrorStatus m = mirror->status();
+    line += u" mirror %1 %2 lag %3 sent %4"_s.arg(mirror->target(), QString::fromUtf8(memlog::redis::to_string(m.state).data()))
+                .arg(m.lag)
+                .arg(m.sent);
+    if (m.lost > 0) line += u" lost %1"_s.arg(m.lost);
+  }
   return line;
 }

@@ -6,6 +6,7 @@
 #include <QSettings>
 #include <QTimer>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -72,7 +73,31 @@ int main(int argc, char* argv[]) {
                  server.webSocketPort());
     std::fflush(stdout);
   }
-  session.source()->start();
+  // Problems of the real source and of the mirror: on stderr, in both modes (the window shows
+  // them too).
+  QObject::connect(session.feed(), &FeedController::problem, [](const QString& message) {
+    std::fprintf(stderr, "memlog-monitor: source: %s\n", qPrintable(message));
+  });
+  QObject::connect(session.mirror(), &MirrorController::problem, [](const QString& message) {
+    std::fprintf(stderr, "memlog-monitor: mirror: %s\n", qPrintable(message));
+  });
+  session.feed()->setPollInterval(std::chrono::milliseconds(options.pollMs));
+  if (options.feed.isEmpty()) {
+    session.source()->start();
+  } else {
+    QString error;
+    if (!session.useFeed(options.feed, &error)) {  // parsed already; kept for safety
+      std::fprintf(stderr, "memlog-monitor: --source: %s\n", qPrintable(error));
+      return 2;
+    }
+  }
+  if (!options.mirror.isEmpty()) {
+    QString error;
+    if (!session.mirror()->start(options.mirror, &error)) {
+      std::fprintf(stderr, "memlog-monitor: --mirror: %s\n", qPrintable(error));
+      return 2;
+    }
+  }
 
   std::unique_ptr<MainWindow> window;
   std::unique_ptr<HeadlessReporter> reporter;

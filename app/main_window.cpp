@@ -72,6 +72,10 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   }
   connect(session->source(), &SourceController::errorOccurred, this,
           [this](const QString& message) { m_warning->setText(u"Source paused: %1"_s.arg(message)); });
+  connect(session->feed(), &FeedController::problem, this,
+          [this](const QString& message) { m_warning->setText(u"Source: %1"_s.arg(message)); });
+  connect(session->mirror(), &MirrorController::problem, this,
+          [this](const QString& message) { m_warning->setText(u"Mirror: %1"_s.arg(message)); });
   connect(session->adapter(), &LogAdapter::errorOccurred, this,
           [this](const QString& message) { m_warning->setText(message); });
 
@@ -81,8 +85,11 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_rateClock.start();
   updateStatus();
 
-  // Space pauses and resumes the source (typing a space in a text field still types one).
-  new QShortcut(QKeySequence(Qt::Key_Space), this, session->source(), &SourceController::togglePause);
+  // Space pauses and resumes the simulation (typing a space in a text field still types one);
+  // a real source is not paused that way: it keeps its own pace.
+  new QShortcut(QKeySequence(Qt::Key_Space), this, [session] {
+    if (!session->feed()->isOpen()) session->source()->togglePause();
+  });
   resize(1600, 1000);
 }
 

@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-charts-dev libgl-dev        # Qt 6 Core, Gui, Widgets, Test, Charts
   qt6-httpserver-dev qt6-websockets-dev        # serving the log (ui/server)
+  redis-server libhiredis-dev                  # the Redis Streams bridge (redis/) and its tests
   curl                                         # the server test with a real HTTP client
   libbenchmark-dev                             # bench/
   xvfb xauth                                   # the real-window test (xvfb-run)

@@ -58,6 +58,34 @@ class TestCommandLine : public QObject {
     QVERIFY(c.options.headless);
   }
 
+  void realSources_data() {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("feed");
+    QTest::addRow("stdin") << QStringLiteral("stdin") << QStringLiteral("stdin");
+    QTest::addRow("file") << QStringLiteral("file:/var/log/syslog") << QStringLiteral("file:/var/log/syslog");
+    QTest::addRow("http") << QStringLiteral("http:http://127.0.0.1:9000/api?after={cursor:0}")
+                          << QStringLiteral("http:http://127.0.0.1:9000/api?after={cursor:0}");
+    QTest::addRow("bare URL") << QStringLiteral("http://legacy/items") << QStringLiteral("http:http://legacy/items");
+    QTest::addRow("redis") << QStringLiteral("redis:127.0.0.1:6379/events@0")
+                           << QStringLiteral("redis:127.0.0.1:6379/events@0");
+  }
+  void realSources() {
+    QFETCH(QString, value);
+    QFETCH(QString, feed);
+    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--source"), value});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.feed, feed);
+    QVERIFY(!c.options.hasSource);  // the simulation's remembered kind is left alone
+  }
+
+  void pollAndMirror() {
+    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--poll-ms"), QStringLiteral("250"),
+                                            QStringLiteral("--mirror"), QStringLiteral("redis:localhost:6390/copy")});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.pollMs, 250);
+    QCOMPARE(c.options.mirror, QStringLiteral("redis:localhost:6390/copy"));
+  }
+
   void helpAndVersion() {
     QCOMPARE(parseCommandLine({QStringLiteral("m"), QStringLiteral("--help")}).action, CommandLine::Action::help);
     const CommandLine v = parseCommandLine({QStringLiteral("m"), QStringLiteral("--version")});
@@ -99,6 +127,16 @@ class TestCommandLine : public QObject {
     row("serve port too high", {QStringLiteral("--serve"), QStringLiteral("65535")}, "serve");
     row("serve port not a number", {QStringLiteral("--serve"), QStringLiteral("localhost:http")}, "serve");
     row("serve bad address", {QStringLiteral("--serve"), QStringLiteral("example.org:8080")}, "serve");
+    row("source empty file", {QStringLiteral("--source"), QStringLiteral("file:")}, "needs a path");
+    row("source ftp URL", {QStringLiteral("--source"), QStringLiteral("http:ftp://x/y")}, "source");
+    row("source redis without stream", {QStringLiteral("--source"), QStringLiteral("redis:127.0.0.1:6379")},
+        "no stream name");
+    row("source redis bad port", {QStringLiteral("--source"), QStringLiteral("redis:h:0/s")}, "not a port");
+    row("poll too fast", {QStringLiteral("--poll-ms"), QStringLiteral("10")}, "poll-ms");
+    row("poll not a number", {QStringLiteral("--poll-ms"), QStringLiteral("often")}, "poll-ms");
+    row("mirror without stream", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379")}, "mirror");
+    row("mirror with an ID", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379/s@0")}, "'@ID'");
+    row("mirror bad port", {QStringLiteral("--mirror"), QStringLiteral("redis:h:70000/s")}, "not a port");
     row("headless screenshot", {QStringLiteral("--headless"), QStringLiteral("--screenshot"), QStringLiteral("x.png")},
         "headless");
   }

@@ -4,6 +4,9 @@
 // (the table, the segments and the charts draw many colours; a blank or failed window does
 // not). Bad command-line values must fail fast with exit code 2 and one line on stderr.
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -91,11 +94,79 @@ class TestMonitorWindow : public QObject {
     QCOMPARE(app.exitCode(), 0);
   }
 
+  // journalctl -f | memlog-monitor --headless --source stdin --serve P: every line a record,
+  // served over HTTP; the end of the input does not end the process (the log is still served).
+  void headlessReadsStandardInput() {
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort() < 65000 ? probe.serverPort() : 40125;
+    probe.close();
+    QTemporaryDir dir;
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+    app.setProcessEnvironment(env);
+    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY),
+              {QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("stdin"), QStringLiteral("--serve"),
+               QString::number(port), QStringLiteral("--consumers"), QStringLiteral("1"), QStringLiteral("--quit-after"),
+               QStringLiteral("8")});
+    QVERIFY(app.waitForStarted());
+    app.write("Nov 25 10:00:01 host sshd[1]: session opened\nNov 25 10:00:02 host cron[2]: job done\n\n");
+    app.write("line without a newline at the end");
+    app.closeWriteChannel();
+    QNetworkAccessManager http;
+    QJsonArray records;
+    QTRY_COMPARE_WITH_TIMEOUT(
+        [&] {
+          QNetworkReply* reply =
+              http.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/records?from=earliest").arg(port))));
+          QSignalSpy done(reply, &QNetworkReply::finished);
+          done.wait(3000);
+          records = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("records")).toArray();
+          reply->deleteLater();
+          return records.size();
+        }(),
+        3, 15000);
+    QCOMPARE(records[0].toObject().value(QStringLiteral("payload")).toString(),
+             QStringLiteral("Nov 25 10:00:01 host sshd[1]: session opened"));
+    QCOMPARE(records[2].toObject().value(QStringLiteral("payload")).toString(),
+             QStringLiteral("line without a newline at the end"));
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitCode(), 0);
+    const QByteArray out = app.readAllStandardOutput();
+    QVERIFY2(out.contains("source stdin opened"), out.constData());
+    QVERIFY2(out.contains("source stdin finished records 3"), out.constData());
+  }
+
+  // A source that is not there: a clear message on stderr (and in the status lines), retried;
+  // the process keeps running and quits normally.
+  void missingFileIsReportedOnStderr() {
+    QTemporaryDir dir;
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+    app.setProcessEnvironment(env);
+    const QString missing = dir.filePath(QStringLiteral("not-yet.log"));
+    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY), {QStringLiteral("--headless"), QStringLiteral("--source"),
+                                                      QStringLiteral("file:") + missing, QStringLiteral("--quit-after"),
+                                                      QStringLiteral("2")});
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitCode(), 0);
+    const QByteArray err = app.readAllStandardError();
+    const QByteArray expected = QByteArray("memlog-monitor: source: file:") + missing.toUtf8() + ": cannot open " +
+                                missing.toUtf8() + ": No such file or directory; retrying in";
+    QVERIFY2(err.contains(expected), err.constData());
+  }
+
   void badValuesExitWithCode2_data() {
     QTest::addColumn<QStringList>("arguments");
     QTest::addRow("zero segment size") << QStringList{QStringLiteral("--segment-size"), QStringLiteral("0")};
     QTest::addRow("non-numeric rate") << QStringList{QStringLiteral("--rate"), QStringLiteral("fast")};
     QTest::addRow("unknown source") << QStringList{QStringLiteral("--source"), QStringLiteral("mainframe")};
+    QTest::addRow("malformed source") << QStringList{QStringLiteral("--source"), QStringLiteral("redis:nohost")};
+    QTest::addRow("malformed mirror") << QStringList{QStringLiteral("--mirror"), QStringLiteral("redis:h:1/s@0")};
     QTest::addRow("overflowing offset") << QStringList{QStringLiteral("--start-offset"),
                                                        QStringLiteral("123456789012345678901234")};
   }

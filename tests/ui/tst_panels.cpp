@@ -4,10 +4,17 @@
 // and purge list, and the charts' pause.
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFile>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -98,6 +105,68 @@ class TestPanels : public QObject {
     panel.rateField()->setValue(1234);
     emit panel.rateField()->editingFinished();
     QCOMPARE(session.source()->options().rate, 1234.0);
+  }
+
+  // Picking a real source in the panel: the simulation pauses, the file's lines become records,
+  // the state shows; back to the simulation closes the file source and starts the simulation.
+  void sourcePanelSwitchesToARealSource() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("legacy.log"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("first\nsecond\n");
+    file.close();
+    LogSession session({.segment_size = 100}, {.rate = 20});
+    SourcePanel panel(&session);
+    session.source()->start();
+    panel.sourceChoice()->setCurrentIndex(SourcePanel::file);
+    emit panel.sourceChoice()->activated(SourcePanel::file);
+    QCOMPARE(panel.feedStatus()->text(), QStringLiteral("Not connected"));
+    panel.sourceTarget()->setText(path);
+    panel.connectButton()->click();
+    QVERIFY(session.feed()->isOpen());
+    QVERIFY(!session.source()->isRunning());  // one writer: the file
+    QCOMPARE(panel.connectButton()->text(), QStringLiteral("Disconnect"));
+    QTRY_COMPARE_WITH_TIMEOUT(session.feed()->status().records, 2u, 10000);
+    // The simulation paused before the file was opened: its lines are the newest records.
+    const auto log = session.adapter()->log();
+    const qint64 next = log->stats().next_offset;
+    QCOMPARE(log->read(next - 2)->text(), std::string_view("first"));
+    QCOMPARE(log->read(next - 1)->text(), std::string_view("second"));
+    QTRY_VERIFY_WITH_TIMEOUT(panel.feedStatus()->text().contains(QStringLiteral("running")), 10000);
+    QVERIFY(panel.feedStatus()->text().contains(QStringLiteral("2 records")));
+
+    panel.sourceChoice()->setCurrentIndex(SourcePanel::simulation);
+    emit panel.sourceChoice()->activated(SourcePanel::simulation);
+    QVERIFY(!session.feed()->isOpen());
+    QVERIFY(session.source()->isRunning());
+  }
+
+  void sourcePanelExplainsAMalformedSource() {
+    LogSession session({.segment_size = 100}, {.rate = 20});
+    SourcePanel panel(&session);
+    panel.show();
+    panel.sourceChoice()->setCurrentIndex(SourcePanel::redis);
+    emit panel.sourceChoice()->activated(SourcePanel::redis);
+    panel.sourceTarget()->setText(QStringLiteral("127.0.0.1:6379"));  // no stream name
+    panel.connectButton()->click();
+    QVERIFY(!session.feed()->isOpen());
+    QVERIFY(panel.feedProblem()->isVisible());
+    QVERIFY2(panel.feedProblem()->text().contains(QStringLiteral("no stream name")),
+             qPrintable(panel.feedProblem()->text()));
+  }
+
+  void mirrorSwitchRefusesAMalformedTarget() {
+    LogSession session({.segment_size = 100}, {.rate = 20});
+    SourcePanel panel(&session);
+    panel.show();
+    panel.mirrorTarget()->setText(QStringLiteral("127.0.0.1:notaport/stream"));
+    panel.mirrorSwitch()->setChecked(true);
+    QVERIFY(!session.mirror()->isRunning());
+    QVERIFY(!panel.mirrorSwitch()->isChecked());  // switched back off, with the reason
+    QVERIFY(panel.mirrorProblem()->isVisible());
+    QVERIFY2(panel.mirrorProblem()->text().contains(QStringLiteral("'notaport' is not a port")),
+             qPrintable(panel.mirrorProblem()->text()));
   }
 
   void configurationRefusesBadValues_data() {

@@ -13,7 +13,9 @@ LogSession::LogSession(const memlog::Options& options, const memlog::sim::Source
     : QObject(parent),
       m_adapter(new LogAdapter(make_log(options), this)),
       m_source(new SourceController(m_adapter, source, this)),
-      m_consumers(new ConsumerController(m_adapter, this)) {}
+      m_consumers(new ConsumerController(m_adapter, this)),
+      m_feed(new FeedController(m_adapter, this)),
+      m_mirror(new MirrorController(m_adapter, this)) {}
 
 LogSession::~LogSession() = default;
 
@@ -33,4 +35,17 @@ memlog::Offset LogSession::crashAndReplay() {
   m_adapter->replaceLog(make_log(options));
   emit replayed(checkpoint);
   return checkpoint;
+}
+
+bool LogSession::useFeed(const QString& source, QString* error) {
+  const bool simulating = m_source->isRunning();
+  m_source->pause();  // one writer: the real source
+  if (m_feed->open(source, error)) return true;
+  if (simulating) m_source->resume();
+  return false;
+}
+
+void LogSession::useSimulation() {
+  m_feed->close();
+  m_source->resume();
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // LogSession: everything the monitor watches, owned in one place — the log (through its
-// adapter), the simulated source and the consumers — and the scenario that ties them
-// together: "the log process crashed: recreate the log at the last checkpoint and replay".
+// adapter), its source (the simulated legacy system, or a real one: a feed), the consumers
+// and the Redis mirror — and the scenario that ties them together: "the log process crashed:
+// recreate the log at the last checkpoint and replay".
 //
 // Threading: a GUI-thread object.
 #pragma once
@@ -11,7 +12,9 @@
 #include <memory>
 
 #include "adapter/consumer_controller.hpp"
+#include "adapter/feed_controller.hpp"
 #include "adapter/log_adapter.hpp"
+#include "adapter/mirror_controller.hpp"
 #include "adapter/source_controller.hpp"
 
 class LogSession : public QObject {
@@ -26,6 +29,13 @@ class LogSession : public QObject {
   LogAdapter* adapter() const { return m_adapter; }
   SourceController* source() const { return m_source; }
   ConsumerController* consumers() const { return m_consumers; }
+  FeedController* feed() const { return m_feed; }
+  MirrorController* mirror() const { return m_mirror; }
+
+  // The log's source becomes a real one (see FeedController::open): the simulation pauses.
+  bool useFeed(const QString& source, QString* error = nullptr);
+  // The simulation is the source again (started): the real source is closed.
+  void useSimulation();
 
   // The crash-and-replay scenario: the log is dropped (as if its process died), a new one is
   // created with start_offset = the lowest consumer checkpoint (or the earliest retained
@@ -40,4 +50,6 @@ class LogSession : public QObject {
   LogAdapter* m_adapter;
   SourceController* m_source;
   ConsumerController* m_consumers;
+  FeedController* m_feed;
+  MirrorController* m_mirror;
 };

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
-// SourcePanel: the simulated legacy system's controls — kind, start/pause/step, rate (a
-// log-scale slider from 1/s to 1,000,000/s, an exact field, or unthrottled), bursts, payload
-// size, its counters — and the crash-and-replay scenario.
+// SourcePanel: where the log's records come from, and where else they go.
+//  - The source: the simulated legacy system — kind, start/pause/step, rate (a log-scale
+//    slider from 1/s to 1,000,000/s, an exact field, or unthrottled), bursts, payload size,
+//    its counters — or a real one: standard input, a followed file, a polled HTTP endpoint or
+//    a Redis stream, with its state, position and problems.
+//  - The crash-and-replay scenario.
+//  - The Redis mirror switch: every record also appended to a Redis stream, with its lag.
 //
 // Threading: GUI thread only.
 #pragma once
@@ -12,8 +16,11 @@ class LogSession;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
+class QStackedWidget;
 class QSlider;
 class QSpinBox;
 
@@ -32,10 +39,30 @@ class SourcePanel : public QWidget {
   QSlider* rateSlider() const { return m_slider; }
   QCheckBox* unthrottled() const { return m_unthrottled; }
   QLabel* counters() const { return m_counters; }
+  // The source selector: 0 = simulation, then stdin, file, http, redis (SourceChoice).
+  QComboBox* sourceChoice() const { return m_choice; }
+  QLineEdit* sourceTarget() const { return m_target; }
+  QPushButton* connectButton() const { return m_connect; }
+  QLabel* feedStatus() const { return m_feedStatus; }
+  QLabel* feedProblem() const { return m_feedProblem; }
+  QGroupBox* mirrorSwitch() const { return m_mirror; }
+  QLineEdit* mirrorTarget() const { return m_mirrorTarget; }
+  QLabel* mirrorStatus() const { return m_mirrorStatus; }
+  QLabel* mirrorProblem() const { return m_mirrorProblem; }
+
+  enum SourceChoice { simulation, standardInput, file, http, redis };
 
  private:
+  QWidget* buildSimulation();
+  QWidget* buildRealSource();
+  QGroupBox* buildMirror();
   void syncFromSource();
+  void syncFromFeed();
+  void syncFromMirror();
   void applyRate(double rate);
+  void choose(int choice);
+  void connectOrDisconnect();
+  QString sourceName() const;  // the selector and the target as a source name ("file:/x")
 
   LogSession* m_session;
   QComboBox* m_kind;
@@ -49,5 +76,19 @@ class SourcePanel : public QWidget {
   QSpinBox* m_payload;
   QLabel* m_counters;
   QLabel* m_replayInfo;
+  QComboBox* m_choice;
+  QStackedWidget* m_pages;
+  QLabel* m_targetLabel;
+  QLineEdit* m_target;
+  QPushButton* m_browse;
+  QSpinBox* m_pollInterval;
+  QLabel* m_pollLabel;
+  QPushButton* m_connect;
+  QLabel* m_feedStatus;
+  QLabel* m_feedProblem;
+  QGroupBox* m_mirror;
+  QLineEdit* m_mirrorTarget;
+  QLabel* m_mirrorStatus;
+  QLabel* m_mirrorProblem;
   bool m_syncing = false;
 };

@@ -186,10 +186,14 @@ QHttpServerResponse LogServer::batchResponse(const QHttpServerRequest& request) 
   if (!query.hasQueryItem(u"from"_s))
     return error(Status::BadRequest, "bad_request", u"missing parameter 'from'"_s, *log);
   const QString fromText = query.queryItemValue(u"from"_s);
-  const auto from = parseInteger(fromText);
+  std::optional<qint64> from = parseInteger(fromText);
+  if (fromText == u"earliest"_s || fromText == u"latest"_s) {  // a poller's first request
+    const memlog::Stats stats = log->stats();
+    from = fromText == u"earliest"_s && !stats.range.empty() ? stats.range.earliest : stats.next_offset;
+  }
   if (!from)
-    return error(Status::BadRequest, "bad_request", u"'from' must be a non-negative integer, not '%1'"_s.arg(fromText),
-                 *log);
+    return error(Status::BadRequest, "bad_request",
+                 u"'from' must be a non-negative integer, earliest or latest, not '%1'"_s.arg(fromText), *log);
   qint64 max = kDefaultBatch;
   if (query.hasQueryItem(u"max"_s)) {
     const QString maxText = query.queryItemValue(u"max"_s);

@@ -7,7 +7,8 @@
 //   GET /records/<offset>        one record (see record_json.hpp)
 //   GET /records?from=O&max=N    {"records":[...],"next":O'}: up to N (default 1000, at most
 //                                kMaxBatch) records from O; from == next gives an empty list,
-//                                so a poller can ask again from "next".
+//                                so a poller can ask again from "next". O may be `earliest`
+//                                or `latest` (the next offset) for a poller's first request.
 // Errors are {"error","message","earliest","next"}: a future offset is 404 (future_offset),
 // a purged one or one before the log's start 410 (purged), a bad or missing parameter 400
 // (bad_request), an unknown path 404 (not_found).

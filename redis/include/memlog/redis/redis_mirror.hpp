@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// RedisMirror: every record appended to a memlog::Log is also appended to a Redis stream.
+//
+// The mirror is a reader of the log on its own thread (the writers are never held up): it
+// reads batches after the last offset Redis confirmed and sends them pipelined — a batch of
+//   XADD <stream> MAXLEN ~ <maxlen> <created_ms>-<offset> offset <offset> created <created_ns> payload <bytes>
+// commands, then their replies. The entry ID is made of the record: its creation time in
+// milliseconds and its offset as the sequence part, so IDs grow with offsets and a record's
+// offset can be read from its ID as well as from its `offset` field (resuming from either
+// side). A record Redis already holds (an ID not above the stream's top) counts as a
+// duplicate, not an error.
+//
+// When the connection fails the mirror retries with back-off (250 ms doubling to 30 s). On
+// every (re)connection it reads the stream's top entry: if Redis lost entries (restarted
+// without persistence), it sends again from the top's offset + 1 — the gap is filled from the
+// log, and whatever the log has already purged is reported exactly as lost (count and ranges).
+//
+// Threading: every public member may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <memlog/log.hpp>
+#include <memlog/source/feed_spec.hpp>
+
+namespace memlog::redis {
+
+struct MirrorOptions {
+  std::size_t batch = 512;    // XADDs per pipelined round trip
+  std::size_t max_length = 0;  // MAXLEN ~ of the stream; 0 = the log's retention (2 × segment_size)
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds backoff_initial{250}, backoff_max{30'000};
+};
+
+enum class MirrorState { stopped, connecting, mirroring, retrying };
+std::string_view to_string(MirrorState state) noexcept;
+
+struct MirrorStatus {
+  MirrorState state = MirrorState::stopped;
+  Offset confirmed = -1;         // the highest offset Redis has confirmed (-1: none yet)
+  std::int64_t lag = 0;          // records in the log after `confirmed` (not yet in Redis)
+  std::uint64_t sent = 0;        // XADDs confirmed (new entries)
+  std::uint64_t duplicates = 0;  // XADDs Redis already held (sent again after a reconnection)
+  std::uint64_t lost = 0;        // records that never reached Redis: purged from the log first
+  std::string lost_ranges;       // the newest lost ranges, "120-340, 900-905"
+  std::uint64_t failures = 0;    // connections that failed or broke
+  std::uint64_t problems = 0;    // grows by one per new message in last_problem
+  std::string last_problem;      // the newest problem, saying what the mirror does about it
+  std::chrono::milliseconds retry_in{0};
+};
+
+class RedisMirror {
+ public:
+  RedisMirror(std::shared_ptr<Log> log, feed::RedisTarget target, MirrorOptions options = {});
+  RedisMirror(const RedisMirror&) = delete;
+  RedisMirror& operator=(const RedisMirror&) = delete;
+  ~RedisMirror();  // stops
+
+  const feed::RedisTarget& target() const noexcept { return target_; }
+  void start();  // no-op while running
+  void stop();   // stops and joins promptly
+  // The log was replaced: mirror `log` from now on, from confirmed + 1 when it holds that
+  // offset (a replay of the same history), else from its earliest record.
+  void attach(std::shared_ptr<Log> log);
+
+  MirrorStatus status() const;
+
+ private:
+  struct Impl;
+  void run(std::stop_token stop);
+
+  feed::RedisTarget target_;
+  MirrorOptions options_;
+  std::unique_ptr<Impl> impl_;
+  std::mutex thread_mutex_;
+  std::jthread thread_;
+};
+
+}  // namespace memlog::redis

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// FeedController: the real source the monitor reads (standard input, a file, an HTTP
+// endpoint, a Redis stream) as a QObject for the source panel, the status bar and --headless.
+// It follows the adapter's log: writes wait during a replacement, then go to the new log.
+// Every new problem of the feed (unreachable, bad data, a record too large) is signalled once.
+//
+// Threading: a GUI-thread object; the feed reads and writes on its own thread.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <chrono>
+#include <memory>
+
+#include <memlog/source/feed.hpp>
+
+class LogAdapter;
+
+class FeedController : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit FeedController(LogAdapter* adapter, QObject* parent = nullptr);
+  ~FeedController() override;
+
+  // Starts reading `source` ("stdin", "file:PATH", "http:URL", "redis:HOST:PORT/STREAM[@ID]"),
+  // instead of the current one. A malformed name: false, the reason in `error`, nothing changes.
+  bool open(const QString& source, QString* error = nullptr);
+  void close();
+
+  bool isOpen() const { return m_feed != nullptr; }
+  QString source() const;  // the normalized name of the open source; empty when none
+  memlog::feed::FeedStatus status() const;
+
+  // How often an http: source polls (applies to sources opened afterwards).
+  void setPollInterval(std::chrono::milliseconds interval) { m_pollInterval = interval; }
+  std::chrono::milliseconds pollInterval() const { return m_pollInterval; }
+
+ signals:
+  void openChanged();                    // a source was opened or closed
+  void statusChanged();                  // every refresh tick (~250 ms) while open
+  void problem(const QString& message);  // each new problem, once (with what the feed does about it)
+
+ private:
+  void refresh();
+
+  LogAdapter* m_adapter;
+  std::unique_ptr<memlog::feed::Feed> m_feed;
+  std::chrono::milliseconds m_pollInterval{1000};
+  std::uint64_t m_problemsSeen = 0;
+  QTimer m_refresh;
+};
