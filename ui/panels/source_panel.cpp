@@ -51,7 +51,8 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
   m_pages->addWidget(buildSimulation());
   m_pages->addWidget(buildRealSource());
 
-  auto* crash = new QPushButton(u"Crash and replay from checkpoint"_s, this);
+  m_crash = new QPushButton(u"Crash and replay from checkpoint"_s, this);
+  QPushButton* crash = m_crash;
   m_replayInfo = new QLabel(
       u"Drops the log as if its process died, recreates it at the lowest consumer checkpoint and "
       "replays the durable source from there: same records, same offsets."_s,
@@ -327,6 +328,16 @@ void SourcePanel::syncFromFeed() {
   }
   const int choice = m_choice->currentIndex();
   m_pages->setCurrentIndex(choice == simulation ? 0 : 1);
+  // The stack takes the size of its shown page only (not of the larger simulation page).
+  for (int i = 0; i < m_pages->count(); ++i)
+    m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred,
+                                      i == m_pages->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+  m_pages->adjustSize();
+  // Only the simulated source is durable: a real one cannot replay what the log lost.
+  m_crash->setEnabled(!feed->isOpen());
+  m_crash->setToolTip(feed->isOpen() ? u"Only the simulated source can replay: a real source cannot send its past "
+                                       "records again."_s
+                                     : QString());
   static const QString labels[] = {QString(), u"Input"_s, u"Path"_s, u"URL"_s, u"Stream"_s};
   static const QString placeholders[] = {
       QString(), QString(), u"/var/log/syslog"_s, u"http://127.0.0.1:8080/api/events?after={cursor:0}"_s,

@@ -76,6 +76,7 @@ class SourcePanel : public QWidget {
   QSpinBox* m_payload;
   QLabel* m_counters;
   QLabel* m_replayInfo;
+  QPushButton* m_crash;
   QComboBox* m_choice;
   QStackedWidget* m_pages;
   QLabel* m_targetLabel;
