@@ -52,8 +52,8 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       "--poll-ms; {cursor} in the URL is replaced by where it left off), redis:HOST:PORT/STREAM[@ID] (a Redis "
       "stream, tailed)."_s,
       u"SOURCE"_s);
-  const QCommandLineOption pollMs(u"poll-ms"_s, u"How often an http: source polls, in ms (50 to 3600000; default 1000)."_s,
-                                  u"MS"_s);
+  const QCommandLineOption pollMs(u"poll-ms"_s,
+                                  u"How often an http: source polls, in ms (50 to 3600000; default 1000)."_s, u"MS"_s);
   const QCommandLineOption mirror(
       u"mirror"_s, u"Also append every record to a Redis stream: redis:HOST:PORT/STREAM (XADD, pipelined)."_s,
       u"redis:HOST:PORT/STREAM"_s);

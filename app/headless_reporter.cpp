@@ -34,8 +34,10 @@ HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int i
   mirrorStarted();
   connect(session->feed(), &FeedController::openChanged, this, sourceOpened);
   connect(session->mirror(), &MirrorController::runningChanged, this, mirrorStarted);
-  connect(session->feed(), &FeedController::problem, this, [](const QString& why) { print(u"source problem: %1"_s.arg(why)); });
-  connect(session->mirror(), &MirrorController::problem, this, [](const QString& why) { print(u"mirror problem: %1"_s.arg(why)); });
+  connect(session->feed(), &FeedController::problem, this,
+          [](const QString& why) { print(u"source problem: %1"_s.arg(why)); });
+  connect(session->mirror(), &MirrorController::problem, this,
+          [](const QString& why) { print(u"mirror problem: %1"_s.arg(why)); });
   connect(session->source(), &SourceController::errorOccurred, this,
           [](const QString& why) { print(u"source paused: the log refused a record: %1"_s.arg(why)); });
 }
@@ -58,13 +60,15 @@ QString HeadlessReporter::statusLine() {
   if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
   if (FeedController* feed = m_session->feed(); feed->isOpen()) {
     const memlog::feed::FeedStatus f = feed->status();
-    line += u" source %1 %2 records %3"_s.arg(feed->source(), QString::fromUtf8(memlog::feed::to_string(f.state).data()))
-                .arg(f.records);
+    line +=
+        u" source %1 %2 records %3"_s.arg(feed->source(), QString::fromUtf8(memlog::feed::to_string(f.state).data()))
+            .arg(f.records);
     if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
   }
   if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
     const memlog::redis::MirrorStatus m = mirror->status();
-    line += u" mirror %1 %2 lag %3 sent %4"_s.arg(mirror->target(), QString::fromUtf8(memlog::redis::to_string(m.state).data()))
+    line += u" mirror %1 %2 lag %3 sent %4"_s
+                .arg(mirror->target(), QString::fromUtf8(memlog::redis::to_string(m.state).data()))
                 .arg(m.lag)
                 .arg(m.sent);
     if (m.lost > 0) line += u" lost %1"_s.arg(m.lost);

@@ -113,8 +113,8 @@ int free_port() {
 bool start_server() {
   g_port = free_port();
   const std::string port = std::to_string(g_port);
-  const char* argv[] = {"redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--loglevel", "warning", nullptr};
+  const char* argv[] = {"redis-server", "--port", port.c_str(), "--bind",  "127.0.0.1", "--save", "",
+                        "--appendonly", "no",     "--loglevel", "warning", nullptr};
   if (posix_spawnp(&g_server, "redis-server", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) return false;
   for (int i = 0; i < 500; ++i) {
     redisContext* c = redisConnect("127.0.0.1", g_port);

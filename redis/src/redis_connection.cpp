@@ -19,8 +19,15 @@ Connection::Connection(const std::string& host, int port, std::chrono::milliseco
     : address_((host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port)) {
   context_ = redisConnectWithTimeout(host.c_str(), port, to_timeval(timeout));
   if (context_ == nullptr) throw feed::FeedError("cannot connect to " + address_ + ": out of memory");
-  if (context_->err) fail("cannot connect to");
-  if (redisSetTimeout(context_, to_timeval(reply_timeout)) != REDIS_OK) fail("cannot set a timeout on");
+  // A constructor that throws runs no destructor: the context is freed here.
+  try {
+    if (context_->err) fail("cannot connect to");
+    if (redisSetTimeout(context_, to_timeval(reply_timeout)) != REDIS_OK) fail("cannot set a timeout on");
+  } catch (...) {
+    redisFree(context_);
+    context_ = nullptr;
+    throw;
+  }
 }
 
 Connection::~Connection() {

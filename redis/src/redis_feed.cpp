@@ -11,7 +11,7 @@ using detail::Reply;
 using detail::text_of;
 
 constexpr auto kConnectTimeout = 2s;
-constexpr auto kReplyTimeout = 5s;  // above XREAD's BLOCK, so a quiet stream is not a timeout
+constexpr auto kReplyTimeout = 5s;            // above XREAD's BLOCK, so a quiet stream is not a timeout
 constexpr std::string_view kBlockMs = "500";  // how long XREAD waits: also how soon stop() is noticed
 constexpr std::string_view kCount = "512";
 
@@ -84,7 +84,7 @@ feed::Feed::SessionEnd RedisFeed::session(std::stop_token stop) {
       const Reply top = redis.command({"XREVRANGE", target_.stream, "+", "-", "COUNT", "1"});
       if (detail::is_error(top.get())) throw feed::FeedError(where + ": " + std::string(text_of(top.get())));
       after = top->type == REDIS_REPLY_ARRAY && top->elements > 0 ? std::string(text_of(top->element[0]->element[0]))
-                                                                   : "0-0";
+                                                                  : "0-0";
     }
     std::lock_guard lock(id_mutex_);
     last_id_ = after;
@@ -92,8 +92,7 @@ feed::Feed::SessionEnd RedisFeed::session(std::stop_token stop) {
   set_position("after entry " + after);
   bool first = true;
   while (!stop.stop_requested()) {
-    const Reply reply =
-        redis.command({"XREAD", "COUNT", kCount, "BLOCK", kBlockMs, "STREAMS", target_.stream, after});
+    const Reply reply = redis.command({"XREAD", "COUNT", kCount, "BLOCK", kBlockMs, "STREAMS", target_.stream, after});
     if (detail::is_error(reply.get())) throw feed::FeedError(where + ": " + std::string(text_of(reply.get())));
     if (first) {  // the stream answered: reading
       connected();

@@ -40,8 +40,8 @@ Offset offset_of(const redisReply* entry) {
 }
 
 bool is_duplicate(const redisReply* reply) {
-  return detail::is_error(reply) && text_of(reply).find("equal or smaller than the target stream top item") !=
-                                        std::string_view::npos;
+  return detail::is_error(reply) &&
+         text_of(reply).find("equal or smaller than the target stream top item") != std::string_view::npos;
 }
 }  // namespace
 
@@ -162,8 +162,8 @@ void RedisMirror::run(std::stop_token stop) {
           // Redis lost confirmed entries (restarted without persistence): send them again
           // from the log; those it has purged meanwhile are lost for good.
           const Offset resend = std::max(top_offset + 1, m.first_sent);
-          m.problem(where + " holds entries only up to offset " + std::to_string(top_offset) +
-                    " but had confirmed " + std::to_string(m.status.confirmed) +
+          m.problem(where + " holds entries only up to offset " + std::to_string(top_offset) + " but had confirmed " +
+                    std::to_string(m.status.confirmed) +
                     " (restarted without persistence?); sending them again from the log");
           if (resend < earliest) m.lose(resend, earliest - 1);
           m.next = std::max(resend, earliest);
@@ -220,7 +220,8 @@ void RedisMirror::run(std::stop_token stop) {
           const Record& record = batch[i];
           const auto ns =
               std::chrono::duration_cast<std::chrono::nanoseconds>(record.created().time_since_epoch()).count();
-          const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(record.created().time_since_epoch()).count();
+          const auto ms =
+              std::chrono::duration_cast<std::chrono::milliseconds>(record.created().time_since_epoch()).count();
           ids[i] = std::to_string(ms) + "-" + std::to_string(record.offset());
           offsets[i] = std::to_string(record.offset());
           created[i] = std::to_string(ns);
@@ -234,8 +235,8 @@ void RedisMirror::run(std::stop_token stop) {
             ++m.status.duplicates;
           } else if (detail::is_error(reply.get())) {
             // Not a transient failure of the connection: say so and retry the batch later.
-            throw feed::FeedError(where + ": XADD of offset " + offsets[i] + " refused: " +
-                                  std::string(text_of(reply.get())));
+            throw feed::FeedError(where + ": XADD of offset " + offsets[i] +
+                                  " refused: " + std::string(text_of(reply.get())));
           } else {
             ++m.status.sent;
             if (m.first_sent < 0) m.first_sent = batch[i].offset();

@@ -14,8 +14,7 @@ bool starts_with(std::string_view text, std::string_view prefix) { return text.s
 bool valid_entry_id(std::string_view id) {
   if (id == "$") return true;
   const auto number = [](std::string_view digits) {
-    return !digits.empty() && digits.size() <= 20 &&
-           digits.find_first_not_of("0123456789") == std::string_view::npos;
+    return !digits.empty() && digits.size() <= 20 && digits.find_first_not_of("0123456789") == std::string_view::npos;
   };
   const std::size_t dash = id.find('-');
   if (dash == std::string_view::npos) return number(id);
@@ -33,7 +32,8 @@ std::string RedisTarget::text() const {
 std::expected<RedisTarget, std::string> parse_redis_target(std::string_view text) {
   RedisTarget target;
   const std::size_t slash = text.find('/');
-  if (slash == std::string_view::npos) return std::unexpected("no stream name in '" + std::string(text) + "': " + std::string(kRedisForm));
+  if (slash == std::string_view::npos)
+    return std::unexpected("no stream name in '" + std::string(text) + "': " + std::string(kRedisForm));
   std::string_view address = text.substr(0, slash);
   std::string_view stream = text.substr(slash + 1);
   if (const std::size_t at = stream.rfind('@'); at != std::string_view::npos) {
@@ -42,7 +42,8 @@ std::expected<RedisTarget, std::string> parse_redis_target(std::string_view text
     if (!valid_entry_id(target.from))
       return std::unexpected("'" + target.from + "' is not a Redis entry ID (MS-SEQ, 0, or $ for only new entries)");
   }
-  if (stream.empty()) return std::unexpected("no stream name in '" + std::string(text) + "': " + std::string(kRedisForm));
+  if (stream.empty())
+    return std::unexpected("no stream name in '" + std::string(text) + "': " + std::string(kRedisForm));
   target.stream = std::string(stream);
 
   std::string_view port_text;
@@ -51,7 +52,8 @@ std::expected<RedisTarget, std::string> parse_redis_target(std::string_view text
     if (close == std::string_view::npos) return std::unexpected("unclosed '[' in '" + std::string(address) + "'");
     target.host = std::string(address.substr(1, close - 1));
     address.remove_prefix(close + 1);
-    if (!address.empty() && address.front() != ':') return std::unexpected("expected ':PORT' after ']' in '" + std::string(text) + "'");
+    if (!address.empty() && address.front() != ':')
+      return std::unexpected("expected ':PORT' after ']' in '" + std::string(text) + "'");
     port_text = address.empty() ? std::string_view{} : address.substr(1);
   } else {
     const std::size_t colon = address.rfind(':');
@@ -101,8 +103,11 @@ std::expected<FeedSpec, std::string> parse_feed_spec(std::string_view text) {
     std::string_view url = text;
     if (starts_with(text, "http:") && !starts_with(text, "http://")) url = text.substr(5);
     if (!starts_with(url, "http://") && !starts_with(url, "https://"))
-      return std::unexpected("'" + std::string(url) + "' is not an http:// or https:// URL (http:URL, e.g. http:http://127.0.0.1:8080/api/events)");
-    if (url.find_first_of(" \t\r\n") != std::string_view::npos) return std::unexpected(std::string("a URL has no spaces: '") + std::string(url) + "'");
+      return std::unexpected(
+          "'" + std::string(url) +
+          "' is not an http:// or https:// URL (http:URL, e.g. http:http://127.0.0.1:8080/api/events)");
+    if (url.find_first_of(" \t\r\n") != std::string_view::npos)
+      return std::unexpected(std::string("a URL has no spaces: '") + std::string(url) + "'");
     const std::string_view rest = url.substr(url.find("//") + 2);
     if (rest.empty() || rest.front() == '/') return std::unexpected("no host in '" + std::string(url) + "'");
     spec.target = std::string(url);

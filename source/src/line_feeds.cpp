@@ -25,19 +25,34 @@ struct FdCloser {
 };
 }  // namespace
 
+// --- LineFeed ----------------------------------------------------------------------------------
+
+LineFeed::LineFeed(std::string name, std::shared_ptr<Log> log)
+    : Feed(std::move(name), std::move(log)),
+      splitter_(
+          [this](std::string_view line) {
+            write(line, stop_);  // a refused line is reported by Feed, and passed
+            return !stop_.stop_requested();
+          },
+          [this](std::uint64_t line, std::size_t bytes) {
+            warn("line " + std::to_string(line) + " (" + std::to_string(bytes) +
+                 " bytes) is over the log's record limit (--max-record-bytes); skipped");
+          }) {}
+
+bool LineFeed::take(std::string_view chunk, std::stop_token stop) {
+  stop_ = stop;
+  return splitter_.feed(chunk, max_record_bytes());
+}
+
+void LineFeed::flush(std::stop_token stop) {
+  stop_ = stop;
+  splitter_.flush(max_record_bytes());
+}
+
 // --- DescriptorFeed ----------------------------------------------------------------------------
 
 DescriptorFeed::DescriptorFeed(std::string name, int fd, std::shared_ptr<Log> log)
-    : Feed(std::move(name), std::move(log)),
-      fd_(fd),
-      splitter_([this](std::string_view line) {
-        write(line, stop_);
-        return !stop_.stop_requested();
-      },
-                [this](std::uint64_t line, std::size_t bytes) {
-                  warn("line " + std::to_string(line) + " (" + std::to_string(bytes) +
-                       " bytes) is over the log's record limit (--max-record-bytes); skipped");
-                }) {}
+    : LineFeed(std::move(name), std::move(log)), fd_(fd) {}
 
 std::unique_ptr<DescriptorFeed> DescriptorFeed::standard_input(std::shared_ptr<Log> log) {
   return std::make_unique<DescriptorFeed>("stdin", STDIN_FILENO, std::move(log));
@@ -46,7 +61,6 @@ std::unique_ptr<DescriptorFeed> DescriptorFeed::standard_input(std::shared_ptr<L
 DescriptorFeed::~DescriptorFeed() { stop(); }
 
 Feed::SessionEnd DescriptorFeed::session(std::stop_token stop) {
-  stop_ = stop;
   connected();
   std::string buffer(kChunk, '\0');
   while (!stop.stop_requested()) {
@@ -61,14 +75,14 @@ Feed::SessionEnd DescriptorFeed::session(std::stop_token stop) {
       throw FeedError("reading: " + errno_text());
     }
     if (n == 0) {  // end of input: the last line may have no newline
-      splitter_.flush(max_record_bytes());
-      set_position("end of input after " + std::to_string(splitter_.lines()) + " lines, " +
-                   std::to_string(bytes_read_) + " bytes");
+      flush(stop);
+      set_position("end of input after " + std::to_string(lines()) + " lines, " + std::to_string(bytes_read_) +
+                   " bytes");
       return SessionEnd::finished;
     }
     bytes_read_ += static_cast<std::uint64_t>(n);
-    if (!splitter_.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), max_record_bytes())) break;
-    set_position("line " + std::to_string(splitter_.lines()) + ", byte " + std::to_string(bytes_read_));
+    if (!take(std::string_view(buffer.data(), static_cast<std::size_t>(n)), stop)) break;
+    set_position("line " + std::to_string(lines()) + ", byte " + std::to_string(bytes_read_));
   }
   return SessionEnd::finished;
 }
@@ -76,26 +90,15 @@ Feed::SessionEnd DescriptorFeed::session(std::stop_token stop) {
 // --- FileFeed ----------------------------------------------------------------------------------
 
 FileFeed::FileFeed(std::string path, std::shared_ptr<Log> log, std::chrono::milliseconds poll)
-    : Feed("file:" + path, std::move(log)),
-      path_(std::move(path)),
-      poll_(poll),
-      splitter_([this](std::string_view line) {
-        write(line, stop_);
-        return !stop_.stop_requested();
-      },
-                [this](std::uint64_t line, std::size_t bytes) {
-                  warn("line " + std::to_string(line) + " (" + std::to_string(bytes) +
-                       " bytes) is over the log's record limit (--max-record-bytes); skipped");
-                }) {}
+    : LineFeed("file:" + path, std::move(log)), path_(std::move(path)), poll_(poll) {}
 
 FileFeed::~FileFeed() { stop(); }
 
 void FileFeed::report_position() {
-  set_position("byte " + std::to_string(position_) + ", line " + std::to_string(splitter_.lines()));
+  set_position("byte " + std::to_string(position_) + ", line " + std::to_string(lines()));
 }
 
 Feed::SessionEnd FileFeed::session(std::stop_token stop) {
-  stop_ = stop;
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw FeedError("cannot open " + path_ + ": " + errno_text());
   FdCloser closer{fd};
@@ -106,16 +109,17 @@ Feed::SessionEnd FileFeed::session(std::stop_token stop) {
   if (known_ && (opened.st_dev != device_ || opened.st_ino != inode_)) {
     warn(path_ + " was replaced (rotated); reading the new file from its start");
     position_ = 0;
-    splitter_.reset();
+    forget_partial_line();
   } else if (known_ && S_ISREG(opened.st_mode) && opened.st_size < position_) {
     warn(path_ + " was truncated; reading it again from its start");
     position_ = 0;
-    splitter_.reset();
+    forget_partial_line();
   }
   device_ = opened.st_dev;
   inode_ = opened.st_ino;
   known_ = true;
-  if (position_ > 0 && ::lseek(fd, position_, SEEK_SET) < 0) throw FeedError("cannot seek in " + path_ + ": " + errno_text());
+  if (position_ > 0 && ::lseek(fd, position_, SEEK_SET) < 0)
+    throw FeedError("cannot seek in " + path_ + ": " + errno_text());
   connected();
   report_position();
 
@@ -129,14 +133,13 @@ Feed::SessionEnd FileFeed::session(std::stop_token stop) {
     }
     if (n > 0) {
       position_ += n;
-      if (!splitter_.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), max_record_bytes()))
-        return SessionEnd::finished;
+      if (!take(std::string_view(buffer.data(), static_cast<std::size_t>(n)), stop)) return SessionEnd::finished;
       report_position();
       continue;
     }
     // At the end of the file.
     if (rotated) {
-      splitter_.flush(max_record_bytes());  // the old file's last line, newline or not
+      flush(stop);  // the old file's last line, newline or not
       return SessionEnd::reopen;
     }
     if (!sleep_for(poll_, stop)) break;
@@ -150,7 +153,7 @@ Feed::SessionEnd FileFeed::session(std::stop_token stop) {
       warn(path_ + " was truncated; reading it again from its start");
       if (::lseek(fd, 0, SEEK_SET) < 0) throw FeedError("cannot seek in " + path_ + ": " + errno_text());
       position_ = 0;
-      splitter_.reset();
+      forget_partial_line();
     }
   }
   return SessionEnd::finished;

@@ -18,6 +18,24 @@
 
 #include <set>
 
+namespace {
+// A free loopback port with a free one after it (HTTP on it, WebSocket on the next).
+quint16 freePortPair(quint16 fallback) {
+  QTcpServer probe;
+  if (!probe.listen(QHostAddress::LocalHost, 0)) return fallback;
+  return probe.serverPort() < 65000 ? probe.serverPort() : fallback;
+}
+
+// Starts memlog-monitor without a display and with its own settings folder.
+void startHeadless(QProcess& app, const QTemporaryDir& config, const QStringList& arguments) {
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.remove(QStringLiteral("DISPLAY"));
+  env.insert(QStringLiteral("XDG_CONFIG_HOME"), config.path());
+  app.setProcessEnvironment(env);
+  app.start(QStringLiteral(MEMLOG_MONITOR_BINARY), QStringList{QStringLiteral("--headless")} + arguments);
+}
+}  // namespace
+
 class TestMonitorWindow : public QObject {
   Q_OBJECT
 
@@ -60,20 +78,13 @@ class TestMonitorWindow : public QObject {
 
   // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.
   void headlessServes() {
-    QTcpServer probe;  // a free port pair for the test: HTTP on it, WebSocket on the next
-    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-    const quint16 port = probe.serverPort() < 65000 ? probe.serverPort() : 40123;
-    probe.close();
+    const quint16 port = freePortPair(40123);
     QTemporaryDir dir;
     QProcess app;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("DISPLAY"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
-    app.setProcessEnvironment(env);
-    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY),
-              {QStringLiteral("--headless"), QStringLiteral("--serve"), QString::number(port),
-               QStringLiteral("--segment-size"), QStringLiteral("100"), QStringLiteral("--rate"), QStringLiteral("300"),
-               QStringLiteral("--quit-after"), QStringLiteral("6")});
+    startHeadless(
+        app, dir,
+        {QStringLiteral("--serve"), QString::number(port), QStringLiteral("--segment-size"), QStringLiteral("100"),
+         QStringLiteral("--rate"), QStringLiteral("300"), QStringLiteral("--quit-after"), QStringLiteral("6")});
     QVERIFY(app.waitForStarted());
     QByteArray out;
     QTRY_VERIFY2_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("serving http://127.0.0.1:"),
@@ -97,20 +108,13 @@ class TestMonitorWindow : public QObject {
   // journalctl -f | memlog-monitor --headless --source stdin --serve P: every line a record,
   // served over HTTP; the end of the input does not end the process (the log is still served).
   void headlessReadsStandardInput() {
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-    const quint16 port = probe.serverPort() < 65000 ? probe.serverPort() : 40125;
-    probe.close();
+    const quint16 port = freePortPair(40125);
     QTemporaryDir dir;
     QProcess app;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("DISPLAY"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
-    app.setProcessEnvironment(env);
-    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY),
-              {QStringLiteral("--headless"), QStringLiteral("--source"), QStringLiteral("stdin"), QStringLiteral("--serve"),
-               QString::number(port), QStringLiteral("--consumers"), QStringLiteral("1"), QStringLiteral("--quit-after"),
-               QStringLiteral("8")});
+    startHeadless(
+        app, dir,
+        {QStringLiteral("--source"), QStringLiteral("stdin"), QStringLiteral("--serve"), QString::number(port),
+         QStringLiteral("--consumers"), QStringLiteral("1"), QStringLiteral("--quit-after"), QStringLiteral("8")});
     QVERIFY(app.waitForStarted());
     app.write("Nov 25 10:00:01 host sshd[1]: session opened\nNov 25 10:00:02 host cron[2]: job done\n\n");
     app.write("line without a newline at the end");
@@ -144,14 +148,10 @@ class TestMonitorWindow : public QObject {
   void missingFileIsReportedOnStderr() {
     QTemporaryDir dir;
     QProcess app;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("DISPLAY"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
-    app.setProcessEnvironment(env);
     const QString missing = dir.filePath(QStringLiteral("not-yet.log"));
-    app.start(QStringLiteral(MEMLOG_MONITOR_BINARY), {QStringLiteral("--headless"), QStringLiteral("--source"),
-                                                      QStringLiteral("file:") + missing, QStringLiteral("--quit-after"),
-                                                      QStringLiteral("2")});
+    startHeadless(app, dir,
+                  {QStringLiteral("--source"), QStringLiteral("file:") + missing, QStringLiteral("--quit-after"),
+                   QStringLiteral("2")});
     QVERIFY(app.waitForFinished(30000));
     QCOMPARE(app.exitCode(), 0);
     const QByteArray err = app.readAllStandardError();

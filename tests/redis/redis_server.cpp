@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "redis_server.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <QDeadlineTimer>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QThread>
+
+extern char** environ;
 
 using namespace Qt::StringLiterals;
 
@@ -14,23 +22,25 @@ RedisServer::RedisServer() {
   m_port = probe.serverPort();
 }
 
-RedisServer::~RedisServer() {
-  if (m_process.state() != QProcess::NotRunning) {
-    m_process.kill();
-    m_process.waitForFinished(5000);
-  }
-}
+RedisServer::~RedisServer() { stop(); }
 
 bool RedisServer::installed() { return !QStandardPaths::findExecutable(u"redis-server"_s).isEmpty(); }
 
 bool RedisServer::start() {
-  m_process.setProgram(QStandardPaths::findExecutable(u"redis-server"_s));
-  m_process.setArguments({u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s, u"--save"_s, u""_s,
-                          u"--appendonly"_s, u"no"_s, u"--daemonize"_s, u"no"_s, u"--loglevel"_s, u"warning"_s});
-  m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-  m_process.setStandardOutputFile(QProcess::nullDevice());
-  m_process.start();
-  if (!m_process.waitForStarted(5000)) return false;
+  const std::string program = QStandardPaths::findExecutable(u"redis-server"_s).toStdString();
+  const std::string port = std::to_string(m_port);
+  const char* argv[] = {program.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
+                        "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", nullptr};
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&files, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  const int spawned = posix_spawn(&m_pid, program.c_str(), &files, nullptr, const_cast<char**>(argv), environ);
+  posix_spawn_file_actions_destroy(&files);
+  if (spawned != 0) {
+    m_pid = -1;
+    return false;
+  }
   const QDeadlineTimer deadline(10000);
   while (!deadline.hasExpired()) {
     RedisClient client(m_port);
@@ -44,11 +54,10 @@ bool RedisServer::start() {
 }
 
 void RedisServer::stop() {
-  m_process.terminate();
-  if (!m_process.waitForFinished(5000)) {
-    m_process.kill();
-    m_process.waitForFinished(5000);
-  }
+  if (m_pid <= 0) return;
+  ::kill(m_pid, SIGTERM);
+  ::waitpid(m_pid, nullptr, 0);
+  m_pid = -1;
 }
 
 std::string RedisServer::target(const std::string& stream) const {

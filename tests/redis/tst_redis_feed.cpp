@@ -8,6 +8,7 @@
 #include <memlog/redis/redis_mirror.hpp>
 
 #include "redis_server.hpp"
+#include "support/log_text.hpp"
 
 using namespace std::chrono_literals;
 using memlog::feed::FeedState;
@@ -17,14 +18,6 @@ namespace {
 constexpr int kTimeout = 20000;
 
 std::shared_ptr<memlog::Log> make_log() { return *memlog::Log::create({.segment_size = 100000}); }
-
-QStringList contents(const memlog::Log& log) {
-  QStringList out;
-  const memlog::Range r = log.range();
-  if (r.empty()) return out;
-  for (memlog::Offset o = r.earliest; o <= r.latest; ++o) out << QString::fromUtf8(log.read(o)->text());
-  return out;
-}
 
 memlog::feed::RedisTarget target(const RedisServer& server, const std::string& stream) {
   return *memlog::feed::parse_redis_target(server.target(stream));
@@ -56,8 +49,8 @@ class TestRedisFeed : public QObject {
     from.from = "0";
     RedisFeed feed(log, from);
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{QStringLiteral("first"), QStringLiteral("second"),
-                                                           QStringLiteral("third")}),
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log),
+                              (QStringList{QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")}),
                               kTimeout);
     QCOMPARE(feed.last_id(), third);
     add(client, "orders", "fourth");
@@ -75,7 +68,7 @@ class TestRedisFeed : public QObject {
     feed.start();
     QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, FeedState::running, kTimeout);
     add(client, "orders", "new");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), QStringList{QStringLiteral("new")}, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), QStringList{QStringLiteral("new")}, kTimeout);
   }
 
   void entriesWithoutAPayloadBecomeJson() {
@@ -108,12 +101,13 @@ class TestRedisFeed : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 1, kTimeout);
     redis.stop();
     QTRY_VERIFY_WITH_TIMEOUT(feed.status().failures >= 1, kTimeout);
-    QVERIFY2(QString::fromStdString(feed.status().last_problem).contains(QStringLiteral("127.0.0.1:%1").arg(redis.port())),
-             feed.status().last_problem.c_str());
+    QVERIFY2(
+        QString::fromStdString(feed.status().last_problem).contains(QStringLiteral("127.0.0.1:%1").arg(redis.port())),
+        feed.status().last_problem.c_str());
     QVERIFY(redis.start());
     RedisClient client(redis.port());
     add(client, "orders", "after");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{QStringLiteral("before"), QStringLiteral("after")}),
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{QStringLiteral("before"), QStringLiteral("after")}),
                               kTimeout);
     QCOMPARE(feed.status().state, FeedState::running);
   }
@@ -165,7 +159,7 @@ class TestRedisFeed : public QObject {
       expected << QString::fromStdString(text);
     }
     QTRY_COMPARE_WITH_TIMEOUT(copy->stats().next_offset, 2000, kTimeout);
-    QCOMPARE(contents(*copy), expected);
+    QCOMPARE(logText(*copy), expected);
   }
 };
 

@@ -56,7 +56,8 @@ void checkHoldsTheLog(const memlog::Log& log, const std::vector<RedisClient::Ent
   std::set<qint64> inStream;
   for (const auto& e : entries) inStream.insert(offsetOf(e));
   const memlog::Range r = log.range();
-  for (memlog::Offset o = r.earliest; o <= r.latest; ++o) QVERIFY2(inStream.contains(o), qPrintable(QString::number(o)));
+  for (memlog::Offset o = r.earliest; o <= r.latest; ++o)
+    QVERIFY2(inStream.contains(o), qPrintable(QString::number(o)));
 }
 }  // namespace
 
@@ -99,9 +100,8 @@ class TestRedisMirror : public QObject {
     QVERIFY(redis.start());
     auto log = make_log(2000);
     // No trimming here, so that every offset is either in the stream or reported lost.
-    RedisMirror mirror(log, target(redis, "events"), MirrorOptions{.max_length = 10'000'000,
-                                                                   .backoff_initial = 50ms,
-                                                                   .backoff_max = 200ms});
+    RedisMirror mirror(log, target(redis, "events"),
+                       MirrorOptions{.max_length = 10'000'000, .backoff_initial = 50ms, .backoff_max = 200ms});
     mirror.start();
     QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
     std::atomic<bool> done = false;

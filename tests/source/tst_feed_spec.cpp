@@ -32,10 +32,10 @@ class TestFeedSpec : public QObject {
                               << u"http://legacy.example/items"_s << u"http:http://legacy.example/items"_s;
     QTest::newRow("https") << u"http:https://legacy.example/items"_s << FeedSpec::Kind::http
                            << u"https://legacy.example/items"_s << u"http:https://legacy.example/items"_s;
-    QTest::newRow("redis") << u"redis:127.0.0.1:6379/events"_s << FeedSpec::Kind::redis
-                           << u"127.0.0.1:6379/events"_s << u"redis:127.0.0.1:6379/events"_s;
-    QTest::newRow("redis default port") << u"redis:cache/events"_s << FeedSpec::Kind::redis
-                                        << u"cache:6379/events"_s << u"redis:cache:6379/events"_s;
+    QTest::newRow("redis") << u"redis:127.0.0.1:6379/events"_s << FeedSpec::Kind::redis << u"127.0.0.1:6379/events"_s
+                           << u"redis:127.0.0.1:6379/events"_s;
+    QTest::newRow("redis default port") << u"redis:cache/events"_s << FeedSpec::Kind::redis << u"cache:6379/events"_s
+                                        << u"redis:cache:6379/events"_s;
     QTest::newRow("redis from id") << u"redis:localhost:7000/s@1700000000000-5"_s << FeedSpec::Kind::redis
                                    << u"localhost:7000/s@1700000000000-5"_s
                                    << u"redis:localhost:7000/s@1700000000000-5"_s;

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "support/log_text.hpp"
+
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 using memlog::feed::DescriptorFeed;
@@ -24,17 +26,6 @@ using memlog::feed::LineSplitter;
 namespace {
 std::shared_ptr<memlog::Log> make_log(std::size_t max = 1 << 20) {
   return *memlog::Log::create({.start_offset = 0, .segment_size = 100000, .max_record_bytes = max});
-}
-
-QStringList contents(const memlog::Log& log) {
-  QStringList out;
-  const memlog::Range r = log.range();
-  if (r.empty()) return out;
-  for (memlog::Offset o = r.earliest; o <= r.latest; ++o) {
-    const auto record = log.read(o);
-    out << (record ? QString::fromUtf8(record->text()) : u"<missing>"_s);
-  }
-  return out;
 }
 
 void append(const QString& path, const std::string& text) {
@@ -50,7 +41,9 @@ struct Pipe {
     closeWrite();
     if (fds[0] >= 0) ::close(fds[0]);
   }
-  void send(std::string_view text) const { QCOMPARE(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size())); }
+  void send(std::string_view text) const {
+    QCOMPARE(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
   void closeWrite() {
     if (fds[1] >= 0) ::close(fds[1]);
     fds[1] = -1;
@@ -70,9 +63,10 @@ class TestLineFeeds : public QObject {
     QTest::newRow("split lines") << QStringList{u"ab"_s, u"c\nd"_s, u"e\n"_s} << QStringList{u"abc"_s, u"de"_s} << 0;
     QTest::newRow("crlf") << QStringList{u"a\r\nb\r"_s, u"\n"_s} << QStringList{u"a"_s, u"b"_s} << 0;
     QTest::newRow("empty lines skipped") << QStringList{u"\n\na\n\r\n"_s} << QStringList{u"a"_s} << 0;
-    QTest::newRow("long line in one chunk") << QStringList{u"ok\n0123456789ABC\nok2\n"_s} << QStringList{u"ok"_s, u"ok2"_s} << 1;
-    QTest::newRow("long line across chunks")
-        << QStringList{u"ok\n01234"_s, u"56789"_s, u"ABCDEF"_s, u"GH\nnext\n"_s} << QStringList{u"ok"_s, u"next"_s} << 1;
+    QTest::newRow("long line in one chunk")
+        << QStringList{u"ok\n0123456789ABC\nok2\n"_s} << QStringList{u"ok"_s, u"ok2"_s} << 1;
+    QTest::newRow("long line across chunks") << QStringList{u"ok\n01234"_s, u"56789"_s, u"ABCDEF"_s, u"GH\nnext\n"_s}
+                                             << QStringList{u"ok"_s, u"next"_s} << 1;
     QTest::newRow("exactly the limit") << QStringList{u"0123456789\n"_s} << QStringList{u"0123456789"_s} << 0;
     QTest::newRow("limit plus cr") << QStringList{u"0123456789\r\n"_s} << QStringList{u"0123456789"_s} << 0;
     QTest::newRow("no final newline") << QStringList{u"a\nlast"_s} << QStringList{u"a"_s, u"last"_s} << 0;
@@ -111,12 +105,12 @@ class TestLineFeeds : public QObject {
     DescriptorFeed feed("stdin", pipe.fds[0], log);
     feed.start();
     pipe.send("first\nsecond\n");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"first"_s, u"second"_s}), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"first"_s, u"second"_s}), 10000);
     QCOMPARE(feed.status().state, FeedState::running);
     pipe.send("third without newline");
     pipe.closeWrite();
     QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, FeedState::finished, 10000);
-    QCOMPARE(contents(*log), (QStringList{u"first"_s, u"second"_s, u"third without newline"_s}));
+    QCOMPARE(logText(*log), (QStringList{u"first"_s, u"second"_s, u"third without newline"_s}));
     const auto status = feed.status();
     QCOMPARE(status.records, 3u);
     QCOMPARE(status.failures, 0u);
@@ -129,7 +123,7 @@ class TestLineFeeds : public QObject {
     DescriptorFeed feed("stdin", pipe.fds[0], log);
     feed.start();
     pipe.send("short\n" + std::string(100, 'x') + "\nafter\n");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"short"_s, u"after"_s}), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"short"_s, u"after"_s}), 10000);
     const auto status = feed.status();
     QCOMPARE(status.problems, 1u);
     const QString problem = QString::fromStdString(status.last_problem);
@@ -161,7 +155,7 @@ class TestLineFeeds : public QObject {
     QTest::qWait(300);
     QCOMPARE(first->stats().next_offset, 2);
     feed.attach(second);
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*second), (QStringList{u"c"_s, u"d"_s}), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*second), (QStringList{u"c"_s, u"d"_s}), 10000);
   }
 
   void fileIsReadThenFollowed() {
@@ -171,12 +165,12 @@ class TestLineFeeds : public QObject {
     auto log = make_log();
     FileFeed feed(path.toStdString(), log, 20ms);
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"one"_s, u"two"_s}), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"one"_s, u"two"_s}), 10000);
     append(path, "thr");  // a line being written: not a record until its newline
     QTest::qWait(200);
     QCOMPARE(log->stats().next_offset, 2);
     append(path, "ee\nfour\n");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"one"_s, u"two"_s, u"three"_s, u"four"_s}), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"one"_s, u"two"_s, u"three"_s, u"four"_s}), 10000);
     QVERIFY2(QString::fromStdString(feed.status().position).startsWith(u"byte 19"_s), feed.status().position.c_str());
   }
 
@@ -191,7 +185,7 @@ class TestLineFeeds : public QObject {
     QVERIFY(::truncate(path.toLocal8Bit().constData(), 0) == 0);
     QTest::qWait(100);
     append(path, "new\n");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"old line one"_s, u"old line two"_s, u"new"_s}), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"old line one"_s, u"old line two"_s, u"new"_s}), 10000);
     QVERIFY2(QString::fromStdString(feed.status().last_problem).contains(u"truncated"_s),
              feed.status().last_problem.c_str());
   }
@@ -209,9 +203,8 @@ class TestLineFeeds : public QObject {
     QVERIFY(std::rename(path.toLocal8Bit().constData(), old.toLocal8Bit().constData()) == 0);
     append(old, "b (last of the old file)\n");
     append(path, "c (first of the new file)\n");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log),
-                              (QStringList{u"a"_s, u"b (last of the old file)"_s, u"c (first of the new file)"_s}),
-                              10000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        logText(*log), (QStringList{u"a"_s, u"b (last of the old file)"_s, u"c (first of the new file)"_s}), 10000);
     QVERIFY2(QString::fromStdString(feed.status().last_problem).contains(u"rotated"_s),
              feed.status().last_problem.c_str());
   }
@@ -227,10 +220,11 @@ class TestLineFeeds : public QObject {
     const auto status = feed.status();
     QCOMPARE(status.state == FeedState::retrying || status.state == FeedState::connecting, true);
     const QString problem = QString::fromStdString(status.last_problem);
-    QVERIFY2(problem.contains(u"cannot open"_s) && problem.contains(u"No such file"_s) && problem.contains(u"retrying in"_s),
-             qPrintable(problem));
+    QVERIFY2(
+        problem.contains(u"cannot open"_s) && problem.contains(u"No such file"_s) && problem.contains(u"retrying in"_s),
+        qPrintable(problem));
     append(path, "finally\n");
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), QStringList{u"finally"_s}, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), QStringList{u"finally"_s}, 10000);
     QCOMPARE(feed.status().state, FeedState::running);
   }
 

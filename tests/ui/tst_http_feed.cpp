@@ -20,6 +20,8 @@
 #include "feeds/http_feed.hpp"
 #include "server/log_server.hpp"
 
+#include "support/log_text.hpp"
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using memlog::feed::FeedState;
@@ -29,14 +31,6 @@ constexpr int kTimeout = 20000;
 
 std::shared_ptr<memlog::Log> make_log(std::size_t segment = 100000) {
   return *memlog::Log::create({.start_offset = 0, .segment_size = segment});
-}
-
-QStringList contents(const memlog::Log& log) {
-  QStringList out;
-  const memlog::Range r = log.range();
-  if (r.empty()) return out;
-  for (memlog::Offset o = r.earliest; o <= r.latest; ++o) out << QString::fromUtf8(log.read(o)->text());
-  return out;
 }
 
 quint16 freePort() {
@@ -60,9 +54,7 @@ struct LegacyApi {
     port = http.listen(QHostAddress::LocalHost, wanted);
     return port != 0;
   }
-  QString url(const QString& query = QString()) const {
-    return u"http://127.0.0.1:%1/items%2"_s.arg(port).arg(query);
-  }
+  QString url(const QString& query = QString()) const { return u"http://127.0.0.1:%1/items%2"_s.arg(port).arg(query); }
 };
 
 QJsonArray items(std::initializer_list<std::pair<int, const char*>> entries) {
@@ -84,16 +76,16 @@ class TestHttpFeed : public QObject {
     auto log = make_log();
     HttpFeed feed(api.url(), log, 50ms);
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"alpha"_s, u"beta"_s}), kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"alpha"_s, u"beta"_s}), kTimeout);
     list.append(u"gamma"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), (QStringList{u"alpha"_s, u"beta"_s, u"gamma"_s}), kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"alpha"_s, u"beta"_s, u"gamma"_s}), kTimeout);
     QTest::qWait(300);  // several more polls: nothing written twice
     QCOMPARE(log->stats().next_offset, 3);
     QCOMPARE(feed.status().state, FeedState::running);
 
     list = QJsonArray{u"after reset"_s};  // the server started over
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 4, kTimeout);
-    QCOMPARE(contents(*log).last(), u"after reset"_s);
+    QCOMPARE(logText(*log).last(), u"after reset"_s);
     QVERIFY2(QString::fromStdString(feed.status().last_problem).contains(u"shrank from 3 to 1"_s),
              feed.status().last_problem.c_str());
   }
@@ -111,7 +103,7 @@ class TestHttpFeed : public QObject {
     window = items({{2, "two"}, {3, "three"}, {4, "four"}});
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 4, kTimeout);
     QTest::qWait(300);
-    const QStringList got = contents(*log);
+    const QStringList got = logText(*log);
     QCOMPARE(got.size(), 4);
     for (int i = 0; i < 4; ++i)
       QCOMPARE(QJsonDocument::fromJson(got[i].toUtf8()).object().value(u"id"_s).toInt(), i + 1);
@@ -156,13 +148,13 @@ class TestHttpFeed : public QObject {
     auto log = make_log();
     HttpFeed feed(u"http://127.0.0.1:%1/records?from={cursor:earliest}&max=7"_s.arg(server.httpPort()), log, 50ms);
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), expected, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), expected, kTimeout);
     for (int i = 25; i < 30; ++i) {
       const QByteArray text = "upstream " + QByteArray::number(i);
       QVERIFY(upstream.log()->write(std::string_view(text.constData(), text.size())).has_value());
       expected << QString::fromUtf8(text);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), expected, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), expected, kTimeout);
   }
 
   void nothingListeningIsRetriedUntilItIs() {
@@ -179,7 +171,7 @@ class TestHttpFeed : public QObject {
     LegacyApi api;
     api.respond = [](const QHttpServerRequest&) { return QHttpServerResponse(QJsonArray{u"finally"_s}); };
     QVERIFY(api.listen(port));
-    QTRY_COMPARE_WITH_TIMEOUT(contents(*log), QStringList{u"finally"_s}, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(logText(*log), QStringList{u"finally"_s}, kTimeout);
     QCOMPARE(feed.status().state, FeedState::running);
   }
 
@@ -216,7 +208,7 @@ class TestHttpFeed : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(feed.status().failures >= 2, kTimeout);
     const QString problem = QString::fromStdString(feed.status().last_problem);
     QVERIFY2(problem.contains(message), qPrintable(problem));
-    QCOMPARE(contents(*log), QStringList{u"already there"_s});  // the log is unaffected
+    QCOMPARE(logText(*log), QStringList{u"already there"_s});  // the log is unaffected
   }
 
   void stopIsPromptWhileARequestHangs() {
@@ -253,9 +245,10 @@ class TestHttpFeed : public QObject {
     LegacyApi api;
     api.respond = [](const QHttpServerRequest&) {
       return QHttpServerResponse(QJsonObject{
-          {u"records"_s, QJsonArray{QJsonObject{{u"offset"_s, 7},
-                                                {u"encoding"_s, u"base64"_s},
-                                                {u"payload"_s, QString::fromLatin1(QByteArray("\x01\x02\xff", 3).toBase64())}}}}});
+          {u"records"_s,
+           QJsonArray{QJsonObject{{u"offset"_s, 7},
+                                  {u"encoding"_s, u"base64"_s},
+                                  {u"payload"_s, QString::fromLatin1(QByteArray("\x01\x02\xff", 3).toBase64())}}}}});
     };
     QVERIFY(api.listen());
     auto log = make_log();

@@ -45,7 +45,9 @@ void FeedController::close() {
 
 QString FeedController::source() const { return m_feed ? QString::fromStdString(m_feed->name()) : QString(); }
 
-memlog::feed::FeedStatus FeedController::status() const { return m_feed ? m_feed->status() : memlog::feed::FeedStatus{}; }
+memlog::feed::FeedStatus FeedController::status() const {
+  return m_feed ? m_feed->status() : memlog::feed::FeedStatus{};
+}
 
 void FeedController::refresh() {
   if (!m_feed) return;

@@ -96,7 +96,8 @@ memlog::feed::Feed::SessionEnd HttpFeed::session(std::stop_token stop) {
       QEventLoop loop;
       QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
       // stop() wakes the wait at once: quit is queued to this thread's loop.
-      std::stop_callback wake(stop, [&loop] { QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection); });
+      std::stop_callback wake(stop,
+                              [&loop] { QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection); });
       if (!reply->isFinished()) loop.exec();
     }
     if (stop.stop_requested()) {
@@ -110,7 +111,8 @@ memlog::feed::Feed::SessionEnd HttpFeed::session(std::stop_token stop) {
     const QString errorText = reply->errorString();
     delete reply;
     if (status >= 400)
-      throw FeedError(text(u"GET %1: HTTP %2 %3"_s.arg(address).arg(status).arg(QString::fromUtf8(body.left(200)).simplified())));
+      throw FeedError(
+          text(u"GET %1: HTTP %2 %3"_s.arg(address).arg(status).arg(QString::fromUtf8(body.left(200)).simplified())));
     if (error != QNetworkReply::NoError) throw FeedError(text(u"GET %1: %2"_s.arg(address, errorText)));
     take(body, stop);
     connected();
@@ -170,8 +172,7 @@ void HttpFeed::take(const QByteArray& body, std::stop_token stop) {
   }
   // The cursor for the next request: the server's own, else the highest id seen.
   const QJsonObject object = doc.object();  // empty for an array
-  const QString served =
-      cursorText(object.contains(u"next"_s) ? object.value(u"next"_s) : object.value(u"cursor"_s));
+  const QString served = cursorText(object.contains(u"next"_s) ? object.value(u"next"_s) : object.value(u"cursor"_s));
   if (!served.isEmpty())
     m_cursor = served;
   else if (m_highestNumber)

@@ -339,9 +339,9 @@ void SourcePanel::syncFromFeed() {
                                        "records again."_s
                                      : QString());
   static const QString labels[] = {QString(), u"Input"_s, u"Path"_s, u"URL"_s, u"Stream"_s};
-  static const QString placeholders[] = {
-      QString(), QString(), u"/var/log/syslog"_s, u"http://127.0.0.1:8080/api/events?after={cursor:0}"_s,
-      u"127.0.0.1:6379/events (add @0 for the whole stream)"_s};
+  static const QString placeholders[] = {QString(), QString(), u"/var/log/syslog"_s,
+                                         u"http://127.0.0.1:8080/api/events?after={cursor:0}"_s,
+                                         u"127.0.0.1:6379/events (add @0 for the whole stream)"_s};
   static const QString tips[] = {
       QString(),
       u"Reads this process's standard input, one record per line: journalctl -f | memlog-monitor --source stdin"_s,

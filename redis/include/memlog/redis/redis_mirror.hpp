@@ -31,7 +31,7 @@
 namespace memlog::redis {
 
 struct MirrorOptions {
-  std::size_t batch = 512;    // XADDs per pipelined round trip
+  std::size_t batch = 512;     // XADDs per pipelined round trip
   std::size_t max_length = 0;  // MAXLEN ~ of the stream; 0 = the log's retention (2 × segment_size)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds backoff_initial{250}, backoff_max{30'000};

@@ -43,13 +43,13 @@ std::string_view to_string(FeedState state) noexcept;
 
 struct FeedStatus {
   FeedState state = FeedState::stopped;
-  std::uint64_t records = 0;   // records written to the log
-  std::uint64_t bytes = 0;     // payload bytes written
-  std::uint64_t rejected = 0;  // items the log refused (too large), skipped
-  std::uint64_t failures = 0;  // sessions that failed (could not connect, read error, bad data)
-  std::uint64_t problems = 0;  // failures + rejections + warnings: grows by one per new message
-  std::string last_problem;    // the newest such message, saying what the feed does about it
-  std::string position;        // where the feed is in its input ("byte 5230, line 97")
+  std::uint64_t records = 0;              // records written to the log
+  std::uint64_t bytes = 0;                // payload bytes written
+  std::uint64_t rejected = 0;             // items the log refused (too large), skipped
+  std::uint64_t failures = 0;             // sessions that failed (could not connect, read error, bad data)
+  std::uint64_t problems = 0;             // failures + rejections + warnings: grows by one per new message
+  std::string last_problem;               // the newest such message, saying what the feed does about it
+  std::string position;                   // where the feed is in its input ("byte 5230, line 97")
   std::chrono::milliseconds retry_in{0};  // while retrying: the back-off being waited out
 };
 
@@ -131,7 +131,8 @@ class LineSplitter {
   using LineFn = std::function<bool(std::string_view line)>;
   using OversizeFn = std::function<void(std::uint64_t line_number, std::size_t bytes)>;
 
-  LineSplitter(LineFn on_line, OversizeFn on_oversize) : on_line_(std::move(on_line)), on_oversize_(std::move(on_oversize)) {}
+  LineSplitter(LineFn on_line, OversizeFn on_oversize)
+      : on_line_(std::move(on_line)), on_oversize_(std::move(on_oversize)) {}
 
   // Feeds a chunk; false if on_line returned false.
   bool feed(std::string_view chunk, std::size_t max_line);

@@ -15,7 +15,24 @@
 
 namespace memlog::feed {
 
-class DescriptorFeed final : public Feed {
+// What both line feeds share: text in, one record per line out, long lines reported.
+class LineFeed : public Feed {
+ protected:
+  LineFeed(std::string name, std::shared_ptr<Log> log);
+
+  // Writes the complete lines of `chunk` (the session's `stop` ends it early: false).
+  bool take(std::string_view chunk, std::stop_token stop);
+  // Writes a last line without a newline (end of input, rotated file).
+  void flush(std::stop_token stop);
+  void forget_partial_line() { splitter_.reset(); }
+  std::uint64_t lines() const noexcept { return splitter_.lines(); }
+
+ private:
+  LineSplitter splitter_;
+  std::stop_token stop_;  // of the running session, for the splitter's callback
+};
+
+class DescriptorFeed final : public LineFeed {
  public:
   // Reads `fd` (not owned, not closed). `name` is how problems name it ("stdin").
   DescriptorFeed(std::string name, int fd, std::shared_ptr<Log> log);
@@ -27,11 +44,9 @@ class DescriptorFeed final : public Feed {
 
   int fd_;
   std::uint64_t bytes_read_ = 0;
-  LineSplitter splitter_;
-  std::stop_token stop_;  // of the running session, for the splitter's callback
 };
 
-class FileFeed final : public Feed {
+class FileFeed final : public LineFeed {
  public:
   // `poll` is how often the end of the file is checked for growth, truncation and rotation.
   FileFeed(std::string path, std::shared_ptr<Log> log, std::chrono::milliseconds poll = std::chrono::milliseconds(100));
@@ -48,8 +63,6 @@ class FileFeed final : public Feed {
   ino_t inode_ = 0;
   bool known_ = false;
   off_t position_ = 0;
-  LineSplitter splitter_;
-  std::stop_token stop_;
 };
 
 }  // namespace memlog::feed
