@@ -115,7 +115,6 @@ memlog::feed::Feed::SessionEnd HttpFeed::session(std::stop_token stop) {
           text(u"GET %1: HTTP %2 %3"_s.arg(address).arg(status).arg(QString::fromUtf8(body.left(200)).simplified())));
     if (error != QNetworkReply::NoError) throw FeedError(text(u"GET %1: %2"_s.arg(address, errorText)));
     take(body, stop);
-    connected();
     if (!sleep_for(m_interval, stop)) break;
   }
   return SessionEnd::finished;
@@ -147,6 +146,7 @@ void HttpFeed::take(const QByteArray& body, std::stop_token stop) {
         "the response is neither a JSON array nor an object with a \"records\", \"items\", \"data\", \"entries\", "
         "\"results\" or \"events\" array");
 
+  connected();  // a good answer: reading (before the writes, so the state never lags them)
   std::unique_lock lock(m_mutex);
   qsizetype first = 0;
   const bool withIds = !elements->isEmpty() && !idOf(elements->first()).isUndefined();
