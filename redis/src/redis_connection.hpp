@@ -45,9 +45,11 @@ class Connection {
   [[noreturn]] void fail(std::string_view doing);
 
   redisContext* context_ = nullptr;
+  std::chrono::milliseconds reply_timeout_;
   std::string address_;
   std::vector<const char*> argv_;
   std::vector<std::size_t> argvlen_;
+  bool unsent_ = false;  // commands appended that hiredis has not written yet
 };
 
 }  // namespace memlog::redis::detail

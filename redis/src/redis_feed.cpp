@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+// RedisFeed: a Redis stream tailed with XREAD BLOCK into a log (see redis_feed.hpp for the contract).
 #include <memlog/redis/redis_feed.hpp>
 
 #include "redis_connection.hpp"

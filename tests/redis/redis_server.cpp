@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+// RedisServer and RedisClient: a real redis-server per test, and a client to look at it.
 #include "redis_server.hpp"
 
 #include <fcntl.h>
@@ -22,15 +23,19 @@ RedisServer::RedisServer() {
   m_port = probe.serverPort();
 }
 
-RedisServer::~RedisServer() { stop(); }
+RedisServer::~RedisServer() {
+  if (m_pid <= 0) return;
+  ::kill(m_pid, SIGKILL);
+  ::waitpid(m_pid, nullptr, 0);
+}
 
 bool RedisServer::installed() { return !QStandardPaths::findExecutable(u"redis-server"_s).isEmpty(); }
 
 bool RedisServer::start() {
   const std::string program = QStandardPaths::findExecutable(u"redis-server"_s).toStdString();
   const std::string port = std::to_string(m_port);
-  const char* argv[] = {program.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-                        "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", nullptr};
+  const char* argv[] = {program.c_str(), "--port", port.c_str(),  "--bind", "127.0.0.1",  "--save",  "",
+                        "--appendonly",  "no",     "--daemonize", "no",     "--loglevel", "warning", nullptr};
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_addopen(&files, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
@@ -43,6 +48,11 @@ bool RedisServer::start() {
   }
   const QDeadlineTimer deadline(10000);
   while (!deadline.hasExpired()) {
+    // A server that exited (the port taken meanwhile) must not be mistaken for one answering.
+    if (::waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+      m_pid = -1;
+      return false;
+    }
     RedisClient client(m_port);
     if (client.ok()) {
       const ReplyPtr pong = client.command({"PING"});
@@ -56,8 +66,21 @@ bool RedisServer::start() {
 void RedisServer::stop() {
   if (m_pid <= 0) return;
   ::kill(m_pid, SIGTERM);
-  ::waitpid(m_pid, nullptr, 0);
+  const QDeadlineTimer deadline(5000);
+  while (::waitpid(m_pid, nullptr, WNOHANG) == 0) {
+    if (deadline.hasExpired()) {
+      ::kill(m_pid, SIGKILL);
+      ::waitpid(m_pid, nullptr, 0);
+      break;
+    }
+    QThread::msleep(5);
+  }
   m_pid = -1;
+}
+
+bool RedisServer::restart() {
+  stop();
+  return start();
 }
 
 std::string RedisServer::target(const std::string& stream) const {

@@ -17,11 +17,14 @@
 class RedisServer {
  public:
   RedisServer();
-  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+  ~RedisServer();  // kills the server (SIGKILL: nothing of it needs to survive)
 
   static bool installed();  // redis-server is on the PATH
   bool start();             // on port() (chosen once); true when it answers PING
-  void stop();              // SIGTERM, waits for the process to end
+  void stop();              // SIGTERM, waits for the process to end (SIGKILL after 5 s)
+  bool restart();           // stop(), then start() on the same port: an empty server (no persistence)
   int port() const { return m_port; }
   std::string target(const std::string& stream) const;  // "127.0.0.1:PORT/STREAM"
 
@@ -39,6 +42,8 @@ using ReplyPtr = std::unique_ptr<redisReply, ReplyFree>;
 class RedisClient {
  public:
   explicit RedisClient(int port);
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
   ~RedisClient();
   bool ok() const { return m_context && !m_context->err; }
   ReplyPtr command(const std::vector<std::string>& args);

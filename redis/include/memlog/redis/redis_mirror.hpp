@@ -65,7 +65,9 @@ class RedisMirror {
   void start();  // no-op while running
   void stop();   // stops and joins promptly
   // The log was replaced: mirror `log` from now on, from confirmed + 1 when it holds that
-  // offset (a replay of the same history), else from its earliest record.
+  // offset or starts before it (a replay of the same history, which may still be under way:
+  // what Redis has is not sent again), else from its earliest record (the old log's records
+  // that never reached Redis are then lost).
   void attach(std::shared_ptr<Log> log);
 
   MirrorStatus status() const;
