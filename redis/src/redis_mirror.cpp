@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <vector>
 
@@ -323,10 +322,7 @@ void RedisMirror::run(std::stop_token stop) {
     {
       std::lock_guard lock(m.mutex);
       ++m.status.failures;
-      const double seconds = std::chrono::duration<double>(backoff).count();
-      char retry[64];
-      std::snprintf(retry, sizeof retry, "; retrying in %.*f s", seconds < 10 ? 2 : 0, seconds);
-      m.problem(failure + retry);
+      m.problem(failure + feed::retrying_in(backoff));
       m.status.state = MirrorState::retrying;
       m.status.retry_in = backoff;
     }

@@ -22,6 +22,13 @@ std::string_view to_string(FeedState state) noexcept {
   return "unknown";
 }
 
+std::string retrying_in(std::chrono::milliseconds wait) {
+  const double seconds = std::chrono::duration<double>(wait).count();
+  char text[64];
+  std::snprintf(text, sizeof text, "; retrying in %.*f s", seconds < 10 ? 2 : 0, seconds);
+  return text;
+}
+
 Feed::Feed(std::string name, std::shared_ptr<Log> log)
     : name_(std::move(name)), backoff_(backoff_initial_), log_(std::move(log)) {}
 
@@ -90,10 +97,7 @@ void Feed::run(std::stop_token stop) {
       backoff_ = std::min(backoff_ * 2, backoff_max_);
       ++status_.failures;
     }
-    const auto seconds = std::chrono::duration<double>(wait).count();
-    char retry[64];
-    std::snprintf(retry, sizeof retry, "; retrying in %.*f s", seconds < 10 ? 2 : 0, seconds);
-    problem(failure + retry);
+    problem(failure + retrying_in(wait));
     set_state(FeedState::retrying, wait);
     if (!sleep_for(wait, stop)) break;
   }

@@ -8,6 +8,7 @@
 #include <memlog/redis/redis_mirror.hpp>
 
 #include <atomic>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -60,6 +61,37 @@ void checkHoldsTheLog(const memlog::Log& log, const std::vector<RedisClient::Ent
   for (memlog::Offset o = r.earliest; o <= r.latest; ++o)
     QVERIFY2(inStream.contains(o), qPrintable(QString::number(o)));
 }
+
+// Waits until the mirror has connected and is mirroring.
+bool waitMirroring(const RedisMirror& mirror) {
+  return QTest::qWaitFor([&] { return mirror.status().state == MirrorState::mirroring; }, kTimeout);
+}
+
+// Writes `count` records, then waits until Redis has confirmed the last of them.
+bool writeConfirmed(memlog::Log& log, const RedisMirror& mirror, int count) {
+  write(log, count);
+  const memlog::Offset last = log.stats().next_offset - 1;
+  return QTest::qWaitFor([&] { return mirror.status().confirmed == last; }, kTimeout);
+}
+
+// A redis-server and a mirror of a new log into its stream "events".
+struct Mirrored {
+  RedisServer redis;
+  std::shared_ptr<memlog::Log> log;
+  std::optional<RedisMirror> mirror;  // destroyed first: it reads the log and talks to redis
+
+  // Starts both; true once the mirror is mirroring (a new mirror starts with what the log
+  // holds when it connects, so tests write after this).
+  bool start(std::size_t segment, MirrorOptions options = {}) {
+    if (!redis.start()) return false;
+    log = make_log(segment);
+    mirror.emplace(log, target(redis, "events"), options);
+    mirror->start();
+    return waitMirroring(*mirror);
+  }
+  std::vector<RedisClient::Entry> entries() const { return RedisClient(redis.port()).range("events"); }
+};
+
 // The offsets in [0, last] the stream lacks, as ranges ("0-999, 1500"), the newest `keep` of them.
 QString missingRanges(const std::vector<RedisClient::Entry>& entries, qint64 last, int keep) {
   QStringList ranges;
@@ -85,40 +117,29 @@ class TestRedisMirror : public QObject {
   }
 
   void streamHoldsTheLogsRecordsInOrder() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto log = make_log(1000);
-    RedisMirror mirror(log, target(redis, "events"));
-    mirror.start();
-    // A new mirror starts with what the log holds when it connects: write once it has.
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
+    Mirrored m;
+    QVERIFY(m.start(1000));
     // In steps the mirror keeps up with (a burst of 3000 would purge records before it could
     // send them: see restartMidRun for that case).
-    for (int step = 1; step <= 12; ++step) {
-      write(*log, 250);
-      QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, step * 250 - 1, kTimeout);
-    }
-    const auto status = mirror.status();
+    for (int step = 1; step <= 12; ++step) QVERIFY(writeConfirmed(*m.log, *m.mirror, 250));
+    const auto status = m.mirror->status();
     QCOMPARE(status.lag, 0);
     QCOMPARE(status.state, MirrorState::mirroring);
     QCOMPARE(status.sent, 3000u);
     QCOMPARE(status.lost, 0u);
-    RedisClient client(redis.port());
-    const auto entries = client.range("events");
+    const auto entries = m.entries();
     checkEntries(entries);
-    checkHoldsTheLog(*log, entries);
+    checkHoldsTheLog(*m.log, entries);
     QCOMPARE(offsetOf(entries.back()), 2999);
   }
 
   void restartMidRunFillsTheGapAndReportsWhatIsLost() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto log = make_log(2000);
+    Mirrored m;
     // No trimming here, so that every offset is either in the stream or reported lost.
-    RedisMirror mirror(log, target(redis, "events"),
-                       MirrorOptions{.max_length = 10'000'000, .backoff_initial = 50ms, .backoff_max = 200ms});
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
+    QVERIFY(m.start(2000, MirrorOptions{.max_length = 10'000'000, .backoff_initial = 50ms, .backoff_max = 200ms}));
+    auto& log = m.log;
+    auto& redis = m.redis;
+    RedisMirror& mirror = *m.mirror;
     std::atomic<bool> done = false;
     std::atomic<int> written = 0;
     std::jthread writer([&] {
@@ -142,8 +163,7 @@ class TestRedisMirror : public QObject {
     const auto status = mirror.status();
     QVERIFY(status.failures >= 1);
     QCOMPARE(status.lag, 0);
-    RedisClient client(redis.port());
-    const auto entries = client.range("events");
+    const auto entries = m.entries();
     checkEntries(entries);
     checkHoldsTheLog(*log, entries);
     // Exactly reported: every offset written is either in the stream or counted as lost, and
@@ -172,62 +192,43 @@ class TestRedisMirror : public QObject {
   }
 
   void maxLengthFollowsTheLogsRetention() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto log = make_log(100);
-    RedisMirror mirror(log, target(redis, "events"));
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
-    write(*log, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 4999, kTimeout);
-    RedisClient client(redis.port());
+    Mirrored m;
+    QVERIFY(m.start(100));
+    QVERIFY(writeConfirmed(*m.log, *m.mirror, 5000));
+    RedisClient client(m.redis.port());
     const ReplyPtr length = client.command({"XLEN", "events"});
     QVERIFY(length && length->type == REDIS_REPLY_INTEGER);
     QVERIFY2(length->integer >= 200 && length->integer <= 400, qPrintable(QString::number(length->integer)));
   }
 
   void replayedLogIsNotSentTwice() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto first = make_log(1000);
-    RedisMirror mirror(first, target(redis, "events"));
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
-    write(*first, 100);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 99, kTimeout);
+    Mirrored m;
+    QVERIFY(m.start(1000));
+    QVERIFY(writeConfirmed(*m.log, *m.mirror, 100));
     // The crash-and-replay scenario: a new log at a checkpoint, the same records again.
     auto replay = make_log(1000, 50);
-    mirror.attach(replay);
-    write(*replay, 100);  // offsets 50..149
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 149, kTimeout);
-    RedisClient client(redis.port());
-    const auto entries = client.range("events");
+    m.mirror->attach(replay);
+    QVERIFY(writeConfirmed(*replay, *m.mirror, 100));  // offsets 50..149
+    const auto entries = m.entries();
     checkEntries(entries);
     QCOMPARE(entries.size(), 150u);
-    QCOMPARE(mirror.status().sent, 150u);
+    QCOMPARE(m.mirror->status().sent, 150u);
   }
 
   // The replacement is taken up before the replay writes a record: the mirror must still not
   // send offsets 50..99 again (as new entries: their creation times, so their IDs, are new).
   void replayPickedUpBeforeItsRecordsIsNotSentTwice() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto first = make_log(1000);
-    RedisMirror mirror(first, target(redis, "events"));
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
-    write(*first, 100);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 99, kTimeout);
+    Mirrored m;
+    QVERIFY(m.start(1000));
+    QVERIFY(writeConfirmed(*m.log, *m.mirror, 100));
     auto replay = make_log(1000, 50);
-    mirror.attach(replay);
-    QTest::qWait(500);   // not waiting for a result: making sure of this interleaving (waits are 200 ms)
-    write(*replay, 60);  // offsets 50..109: 100..109 are new
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 109, kTimeout);
-    RedisClient client(redis.port());
-    const auto entries = client.range("events");
+    m.mirror->attach(replay);
+    QTest::qWait(500);  // not waiting for a result: making sure of this interleaving (waits are 200 ms)
+    QVERIFY(writeConfirmed(*replay, *m.mirror, 60));  // offsets 50..109: 100..109 are new
+    const auto entries = m.entries();
     checkEntries(entries);
     QCOMPARE(entries.size(), 110u);
-    const auto status = mirror.status();
+    const auto status = m.mirror->status();
     QCOMPARE(status.sent, 110u);
     QCOMPARE(status.lost, 0u);
     QCOMPARE(status.lag, 0);
@@ -236,37 +237,28 @@ class TestRedisMirror : public QObject {
   // A replacement that starts after what was mirrored: the stream goes on from its start, and
   // the old log's records that never reached Redis are reported lost (none here).
   void replacementStartingLaterContinuesFromItsStart() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto first = make_log(1000);
-    RedisMirror mirror(first, target(redis, "events"));
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
-    write(*first, 100);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 99, kTimeout);
+    Mirrored m;
+    QVERIFY(m.start(1000));
+    QVERIFY(writeConfirmed(*m.log, *m.mirror, 100));
     auto later = make_log(1000, 5000);
-    mirror.attach(later);
-    write(*later, 100);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 5099, kTimeout);
-    RedisClient client(redis.port());
-    const auto entries = client.range("events");
+    m.mirror->attach(later);
+    QVERIFY(writeConfirmed(*later, *m.mirror, 100));  // offsets 5000..5099
+    const auto entries = m.entries();
     checkEntries(entries);
     QCOMPARE(entries.size(), 200u);
     QCOMPARE(offsetOf(entries[100]), 5000);
-    QCOMPARE(mirror.status().lost, 0u);
+    QCOMPARE(m.mirror->status().lost, 0u);
   }
 
   // Redis down while the log is replaced by one starting later: the old log's records that
   // never reached Redis are lost, exactly those.
   void replacementWhileRedisIsDownReportsTheOldLogsUnsentRecords() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto first = make_log(1000);
-    RedisMirror mirror(first, target(redis, "events"), MirrorOptions{.backoff_initial = 50ms, .backoff_max = 100ms});
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
-    write(*first, 100);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 99, kTimeout);
+    Mirrored m;
+    QVERIFY(m.start(1000, MirrorOptions{.backoff_initial = 50ms, .backoff_max = 100ms}));
+    QVERIFY(writeConfirmed(*m.log, *m.mirror, 100));
+    auto& first = m.log;
+    auto& redis = m.redis;
+    RedisMirror& mirror = *m.mirror;
     redis.stop();
     write(*first, 20);  // 100..119: the mirror fails to send them
     QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::retrying, kTimeout);
@@ -275,8 +267,7 @@ class TestRedisMirror : public QObject {
     write(*later, 10);       // 500..509
     QVERIFY(redis.start());  // empty: Redis lost 0..99 as well
     QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 509, kTimeout);
-    RedisClient client(redis.port());
-    const auto entries = client.range("events");
+    const auto entries = m.entries();
     checkEntries(entries);
     QCOMPARE(entries.size(), 10u);
     const auto status = mirror.status();
@@ -286,14 +277,10 @@ class TestRedisMirror : public QObject {
   }
 
   void stopIsPrompt() {
-    RedisServer redis;
-    QVERIFY(redis.start());
-    auto log = make_log(1000);
-    RedisMirror mirror(log, target(redis, "events"));
-    mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::mirroring, kTimeout);
-    write(*log, 10);
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, 9, kTimeout);
+    Mirrored m;
+    QVERIFY(m.start(1000));
+    QVERIFY(writeConfirmed(*m.log, *m.mirror, 10));
+    RedisMirror& mirror = *m.mirror;
     const auto before = std::chrono::steady_clock::now();
     mirror.stop();  // waiting for records: a stop request wakes the wait at once
     QVERIFY(std::chrono::steady_clock::now() - before < 500ms);

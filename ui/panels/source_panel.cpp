@@ -15,7 +15,6 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
-#include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -47,9 +46,9 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
   m_choice->addItem(u"HTTP endpoint, polled"_s);
   m_choice->addItem(u"Redis stream, tailed"_s);
   m_choice->setToolTip(u"Where the log's records come from: the simulation, or a real source."_s);
-  m_pages = new QStackedWidget(this);
-  m_pages->addWidget(buildSimulation());
-  m_pages->addWidget(buildRealSource());
+  // Two pages in one layout, one of them hidden: the panel takes the shown page's size only.
+  m_simulationPage = buildSimulation();
+  m_realSourcePage = buildRealSource();
 
   m_crash = new QPushButton(u"Crash and replay from checkpoint"_s, this);
   QPushButton* crash = m_crash;
@@ -63,7 +62,8 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
   top->addRow(u"Source"_s, m_choice);
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
-  layout->addWidget(m_pages);
+  layout->addWidget(m_simulationPage);
+  layout->addWidget(m_realSourcePage);
   layout->addWidget(crash);
   layout->addWidget(m_replayInfo);
   layout->addWidget(buildMirror());
@@ -76,7 +76,7 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
         QLocale().toString(checkpoint)));
   });
   connect(session->feed(), &FeedController::openChanged, this, &SourcePanel::syncFromFeed);
-  connect(session->feed(), &FeedController::statusChanged, this, &SourcePanel::syncFromFeed);
+  connect(session->feed(), &FeedController::statusChanged, this, &SourcePanel::showFeedStatus);
   connect(session->feed(), &FeedController::problem, this, [this](const QString& message) {
     m_feedProblem->setText(message);
     m_feedProblem->setVisible(true);
@@ -314,12 +314,9 @@ void SourcePanel::syncFromFeed() {
   FeedController* feed = m_session->feed();
   if (feed->isOpen()) {
     // Opened elsewhere (the command line): show it.
-    const auto spec = memlog::feed::parse_feed_spec(feed->source().toStdString());
-    if (spec) {
-      const int choice = spec->kind == memlog::feed::FeedSpec::Kind::standard_input ? standardInput
-                         : spec->kind == memlog::feed::FeedSpec::Kind::file         ? file
-                         : spec->kind == memlog::feed::FeedSpec::Kind::http         ? http
-                                                                                    : redis;
+    if (const auto spec = memlog::feed::parse_feed_spec(feed->source().toStdString())) {
+      // The real sources follow the simulation in the selector, in FeedSpec::Kind's order.
+      const int choice = standardInput + static_cast<int>(spec->kind);
       if (m_choice->currentIndex() != choice) {
         m_choice->setCurrentIndex(choice);
         m_target->setText(QString::fromStdString(spec->target));
@@ -327,12 +324,8 @@ void SourcePanel::syncFromFeed() {
     }
   }
   const int choice = m_choice->currentIndex();
-  m_pages->setCurrentIndex(choice == simulation ? 0 : 1);
-  // The stack takes the size of its shown page only (not of the larger simulation page).
-  for (int i = 0; i < m_pages->count(); ++i)
-    m_pages->widget(i)->setSizePolicy(QSizePolicy::Preferred,
-                                      i == m_pages->currentIndex() ? QSizePolicy::Preferred : QSizePolicy::Ignored);
-  m_pages->adjustSize();
+  m_simulationPage->setVisible(choice == simulation);
+  m_realSourcePage->setVisible(choice != simulation);
   // Only the simulated source is durable: a real one cannot replay what the log lost.
   m_crash->setEnabled(!feed->isOpen());
   m_crash->setToolTip(feed->isOpen() ? u"Only the simulated source can replay: a real source cannot send its past "
@@ -360,7 +353,12 @@ void SourcePanel::syncFromFeed() {
   const bool open = feed->isOpen();
   m_target->setReadOnly(open);
   m_connect->setText(open ? u"Disconnect"_s : choice == standardInput ? u"Read standard input"_s : u"Connect"_s);
-  if (!open) {
+  showFeedStatus();
+}
+
+void SourcePanel::showFeedStatus() {
+  FeedController* feed = m_session->feed();
+  if (!feed->isOpen()) {
     m_feedStatus->setText(u"Not connected"_s);
     return;
   }

@@ -20,7 +20,6 @@ class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QStackedWidget;
 class QSlider;
 class QSpinBox;
 
@@ -50,6 +49,7 @@ class SourcePanel : public QWidget {
   QLabel* mirrorStatus() const { return m_mirrorStatus; }
   QLabel* mirrorProblem() const { return m_mirrorProblem; }
 
+  // The real sources in memlog::feed::FeedSpec::Kind's order, after the simulation.
   enum SourceChoice { simulation, standardInput, file, http, redis };
 
  private:
@@ -57,7 +57,8 @@ class SourcePanel : public QWidget {
   QWidget* buildRealSource();
   QGroupBox* buildMirror();
   void syncFromSource();
-  void syncFromFeed();
+  void syncFromFeed();    // the page, the fields and the buttons for the chosen source
+  void showFeedStatus();  // its state line (every refresh tick)
   void syncFromMirror();
   void applyRate(double rate);
   void choose(int choice);
@@ -78,7 +79,8 @@ class SourcePanel : public QWidget {
   QLabel* m_replayInfo;
   QPushButton* m_crash;
   QComboBox* m_choice;
-  QStackedWidget* m_pages;
+  QWidget* m_simulationPage;
+  QWidget* m_realSourcePage;
   QLabel* m_targetLabel;
   QLineEdit* m_target;
   QPushButton* m_browse;

@@ -145,30 +145,13 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal) return {};
-  if (role == Qt::DisplayRole) {
-    switch (section) {
-      case OffsetColumn:
-        return u"Offset"_s;
-      case CreatedColumn:
-        return u"Created"_s;
-      case SizeColumn:
-        return u"Size"_s;
-      case PayloadColumn:
-        return u"Payload"_s;
-    }
-  }
-  if (role == Qt::ToolTipRole) {
-    switch (section) {
-      case OffsetColumn:
-        return u"A record's position in the log: given once, in order, never reused."_s;
-      case CreatedColumn:
-        return u"When the log stamped the record (local time)."_s;
-      case SizeColumn:
-        return u"Payload size in bytes."_s;
-      case PayloadColumn:
-        return u"The start of the payload; select a row to see it whole."_s;
-    }
-  }
+  static const QString titles[ColumnCount] = {u"Offset"_s, u"Created"_s, u"Size"_s, u"Payload"_s};
+  static const QString tips[ColumnCount] = {u"A record's position in the log: given once, in order, never reused."_s,
+                                            u"When the log stamped the record (local time)."_s,
+                                            u"Payload size in bytes."_s,
+                                            u"The start of the payload; select a row to see it whole."_s};
+  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
+  if (role == Qt::DisplayRole) return titles[section];
+  if (role == Qt::ToolTipRole) return tips[section];
   return {};
 }

@@ -53,6 +53,9 @@ struct FeedStatus {
   std::chrono::milliseconds retry_in{0};  // while retrying: the back-off being waited out
 };
 
+// "; retrying in 0.25 s": what a failure message says about the back-off (feeds and the mirror).
+std::string retrying_in(std::chrono::milliseconds wait);
+
 // Thrown by a session that failed: the message is reported and the session retried.
 struct FeedError : std::runtime_error {
   using std::runtime_error::runtime_error;
