@@ -2,6 +2,10 @@
 // RedisFeed: a Redis stream tailed with XREAD BLOCK into a log (see redis_feed.hpp for the contract).
 #include <memlog/redis/redis_feed.hpp>
 
+#include <cstdint>
+#include <string>
+#include <string_view>
+
 #include "redis_connection.hpp"
 
 namespace memlog::redis {
@@ -16,9 +20,68 @@ constexpr auto kReplyTimeout = 5s;            // above XREAD's BLOCK, so a quiet
 constexpr std::string_view kBlockMs = "500";  // how long XREAD waits: also how soon stop() is noticed
 constexpr std::string_view kCount = "512";
 
+// True when `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF): the
+// same test as the server's RecordJson::isValidUtf8, which decides what it sends as base64.
+bool is_valid_utf8(std::string_view bytes) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int extra = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // UTF-16 surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // beyond U+10FFFF
+    } else {
+      return false;  // a continuation byte first, C0/C1 (overlong) or F5..FF
+    }
+    if (end - p <= extra) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int i = 2; i <= extra; ++i)
+      if ((p[i] & 0xC0) != 0x80) return false;
+    p += extra + 1;
+  }
+  return true;
+}
+
+// Standard base64 (RFC 4648, with padding), as QByteArray::toBase64 writes it for the server.
+void append_base64(std::string& out, std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t n = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  if (const std::size_t rest = bytes.size() - i; rest > 0) {
+    const std::uint32_t n = (std::uint32_t{p[i]} << 16) | (rest == 2 ? std::uint32_t{p[i + 1]} << 8 : 0);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+}
+
+// `text`, valid UTF-8, as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -36,10 +99,10 @@ void append_json_string(std::string& out, std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
+        if (byte < 0x20) {
+          out += "\\u00";
+          out += kHex[byte >> 4];
+          out += kHex[byte & 0xF];
         } else {
           out += c;
         }
@@ -48,16 +111,46 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// An entry's record: its "payload" field, else all its fields as a JSON object.
+void append_base64_string(std::string& out, std::string_view bytes) {
+  out += '"';
+  append_base64(out, bytes);
+  out += '"';
+}
+
+// One field of an entry without a payload, as a member of its JSON object. Bytes that are not
+// UTF-8 cannot go into JSON as they are: like the server's record of a binary payload
+// ({"encoding":"base64","payload":...}) they go as base64, marked —
+//   "name":"value"                                               both valid UTF-8
+//   "name":{"encoding":"base64","value":"<value in base64>"}     the value is not
+//   "<name in base64>":{"encoding":"base64","name_encoding":"base64","value":"<value in base64>"}
+//                                                                the name is not
+// so every valid field reads back as it was, and a binary one is marked and whole.
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  const bool name_ok = is_valid_utf8(name);
+  if (name_ok && is_valid_utf8(value)) {
+    append_json_string(out, name);
+    out += ':';
+    append_json_string(out, value);
+    return;
+  }
+  if (name_ok)
+    append_json_string(out, name);
+  else
+    append_base64_string(out, name);
+  out += name_ok ? R"(:{"encoding":"base64","value":)" : R"(:{"encoding":"base64","name_encoding":"base64","value":)";
+  append_base64_string(out, value);
+  out += '}';
+}
+
+// An entry's record: its "payload" field (bytes as they are: the log holds any bytes), else all
+// its fields as a JSON object (see append_field).
 std::string payload_of(const redisReply* fields) {
   for (std::size_t i = 0; i + 1 < fields->elements; i += 2)
     if (text_of(fields->element[i]) == "payload") return std::string(text_of(fields->element[i + 1]));
   std::string json = "{";
   for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
     if (i > 0) json += ',';
-    append_json_string(json, text_of(fields->element[i]));
-    json += ':';
-    append_json_string(json, text_of(fields->element[i + 1]));
+    append_field(json, text_of(fields->element[i]), text_of(fields->element[i + 1]));
   }
   return json + "}";
 }
