@@ -4,6 +4,7 @@
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
+#include <QMetaEnum>
 #include <QTcpServer>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -28,6 +29,10 @@ struct LogServer::Client {
 };
 
 namespace {
+
+// Characters a WebSocket close reason quotes: its longest fixed text (52 characters) and 20
+// quoted ones (3 UTF-8 bytes each at most, 4 per surrogate pair) and "…" stay within 123 bytes.
+constexpr qsizetype kCloseQuote = 20;
 
 QByteArray number(qint64 value) { return QByteArray::number(value); }
 
@@ -54,6 +59,29 @@ QHttpServerResponse readError(std::error_code ec, memlog::Offset offset, const m
   if (ec == memlog::Errc::future_offset)
     return error(Status::NotFound, "future_offset", u"offset %1 has not been written yet"_s.arg(offset), log);
   return error(Status::Gone, "purged", u"offset %1 was purged or precedes the log's start"_s.arg(offset), log);
+}
+
+// What an error message quotes of a request (a path, a parameter): at most `limit` characters,
+// then "…" — a 20,000-character path is not sent back whole. A surrogate pair is not split.
+QString quoted(QStringView text, qsizetype limit = 80) {
+  if (text.size() <= limit) return text.toString();
+  if (text[limit - 1].isHighSurrogate()) --limit;
+  return text.first(limit).toString() + u'…';
+}
+
+// The paths setUpRoutes() serves, whatever the method (Qt's <arg> is one non-empty path
+// segment): another method on one of them is 405 Method Not Allowed, not 404.
+bool isResource(QStringView path) {
+  if (path == u"/range" || path == u"/stats" || path == u"/records") return true;
+  constexpr QStringView records = u"/records/";
+  return path.size() > records.size() && path.startsWith(records) && !path.sliced(records.size()).contains(u'/');
+}
+
+// "POST", "DELETE", ... for a message; Qt gives no name to a method it does not know.
+QString methodName(QHttpServerRequest::Method method) {
+  const char* key = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(static_cast<int>(method));
+  if (method == QHttpServerRequest::Method::Unknown || !key) return u"this method"_s;
+  return QString::fromLatin1(key).toUpper();
 }
 
 // A strict decimal integer (no sign for non-negatives, no spaces); nullopt when it is not one.
@@ -126,10 +154,31 @@ void LogServer::setUpRoutes() {
   m_http->route(u"/stats"_s, get, [this] { return statsResponse(); });
   m_http->route(u"/records"_s, get, [this](const QHttpServerRequest& request) { return batchResponse(request); });
   m_http->route(u"/records/<arg>"_s, get, [this](const QString& offset) { return recordResponse(offset); });
+  // Whatever no route took: an unknown path (404), or a known one with a method other than GET
+  // (405, with the Allow header it requires). Qt 6.4 routes HEAD like any other method (it does
+  // not answer HEAD from a GET route), so HEAD is not allowed either; and as it writes a body
+  // even to HEAD, the answer to a HEAD has its headers only.
   m_http->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    const QString path = request.url().path();
+    const bool known = isResource(path);
+    const Status status = known ? Status::MethodNotAllowed : Status::NotFound;
+    if (request.method() == QHttpServerRequest::Method::Head) {
+      responder.writeStatusLine(status);
+      responder.writeHeader("Content-Type"_ba, "application/json"_ba);
+      if (known) responder.writeHeader("Allow"_ba, "GET"_ba);
+      responder.writeBody(QByteArray());  // ends the headers
+      return;
+    }
     const auto log = m_adapter->log();
-    responder.write(errorBody("not_found", u"no such resource: %1"_s.arg(request.url().path()), *log),
-                    "application/json"_ba, Status::NotFound);
+    if (!known) {
+      responder.write(errorBody("not_found", u"no such resource: %1"_s.arg(quoted(path)), *log), "application/json"_ba,
+                      status);
+      return;
+    }
+    responder.write(
+        errorBody("method_not_allowed",
+                  u"%1 is not allowed on %2; use GET"_s.arg(methodName(request.method()), quoted(path)), *log),
+        {{"Content-Type"_ba, "application/json"_ba}, {"Allow"_ba, "GET"_ba}}, status);
   });
 }
 
@@ -173,8 +222,8 @@ QHttpServerResponse LogServer::recordResponse(const QString& text) const {
   const auto log = m_adapter->log();
   const auto offset = parseInteger(text);
   if (!offset)
-    return error(Status::BadRequest, "bad_request", u"offset must be a non-negative integer, not '%1'"_s.arg(text),
-                 *log);
+    return error(Status::BadRequest, "bad_request",
+                 u"offset must be a non-negative integer, not '%1'"_s.arg(quoted(text)), *log);
   const auto record = log->read(*offset);
   if (!record) return readError(record.error(), *offset, *log);
   return json(RecordJson::record(*record));
@@ -193,14 +242,14 @@ QHttpServerResponse LogServer::batchResponse(const QHttpServerRequest& request) 
   }
   if (!from)
     return error(Status::BadRequest, "bad_request",
-                 u"'from' must be a non-negative integer, earliest or latest, not '%1'"_s.arg(fromText), *log);
+                 u"'from' must be a non-negative integer, earliest or latest, not '%1'"_s.arg(quoted(fromText)), *log);
   qint64 max = kDefaultBatch;
   if (query.hasQueryItem(u"max"_s)) {
     const QString maxText = query.queryItemValue(u"max"_s);
     const auto parsed = parseInteger(maxText);
     if (!parsed || *parsed < 1)
-      return error(Status::BadRequest, "bad_request", u"'max' must be a positive integer, not '%1'"_s.arg(maxText),
-                   *log);
+      return error(Status::BadRequest, "bad_request",
+                   u"'max' must be a positive integer, not '%1'"_s.arg(quoted(maxText)), *log);
     max = std::min(*parsed, kMaxBatch);  // documented cap; "next" tells the client where to go on
   }
 
@@ -241,8 +290,10 @@ void LogServer::acceptClients() {
     const QUrl url = socket->requestUrl();
     const QString from = QUrlQuery(url).queryItemValue(u"from"_s);
     const memlog::Stats stats = m_adapter->log()->stats();
+    // A close reason holds 123 bytes at most: what it quotes is cut shorter than in HTTP errors.
     if (url.path() != u"/stream"_s) {
-      closeClient(c, kCloseBadRequest, u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(url.path()));
+      closeClient(c, kCloseBadRequest,
+                  u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(quoted(url.path(), kCloseQuote)));
     } else if (from == u"earliest"_s) {
       // An empty log's earliest is -1: start where its first record will be.
       c.position = stats.range.empty() ? stats.next_offset : stats.range.earliest;
@@ -251,7 +302,8 @@ void LogServer::acceptClients() {
     } else if (const auto offset = parseInteger(from)) {
       c.position = *offset;
     } else {
-      closeClient(c, kCloseBadRequest, u"'from' must be an offset, earliest or latest, not '%1'"_s.arg(from));
+      closeClient(c, kCloseBadRequest,
+                  u"'from' must be an offset, earliest or latest, not '%1'"_s.arg(quoted(from, kCloseQuote)));
     }
     pump(c);
   }

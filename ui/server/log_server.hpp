@@ -11,7 +11,9 @@
 //                                or `latest` (the next offset) for a poller's first request.
 // Errors are {"error","message","earliest","next"}: a future offset is 404 (future_offset),
 // a purged one or one before the log's start 410 (purged), a bad or missing parameter 400
-// (bad_request), an unknown path 404 (not_found).
+// (bad_request), an unknown path 404 (not_found), another method than GET on a known path 405
+// (method_not_allowed, with "Allow: GET"; an answer to HEAD has no body). A message quotes at
+// most 80 characters of what the request sent.
 //
 // WebSocket (QWebSocketServer on its own port), ws://host:port/stream?from=O|earliest|latest
 // ("latest" = only records written from now on): each text message is a JSON array of
