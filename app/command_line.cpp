@@ -31,6 +31,16 @@ std::optional<qint64> integer(const QString& name, const QString& text, qint64 l
   return value;
 }
 
+// QCommandLineParser names the program after the running QCoreApplication's argv[0] — a path
+// as typed, or "<executable_name>" when there is none yet (main() parses before creating it, so
+// a bad value fails fast without a display): the usage line always says memlog-monitor.
+QString helpText(const QCommandLineParser& parser) {
+  QString text = parser.helpText();
+  const qsizetype endOfUsage = text.indexOf(u'\n');
+  text.replace(0, endOfUsage < 0 ? text.size() : endOfUsage, u"Usage: memlog-monitor [options]"_s);
+  return text;
+}
+
 }  // namespace
 
 CommandLine parseCommandLine(const QStringList& arguments) {
@@ -79,7 +89,7 @@ CommandLine parseCommandLine(const QStringList& arguments) {
   }
   if (parser.isSet(help)) {
     result.action = CommandLine::Action::help;
-    result.text = parser.helpText();
+    result.text = helpText(parser);
     return result;
   }
   if (parser.isSet(version)) {

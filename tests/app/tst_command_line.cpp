@@ -93,6 +93,29 @@ class TestCommandLine : public QObject {
     QVERIFY(v.text.contains(QStringLiteral("memlog-monitor")));
   }
 
+  // The usage line names the program, not the path it was started by, nor QCommandLineParser's
+  // "<executable_name>" (main() parses before a QCoreApplication exists; here one does, named
+  // after this test).
+  void helpNamesTheProgram_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addRow("--help") << QStringList{QStringLiteral("memlog-monitor"), QStringLiteral("--help")};
+    QTest::addRow("-h") << QStringList{QStringLiteral("memlog-monitor"), QStringLiteral("-h")};
+    QTest::addRow("started by an absolute path")
+        << QStringList{QStringLiteral("/usr/local/bin/memlog-monitor"), QStringLiteral("--help")};
+    QTest::addRow("started by a relative path")
+        << QStringList{QStringLiteral("./build/release/app/memlog-monitor"), QStringLiteral("--help")};
+    QTest::addRow("with other options") << QStringList{QStringLiteral("m"), QStringLiteral("--rate"),
+                                                       QStringLiteral("5"), QStringLiteral("--help")};
+  }
+  void helpNamesTheProgram() {
+    QFETCH(QStringList, arguments);
+    const CommandLine c = parseCommandLine(arguments);
+    QCOMPARE(c.action, CommandLine::Action::help);
+    QCOMPARE(c.text.section(u'\n', 0, 0), QStringLiteral("Usage: memlog-monitor [options]"));
+    QVERIFY2(!c.text.contains(QStringLiteral("executable_name")), qPrintable(c.text));
+    QVERIFY2(c.text.contains(QStringLiteral("--segment-size <N>")), qPrintable(c.text));  // the rest is intact
+  }
+
   void hostileValues_data() {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("mentions");
