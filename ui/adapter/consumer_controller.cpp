@@ -16,7 +16,7 @@ ConsumerController::ConsumerController(LogAdapter* adapter, QObject* parent)
     refresh();
   });
   m_refresh.setInterval(250);
-  connect(&m_refresh, &QTimer::timeout, this, &ConsumerController::refresh);
+  connect(&m_refresh, &QTimer::timeout, this, qOverload<>(&ConsumerController::refresh));
   m_refresh.start();
 }
 
@@ -28,7 +28,14 @@ qint64 ConsumerController::totalLag() const {
   return total;
 }
 
-void ConsumerController::setRefreshInterval(int milliseconds) { m_refresh.setInterval(milliseconds); }
+void ConsumerController::setRefreshInterval(int milliseconds) {
+  if (milliseconds <= 0) {
+    m_refresh.stop();
+    return;
+  }
+  m_refresh.setInterval(milliseconds);
+  m_refresh.start();
+}
 
 int ConsumerController::add(const memlog::sim::ConsumerOptions& options) {
   const int id = m_group->add(options);
@@ -47,8 +54,23 @@ void ConsumerController::resume(int id, bool fromCheckpoint) {
   if (m_group->resume(id, fromCheckpoint)) refresh();
 }
 
-void ConsumerController::refresh() {
+void ConsumerController::refresh() { refresh(m_adapter->stats()); }
+
+void ConsumerController::refresh(const memlog::Stats& stats) {
+  using memlog::sim::ConsumerState;
   std::vector<memlog::sim::ConsumerSnapshot> fresh = m_group->snapshots();
+  for (auto& c : fresh) {
+    if (c.state != ConsumerState::live && c.state != ConsumerState::lagging) continue;  // ended: as it ended
+    c.position = std::min(c.position, stats.next_offset);  // read after stats: may be ahead of them
+    c.lag = std::max<std::int64_t>(0, stats.next_offset - c.position);
+    if (!stats.range.empty() && c.position < stats.range.earliest) {
+      c.state = ConsumerState::fell_behind;  // its next record is gone: its next read fails
+      c.error = memlog::make_error_code(memlog::Errc::out_of_range);
+    } else {
+      c.state = c.lag > 0 && static_cast<std::size_t>(c.lag) * 2 >= stats.segment_size ? ConsumerState::lagging
+                                                                                       : ConsumerState::live;
+    }
+  }
   for (const auto& now : fresh) {
     const auto before =
         std::find_if(m_snapshots.begin(), m_snapshots.end(), [&](const auto& s) { return s.id == now.id; });

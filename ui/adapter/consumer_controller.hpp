@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ConsumerController: the consumers (memlog::sim::ConsumerGroup) as a QObject for the
-// consumers panel and charts: add, remove, resume, and snapshots refreshed by a timer.
+// consumers panel and charts: add, remove, resume, and snapshots refreshed by a timer — or,
+// in the monitor, by the FrameClock, in step with the log's stats (refresh(stats)).
 // Follows the adapter's log: consumers stop before a replacement and restart after it (from
 // their checkpoints for a replay, else from the new log's earliest).
 //
@@ -24,11 +25,19 @@ class ConsumerController : public QObject {
   explicit ConsumerController(LogAdapter* adapter, QObject* parent = nullptr);
   ~ConsumerController() override;
 
-  // The latest snapshots (refreshed every interval; refresh() forces one now).
+  // The latest snapshots (refreshed every interval; refresh() forces one now), reconciled
+  // with the log's stats of the same refresh: position at most the next offset, lag and
+  // live/lagging from those stats, and a running consumer whose next offset those stats show
+  // purged is fell_behind (out_of_range) — the purge has overtaken it, whether or not its
+  // thread has read that yet.
   const std::vector<memlog::sim::ConsumerSnapshot>& snapshots() const { return m_snapshots; }
   qint64 totalLag() const;
   memlog::Offset lowestCheckpoint() const { return m_group->lowest_checkpoint(); }
+  // 0 turns the own timer off (a FrameClock drives refresh(stats) instead).
   void setRefreshInterval(int milliseconds);
+
+  // Refreshes against `stats`, taken just before (a FrameClock's frame).
+  void refresh(const memlog::Stats& stats);
 
   // The next replacement of the log is a replay: restart consumers from their checkpoints.
   void replayNext() { m_replayNext = true; }

@@ -13,6 +13,7 @@
 
 #include "adapter/consumer_controller.hpp"
 #include "adapter/feed_controller.hpp"
+#include "adapter/frame_clock.hpp"
 #include "adapter/log_adapter.hpp"
 #include "adapter/mirror_controller.hpp"
 #include "adapter/source_controller.hpp"
@@ -31,6 +32,8 @@ class LogSession : public QObject {
   ConsumerController* consumers() const { return m_consumers; }
   FeedController* feed() const { return m_feed; }
   MirrorController* mirror() const { return m_mirror; }
+  // One sample of the log, the consumers and the source per frame, for every view.
+  FrameClock* frames() const { return m_frames; }
 
   // The log's source becomes a real one (see FeedController::open): the simulation pauses.
   bool useFeed(const QString& source, QString* error = nullptr);
@@ -52,4 +55,5 @@ class LogSession : public QObject {
   ConsumerController* m_consumers;
   FeedController* m_feed;
   MirrorController* m_mirror;
+  FrameClock* m_frames;
 };

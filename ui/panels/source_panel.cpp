@@ -166,8 +166,9 @@ QWidget* SourcePanel::buildSimulation() {
   connect(m_burstEvery, &QSpinBox::valueChanged, this, applyBurst);
   connect(m_payload, &QSpinBox::editingFinished, this, [this, source] { source->setPayloadBytes(m_payload->value()); });
   connect(source, &SourceController::stateChanged, this, &SourcePanel::syncFromSource);
-  connect(source, &SourceController::countersChanged, this, [this, source] {
-    const auto c = source->counters();
+  // The counters of the frame every other view draws (not sampled at another moment).
+  connect(m_session->frames(), &FrameClock::frame, this, [this](const Frame& frame) {
+    const auto& c = frame.source;
     const QLocale locale;
     m_counters->setText(u"%1 records · %2/s measured · %3 refused"_s.arg(
         locale.toString(static_cast<qulonglong>(c.written)), locale.toString(qRound64(c.measured_rate)),

@@ -46,19 +46,17 @@ SegmentsView::SegmentsView(LogSession* session, QWidget* parent) : QWidget(paren
   connect(adapter, &LogAdapter::logReplaced, this, [this] {
     m_sinceSeal.invalidate();
     m_sincePurge.invalidate();
-    refresh();
   });
-  m_timer.setInterval(33);
-  connect(&m_timer, &QTimer::timeout, this, &SegmentsView::refresh);
-  m_timer.start();
-  refresh();
+  // Every frame: the log and the consumers as sampled together, and the animations' next step.
+  connect(session->frames(), &FrameClock::frame, this, &SegmentsView::showFrame);
+  showFrame(session->frames()->current());
 }
 
-void SegmentsView::refresh() {
+void SegmentsView::showFrame(const Frame& frame) {
   if (m_frozen) return;
-  const memlog::Stats stats = m_session->adapter()->stats();
-  m_geometry = SegmentGeometry::from(stats);
-  m_segmentSize = stats.segment_size;
+  m_geometry = SegmentGeometry::from(frame.stats);
+  m_segmentSize = frame.stats.segment_size;
+  m_consumers = frame.consumers;
   update();
 }
 
@@ -154,7 +152,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
 
   // Consumers: a triangle under the bar at the offset each reads next.
   int lane = 0;
-  for (const auto& c : m_session->consumers()->snapshots()) {
+  for (const auto& c : m_consumers) {
     const double mx = g.markerX(c.position);
     const double x = mx < 0   ? margin + (purgedZone - 8) / 2
                      : mx < 1 ? xAt(0) + mx * segmentWidth

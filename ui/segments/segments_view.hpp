@@ -2,18 +2,23 @@
 // SegmentsView: the log as a picture — the history and the active segment side by side, each
 // with its offset range and fill level, the consumers' positions marked on them, and the seal
 // (the full active segment slides into the history's place) and the purge (the old history
-// fades away) animated as they happen. Refreshed from a timer, so bursts cost one repaint.
+// fades away) animated as they happen. Drawn from the session's frames (FrameClock): the
+// segments and the consumer markers from one sample, and bursts cost one repaint per frame.
 //
 // Threading: GUI thread only.
 #pragma once
 
 #include <QElapsedTimer>
-#include <QTimer>
 #include <QWidget>
+
+#include <vector>
+
+#include <memlog/source/consumer.hpp>
 
 #include "segments/segment_geometry.hpp"
 
 class LogSession;
+struct Frame;
 
 class SegmentsView : public QWidget {
   Q_OBJECT
@@ -34,11 +39,11 @@ class SegmentsView : public QWidget {
   bool event(QEvent* event) override;  // tooltips that depend on where the mouse is
 
  private:
-  void refresh();
+  void showFrame(const Frame& frame);
 
   LogSession* m_session;
-  QTimer m_timer;
   SegmentGeometry m_geometry;
+  std::vector<memlog::sim::ConsumerSnapshot> m_consumers;  // of the frame shown
   std::size_t m_segmentSize = 0;
   bool m_frozen = false;
   int m_seals = 0;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "adapter/frame_clock.hpp"
 #include "adapter/log_adapter.hpp"
 
 using namespace Qt::StringLiterals;
@@ -44,17 +45,25 @@ RecordTableModel::RecordTableModel(LogAdapter* adapter, QObject* parent)
 }
 
 void RecordTableModel::scheduleSync() {
-  if (!m_frozen && !m_frame.isActive()) m_frame.start();
+  if (!m_frozen && m_frames == nullptr && !m_frame.isActive()) m_frame.start();
+}
+
+void RecordTableModel::followFrames(FrameClock* frames) {
+  m_frames = frames;
+  m_frame.stop();
+  connect(frames, &FrameClock::frame, this, [this](const Frame& frame) { syncTo(frame.stats.range); });
+  syncTo(frames->current().stats.range);
 }
 
 void RecordTableModel::setFrozen(bool frozen) {
   m_frozen = frozen;
-  if (!frozen) sync();  // catch up at once
+  if (!frozen) m_frames ? syncTo(m_frames->current().stats.range) : sync();  // catch up at once
 }
 
-void RecordTableModel::sync() {
+void RecordTableModel::sync() { syncTo(m_adapter->log()->range()); }
+
+void RecordTableModel::syncTo(const memlog::Range& range) {
   if (m_frozen) return;
-  const memlog::Range range = m_adapter->log()->range();
   if (range.empty()) return;
   // A Qt model has at most INT_MAX rows; the log retains at most 2 x 10,000,000 here.
   const memlog::Offset newFirst = std::max(range.earliest, range.latest - (std::numeric_limits<int>::max() - 1));

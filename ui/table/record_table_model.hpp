@@ -8,6 +8,8 @@
 // are clamped to the log's current range with ONE beginRemoveRows(0, n-1) for purged rows and
 // ONE beginInsertRows for new ones — no resets for live updates. A record purged after its row
 // was shown reads as "(purged)", never as stale data. Frozen, the model keeps what it shows.
+// In the monitor it follows the session's frames instead (followFrames): its rows are then
+// exactly the range of the frame every other view draws.
 //
 // Threading: GUI thread only.
 #pragma once
@@ -17,7 +19,9 @@
 
 #include <memlog/log.hpp>
 
+class FrameClock;
 class LogAdapter;
+struct Frame;
 
 class RecordTableModel : public QAbstractTableModel {
   Q_OBJECT
@@ -39,11 +43,15 @@ class RecordTableModel : public QAbstractTableModel {
   // The record behind a row, read now (nullopt when purged meanwhile).
   std::optional<memlog::Record> record(int row) const;
 
+  // Syncs to each frame's range from now on, instead of its own per-frame timer.
+  void followFrames(FrameClock* frames);
+
   void setFrozen(bool frozen);
   bool isFrozen() const { return m_frozen; }
 
  public slots:
-  void sync();  // clamps the rows to the log's range now (normally done per frame)
+  void sync();                              // clamps the rows to the log's range now (normally done per frame)
+  void syncTo(const memlog::Range& range);  // clamps the rows to `range` (a frame's)
 
  signals:
   void rowsSynced();  // after each sync that changed rows
@@ -54,6 +62,7 @@ class RecordTableModel : public QAbstractTableModel {
 
   LogAdapter* m_adapter;
   QTimer m_frame;
+  FrameClock* m_frames = nullptr;
   memlog::Offset m_first = -1;  // rows show [m_first, m_first + m_count)
   int m_count = 0;
   bool m_frozen = false;
