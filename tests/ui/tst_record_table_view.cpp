@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// RecordTableView: follow the tail, stop following when scrolled up, go to offset (with
-// clear reasons when it cannot), the detail pane, and the export formats.
+// RecordTableView: follow the tail, stop following when scrolled up or when a record is
+// selected, go to offset (with clear reasons when it cannot), the detail pane (stays on its
+// offset, keeps a purged record under a banner, the payload's own key order), and the export
+// formats.
 #include <QBuffer>
 #include <QScrollBar>
 #include <QTableView>
@@ -51,6 +53,69 @@ class TestRecordTableView : public QObject {
     QVERIFY(!view.isFollowing());
     QVERIFY(view.detailText(0).contains(QStringLiteral("\"n\": 25")));       // pretty JSON
     QVERIFY(view.detailText(2).startsWith(QStringLiteral("00000000  7b")));  // hex of '{'
+  }
+
+  void selectingARecordStopsFollowing() {
+    LogAdapter adapter(*memlog::Log::create({.segment_size = 1000}));
+    RecordTableView view(&adapter);
+    view.resize(800, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (int i = 0; i < 100; ++i) QVERIFY(adapter.log()->write(R"({"n":)" + std::to_string(i) + "}").has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(view.model()->rowCount(), 100, 5000);
+    QVERIFY(view.isFollowing());
+    QVERIFY(view.detailText(0).isEmpty());  // nothing selected: the placeholder explains how
+    view.table()->selectRow(97);            // as a click does
+    QVERIFY(!view.isFollowing());
+    QCOMPARE(view.shownOffset(), 97);
+    QVERIFY(view.detailText(0).contains(QStringLiteral("\"n\": 97")));
+    view.jumpToNewest();
+    QVERIFY(view.isFollowing());
+    QCOMPARE(view.shownOffset(), 97);  // following again does not change what is shown
+  }
+
+  void detailStaysOnItsOffsetUntilPurgedThenSaysSo() {
+    LogAdapter adapter(*memlog::Log::create({.segment_size = 10}));
+    RecordTableView view(&adapter);
+    view.resize(800, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    auto write = [&](int n) {
+      for (int i = 0; i < n; ++i) {
+        const auto offset = adapter.log()->stats().next_offset;
+        QVERIFY(adapter.log()->write(R"({"seq":)" + std::to_string(offset) + "}").has_value());
+      }
+    };
+    write(15);  // history 0-9, active 10-14
+    view.model()->sync();
+    QVERIFY(view.goToOffset(12));
+    QVERIFY(view.detailText(0).contains(QStringLiteral("\"seq\": 12")));
+    write(10);  // seals 10-19, purges 0-9: row 12 moves up, the pane stays on it
+    view.model()->sync();
+    QCOMPARE(view.model()->firstOffset(), 10);
+    QCOMPARE(view.shownOffset(), 12);
+    QCOMPARE(view.table()->currentIndex().data(RecordTableModel::OffsetRole).toLongLong(), 12);
+    QVERIFY(view.purgedNotice().isEmpty());
+    write(10);  // seals 20-29, purges 10-19: offset 12 is gone
+    view.model()->sync();
+    QCOMPARE(view.model()->firstOffset(), 20);
+    QCOMPARE(view.shownOffset(), 12);  // not switched to another record
+    QVERIFY(view.detailText(0).contains(QStringLiteral("\"seq\": 12")));
+    QVERIFY2(view.purgedNotice().contains(QStringLiteral("Offset 12 was purged at")), qPrintable(view.purgedNotice()));
+    QVERIFY(!view.table()->selectionModel()->hasSelection());  // no other row looks chosen
+    QVERIFY(view.goToOffset(25));                              // choosing another record drops the banner
+    QVERIFY(view.purgedNotice().isEmpty());
+    QVERIFY(view.detailText(0).contains(QStringLiteral("\"seq\": 25")));
+  }
+
+  void jsonTabKeepsTheKeyOrder() {
+    LogAdapter adapter(*memlog::Log::create({.segment_size = 10}));
+    RecordTableView view(&adapter);
+    QVERIFY(adapter.log()->write(R"({"zone":"b","device":7,"at":1.50,"tags":["x","y"],"empty":{}})").has_value());
+    QVERIFY(view.goToOffset(0));
+    QCOMPARE(view.detailText(0),
+             QStringLiteral("{\n    \"zone\": \"b\",\n    \"device\": 7,\n    \"at\": 1.50,\n"
+                            "    \"tags\": [\n        \"x\",\n        \"y\"\n    ],\n    \"empty\": {}\n}"));
   }
 
   void filterHidesOthers() {

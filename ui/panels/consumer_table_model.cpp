@@ -31,6 +31,16 @@ QColor ConsumerTableModel::stateColor(ConsumerState state) {
   return {};
 }
 
+QString ConsumerTableModel::errorText(const memlog::sim::ConsumerSnapshot& s) {
+  if (!s.error) return {};
+  // The core's out_of_range names no offset and no way out; a consumer overtaken by the purge
+  // is the lesson here, so say what happened and what to do.
+  if (s.error == memlog::Errc::out_of_range)
+    return u"overtaken by the purge at offset %1 — resume from the earliest record or from the checkpoint"_s.arg(
+        QLocale().toString(s.position));
+  return QString::fromStdString(s.error.message());
+}
+
 void ConsumerTableModel::refresh() {
   const auto& fresh = m_consumers->snapshots();
   // Remove rows whose consumer is gone (from the bottom up, one range at a time).
@@ -92,7 +102,7 @@ QVariant ConsumerTableModel::data(const QModelIndex& index, int role) const {
     case StateColumn:
       return QString::fromUtf8(memlog::sim::to_string(s.state).data());
     case ErrorColumn:
-      return s.error ? QString::fromStdString(s.error.message()) : QString();
+      return errorText(s);
   }
   return {};
 }

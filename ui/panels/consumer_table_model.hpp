@@ -37,6 +37,8 @@ class ConsumerTableModel : public QAbstractTableModel {
   QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
   int idAt(int row) const;
+  // The Error column: why a consumer's stream ended, in words that say what to do next.
+  static QString errorText(const memlog::sim::ConsumerSnapshot& snapshot);
   static QColor stateColor(memlog::sim::ConsumerState state);
 
  private:

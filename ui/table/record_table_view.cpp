@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "table/record_table_view.hpp"
 
+#include <QDateTime>
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -19,6 +20,7 @@
 #include <QVBoxLayout>
 
 #include "adapter/log_adapter.hpp"
+#include "table/json_pretty.hpp"
 #include "table/record_export.hpp"
 #include "table/record_table_model.hpp"
 
@@ -56,7 +58,12 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
       m_adapter(adapter),
       m_model(new RecordTableModel(adapter, this)),
       m_proxy(new QSortFilterProxyModel(this)) {
+  // While the purge removes rows, the selection model moves the current index to a neighbour;
+  // that is not the user choosing another record. Connected before the proxy, so this runs
+  // before the selection model hears of the removal (the end is connected after it).
+  connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { m_removingRows = true; });
   m_proxy->setSourceModel(m_model);
+  connect(m_model, &QAbstractItemModel::rowsRemoved, this, &RecordTableView::afterRowsRemoved);
   m_proxy->setFilterKeyColumn(RecordTableModel::PayloadColumn);
   m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
 
@@ -97,6 +104,16 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   m_json = makeText();
   m_text = makeText();
   m_hex = makeText();
+  for (QPlainTextEdit* edit : {m_json, m_text, m_hex})
+    edit->setPlaceholderText(
+        u"Select a record to see its payload here: click a row, use the arrow keys, or go to an offset (Ctrl+G). "
+        "Selecting stops following the newest records; F or Jump to newest follows them again."_s);
+  m_purgedBanner = new QLabel(this);
+  m_purgedBanner->setWordWrap(true);
+  m_purgedBanner->setObjectName(u"purgedBanner"_s);
+  m_purgedBanner->setStyleSheet(
+      u"QLabel { padding: 4px 8px; border-radius: 3px; background: #fff3cd; color: #5c4300; }"_s);
+  m_purgedBanner->hide();
   m_detail = new QTabWidget(this);
   m_detail->addTab(m_json, u"JSON"_s);
   m_detail->addTab(m_text, u"Text"_s);
@@ -107,9 +124,15 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   tools->addWidget(m_goTo, 1);
   tools->addWidget(m_message, 2);
   tools->addWidget(m_jump);
+  auto* detailPane = new QWidget(this);
+  auto* detailLayout = new QVBoxLayout(detailPane);
+  detailLayout->setContentsMargins(0, 0, 0, 0);
+  detailLayout->setSpacing(2);
+  detailLayout->addWidget(m_purgedBanner);
+  detailLayout->addWidget(m_detail);
   auto* splitter = new QSplitter(Qt::Vertical, this);
   splitter->addWidget(m_table);
-  splitter->addWidget(m_detail);
+  splitter->addWidget(detailPane);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
   auto* layout = new QVBoxLayout(this);
@@ -136,11 +159,32 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
     m_table->scrollToBottom();
     m_autoScrolling = false;
   });
-  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RecordTableView::showDetail);
+  connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RecordTableView::onCurrentChanged);
 
   new QShortcut(QKeySequence(u"Ctrl+F"_s), this, this, &RecordTableView::focusFilter);
   new QShortcut(QKeySequence(u"Ctrl+G"_s), this, this, &RecordTableView::focusGoTo);
   new QShortcut(QKeySequence(u"F"_s), m_table, [this] { setFollowing(!m_following); });
+}
+
+void RecordTableView::onCurrentChanged(const QModelIndex& current) {
+  if (m_removingRows || !current.isValid()) return;  // the purge or the filter moved it, not the user
+  const qint64 offset = m_proxy->data(current, RecordTableModel::OffsetRole).toLongLong();
+  if (offset == m_shownOffset && m_purgedBanner->isHidden()) return;
+  // Choosing a record stops following, as log viewers do: the table stays where the user is.
+  setFollowing(false);
+  showDetail(offset);
+}
+
+void RecordTableView::afterRowsRemoved() {
+  m_removingRows = false;
+  if (m_shownOffset < 0 || m_shownOffset >= m_model->firstOffset() || !m_purgedBanner->isHidden()) return;
+  // The record shown was purged: keep showing it, say so, and select nothing else.
+  m_purgedBanner->setText(u"Offset %1 was purged at %2: the log no longer retains it (shown as it was)."_s.arg(
+      QLocale().toString(m_shownOffset), QTime::currentTime().toString(u"HH:mm:ss"_s)));
+  m_purgedBanner->show();
+  m_removingRows = true;  // clearing is not a choice of the user's either
+  m_table->selectionModel()->clear();
+  m_removingRows = false;
 }
 
 void RecordTableView::onScrolled() {
@@ -186,29 +230,31 @@ bool RecordTableView::goToOffset(qint64 offset, QString* why) {
   setFollowing(false);
   m_table->setCurrentIndex(index);
   m_table->scrollTo(index, QAbstractItemView::PositionAtCenter);
+  if (m_shownOffset != offset || !m_purgedBanner->isHidden()) showDetail(offset);
   if (why) why->clear();
   return true;
 }
 
-void RecordTableView::showDetail() {
-  const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
-  const auto record = m_model->record(current.row());
+void RecordTableView::showDetail(qint64 offset) {
+  m_shownOffset = offset;
+  m_purgedBanner->hide();
+  const auto record = m_model->record(m_model->rowOf(offset));
   if (!record) {
-    const QString gone = current.isValid() ? u"(this record has been purged)"_s : QString();
+    const QString gone = u"(offset %1 has been purged)"_s.arg(offset);
     m_json->setPlainText(gone);
     m_text->setPlainText(gone);
     m_hex->setPlainText(gone);
     return;
   }
   const QByteArray bytes(reinterpret_cast<const char*>(record->data().data()), static_cast<qsizetype>(record->size()));
-  QJsonParseError error;
-  const QJsonDocument json = bytes.size() <= kDetailLimit ? QJsonDocument::fromJson(bytes, &error) : QJsonDocument();
-  if (bytes.size() > kDetailLimit)
+  if (bytes.size() > kDetailLimit) {
     m_json->setPlainText(
         u"(%1 bytes: too large to pretty-print here; see Text and Hex, or export)"_s.arg(bytes.size()));
-  else
-    m_json->setPlainText(json.isNull() ? u"(not JSON: %1)"_s.arg(error.errorString())
-                                       : QString::fromUtf8(json.toJson(QJsonDocument::Indented)));
+  } else {
+    QString error;
+    const QString pretty = json_pretty::format(bytes, 4, &error);  // the payload's own key order
+    m_json->setPlainText(pretty.isNull() ? u"(not JSON: %1)"_s.arg(error) : pretty);
+  }
   QString text = QString::fromUtf8(bytes.left(kDetailLimit));
   if (bytes.size() > kDetailLimit) text += u"\n… %1 more bytes"_s.arg(bytes.size() - kDetailLimit);
   m_text->setPlainText(text);
@@ -245,4 +291,8 @@ void RecordTableView::exportWithDialog() {
     m_message->setText(u"Export failed: %1"_s.arg(error));
   else
     m_message->setText(u"Exported to %1"_s.arg(path));
+}
+
+QString RecordTableView::purgedNotice() const {
+  return m_purgedBanner->isHidden() ? QString() : m_purgedBanner->text();
 }

@@ -2,7 +2,9 @@
 // RecordTableView: the record table with its tools — follows the newest records while
 // scrolled to the bottom (scrolling up stops following and shows "Jump to newest"), go to
 // offset, a text filter, export — and a detail pane showing the selected record's payload as
-// pretty JSON, text and hex.
+// pretty JSON (in its own key order), text and hex. Selecting a record stops following; the
+// pane stays on that offset, and when the purge drops it, keeps showing it under a banner
+// that says when it was purged.
 //
 // Threading: GUI thread only.
 #pragma once
@@ -35,6 +37,8 @@ class RecordTableView : public QWidget {
   bool exportShown(const QString& path, bool csv, QString* error = nullptr) const;
   // The detail pane's texts, for tests: JSON, text, hex.
   QString detailText(int tab) const;
+  qint64 shownOffset() const { return m_shownOffset; }  // -1: none
+  QString purgedNotice() const;                         // the banner's text; empty when hidden
 
  public slots:
   void setFollowing(bool following);
@@ -44,7 +48,9 @@ class RecordTableView : public QWidget {
   void exportWithDialog();
 
  private:
-  void showDetail();
+  void showDetail(qint64 offset);
+  void onCurrentChanged(const QModelIndex& current);
+  void afterRowsRemoved();
   void onScrolled();
 
   LogAdapter* m_adapter;
@@ -56,9 +62,12 @@ class RecordTableView : public QWidget {
   QLabel* m_message;
   QPushButton* m_jump;
   QTabWidget* m_detail;
+  QLabel* m_purgedBanner;
   QPlainTextEdit* m_json;
   QPlainTextEdit* m_text;
   QPlainTextEdit* m_hex;
   bool m_following = true;
   bool m_autoScrolling = false;
+  bool m_removingRows = false;  // the purge is removing rows: current-index changes are not the user's
+  qint64 m_shownOffset = -1;    // the record in the detail pane
 };
