@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include <memlog/source/payloads.hpp>
+
 #include "adapter/log_session.hpp"
 #include "server/log_server.hpp"
 
@@ -18,6 +20,7 @@ void print(const QString& line) {
 HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int intervalMs, QObject* parent)
     : QObject(parent), m_session(session), m_server(server) {
   m_clock.start();
+  m_running.start();
   connect(&m_timer, &QTimer::timeout, this, [this] { print(statusLine()); });
   m_timer.start(intervalMs);
   connect(session->consumers(), &ConsumerController::consumerStateChanged, this,
@@ -38,8 +41,10 @@ HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int i
           [](const QString& why) { print(u"source problem: %1"_s.arg(why)); });
   connect(session->mirror(), &MirrorController::problem, this,
           [](const QString& why) { print(u"mirror problem: %1"_s.arg(why)); });
-  connect(session->source(), &SourceController::errorOccurred, this,
-          [](const QString& why) { print(u"source paused: the log refused a record: %1"_s.arg(why)); });
+  connect(session->source(), &SourceController::errorOccurred, this, [this](const QString& why) {
+    ++m_refusedBySource;
+    print(u"source paused: the log refused a record: %1"_s.arg(why));
+  });
 }
 
 QString HeadlessReporter::statusLine() {
@@ -74,4 +79,45 @@ QString HeadlessReporter::statusLine() {
     if (m.lost > 0) line += u" lost %1"_s.arg(m.lost);
   }
   return line;
+}
+
+QString HeadlessReporter::summaryLine(const QString& why) const {
+  const memlog::Stats s = m_session->adapter()->stats();
+  QString line = u"summary after %1 s"_s.arg(m_running.elapsed() / 1000.0, 0, 'f', 1);
+  if (!why.isEmpty()) line += u" ("_s + why + u')';
+  line += u':';
+  quint64 problems = m_refusedBySource;
+  if (FeedController* feed = m_session->feed(); feed->isOpen()) {
+    // How far it read is in the feed's own terms ("end of input after 300000 lines, 1988895
+    // bytes", "entry 1764064800123-0"); lines too long for the log are among the problems.
+    const memlog::feed::FeedStatus f = feed->status();
+    line += u" source %1 %2"_s.arg(feed->source(), QString::fromUtf8(memlog::feed::to_string(f.state).data()));
+    if (!f.position.empty()) line += u" (%1)"_s.arg(QString::fromStdString(f.position));
+    if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
+    problems += f.problems;
+  } else {
+    const std::string_view kind = memlog::sim::to_string(m_session->source()->options().kind);
+    line += u" source %1"_s.arg(QString::fromUtf8(kind.data(), static_cast<qsizetype>(kind.size())));
+  }
+  // Written and the offsets from one snapshot of the log (the source may still be writing); the
+  // offsets of this run (a log may start at --start-offset), and what is still retained.
+  line += u" written %1"_s.arg(s.records_written);
+  if (s.records_written > 0)
+    line += u" offsets %1-%2"_s.arg(s.next_offset - static_cast<qint64>(s.records_written)).arg(s.next_offset - 1);
+  else
+    line += u" offsets none"_s;
+  if (!s.range.empty()) line += u" retained %1-%2"_s.arg(s.range.earliest).arg(s.range.latest);
+  line += u" purges %1"_s.arg(s.purges);
+  if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
+    const memlog::redis::MirrorStatus m = mirror->status();
+    line += u" mirror %1 sent %2 lag %3 lost %4"_s.arg(mirror->target()).arg(m.sent).arg(m.lag).arg(m.lost);
+    problems += m.problems;
+  }
+  line += u" problems %1"_s.arg(problems);
+  return line;
+}
+
+void HeadlessReporter::printSummary(const QString& why) {
+  m_timer.stop();
+  print(summaryLine(why));
 }

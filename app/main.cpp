@@ -4,9 +4,14 @@
 // and the main window.
 #include <QApplication>
 #include <QSettings>
+#include <QSocketNotifier>
 #include <QTimer>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -18,6 +23,39 @@
 #include "settings.hpp"
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// SIGINT and SIGTERM with --headless (Ctrl+C, `kill`, a service manager): the handler only
+// writes the signal's number to a pipe (all a handler may safely do, on whichever thread it
+// runs); the event loop reads it and quits as --quit-after does, so the summary line is printed
+// and the settings saved instead of the process dying without a word. SA_RESETHAND: a second
+// signal while quitting ends the process at once.
+int quitPipe[2] = {-1, -1};
+
+void onQuitSignal(int signal) {
+  const auto number = static_cast<unsigned char>(signal);
+  [[maybe_unused]] const ssize_t written = ::write(quitPipe[1], &number, 1);
+}
+
+// `received` is set to "SIGINT" or "SIGTERM" when one of them ended the run.
+void quitOnSignals(QCoreApplication* app, QString* received) {
+  if (::pipe2(quitPipe, O_CLOEXEC | O_NONBLOCK) != 0) return;  // then they end it as before
+  auto* notifier = new QSocketNotifier(quitPipe[0], QSocketNotifier::Read, app);
+  QObject::connect(notifier, &QSocketNotifier::activated, app, [received] {
+    unsigned char number = 0;
+    while (::read(quitPipe[0], &number, 1) == 1) *received = number == SIGINT ? u"SIGINT"_s : u"SIGTERM"_s;
+    QCoreApplication::quit();
+  });
+  struct sigaction action = {};
+  action.sa_handler = onQuitSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART | SA_RESETHAND;
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+}
+
+}  // namespace
 
 int main(int argc, char* argv[]) {
   QStringList arguments;
@@ -101,8 +139,10 @@ int main(int argc, char* argv[]) {
 
   std::unique_ptr<MainWindow> window;
   std::unique_ptr<HeadlessReporter> reporter;
+  QString quitSignal;  // what ended a headless run, when a signal did
   if (options.headless) {
     reporter = std::make_unique<HeadlessReporter>(&session, &server);
+    quitOnSignals(app.get(), &quitSignal);
   } else {
     window = std::make_unique<MainWindow>(&session, warnings);
     window->restoreLayout(store);
@@ -125,6 +165,9 @@ int main(int argc, char* argv[]) {
     QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), app.get(), &QCoreApplication::quit);
 
   const int code = app->exec();
+  // A finite source (`seq 1 300000 | memlog-monitor --headless --source stdin`) does not end the
+  // run (the log is still served and read): what ends it says what happened.
+  if (reporter) reporter->printSummary(quitSignal);
   // Remember what the log and the source are now, as changed in the window.
   options.log = session.adapter()->log()->options();
   options.log.start_offset = 0;  // a new run starts a new log at 0 unless told otherwise

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <signal.h>
+
 #include <set>
 
 namespace {
@@ -141,6 +143,72 @@ class TestMonitorWindow : public QObject {
     const QByteArray out = app.readAllStandardOutput();
     QVERIFY2(out.contains("source stdin opened"), out.constData());
     QVERIFY2(out.contains("source stdin finished records 3"), out.constData());
+  }
+
+  // seq 1 300000 | memlog-monitor --headless --source stdin: the end of the input does not end
+  // the run; whatever does (--quit-after, Ctrl+C, kill) leaves one last line saying what
+  // happened, and a signal is a normal quit (exit code 0, settings saved).
+  void headlessEndsWithASummary_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QByteArray>("quitBy");         // "quit-after" or the signal sent
+    QTest::addColumn<QByteArrayList>("fragments");  // all in the summary line
+    const QStringList stdinSource{QStringLiteral("--source"), QStringLiteral("stdin")};
+    const QStringList quitAfter{QStringLiteral("--quit-after"), QStringLiteral("3")};
+    const QByteArray threeRecords = "one\ntwo\n\nthree";  // a blank line is no record
+    QTest::addRow("--quit-after after the end of input")
+        << stdinSource + quitAfter << threeRecords << QByteArrayLiteral("quit-after")
+        << QByteArrayList{"summary after ", "s: source stdin finished (end of input after 4 lines, 14 bytes)",
+                          " written 3 offsets 0-2 retained 0-2 purges 0 problems 0"};
+    QTest::addRow("Ctrl+C after the end of input")
+        << stdinSource << threeRecords << QByteArrayLiteral("SIGINT")
+        << QByteArrayList{"s (SIGINT): source stdin finished", " written 3 offsets 0-2 ", " problems 0"};
+    QTest::addRow("kill after the end of input")
+        << stdinSource << threeRecords << QByteArrayLiteral("SIGTERM")
+        << QByteArrayList{"s (SIGTERM): source stdin finished", " written 3 offsets 0-2 ", " problems 0"};
+    QTest::addRow("a line over the record limit is a problem")
+        << stdinSource + quitAfter + QStringList{QStringLiteral("--max-record-bytes"), QStringLiteral("4")}
+        << QByteArrayLiteral("one\ntoo long\nsix\n") << QByteArrayLiteral("quit-after")
+        << QByteArrayList{"source stdin finished (end of input after 3 lines", " written 2 offsets 0-1 ",
+                          " problems 1"};
+    QTest::addRow("offsets from --start-offset")
+        << stdinSource + quitAfter + QStringList{QStringLiteral("--start-offset"), QStringLiteral("100")}
+        << threeRecords << QByteArrayLiteral("quit-after")
+        << QByteArrayList{" written 3 offsets 100-102 retained 100-102 "};
+    QTest::addRow("nothing read") << stdinSource + quitAfter << QByteArray() << QByteArrayLiteral("quit-after")
+                                  << QByteArrayList{"source stdin finished", " written 0 offsets none purges 0 "};
+    QTest::addRow("the simulation") << QStringList{QStringLiteral("--source"), QStringLiteral("sensor"),
+                                                   QStringLiteral("--rate"), QStringLiteral("100")} +
+                                           quitAfter
+                                    << QByteArray() << QByteArrayLiteral("quit-after")
+                                    << QByteArrayList{"s: source sensor written ", " offsets 0-", " problems 0"};
+  }
+  void headlessEndsWithASummary() {
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, input);
+    QFETCH(QByteArray, quitBy);
+    QFETCH(QByteArrayList, fragments);
+    QTemporaryDir dir;
+    QProcess app;
+    startHeadless(app, dir, arguments);
+    QVERIFY(app.waitForStarted());
+    app.write(input);
+    app.closeWriteChannel();
+    QByteArray out;
+    if (quitBy != "quit-after") {
+      // The periodic status line (every 5 s) says when the input has all been read.
+      QTRY_VERIFY2_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("source stdin finished records 3"),
+                                out.constData(), 20000);
+      QVERIFY(::kill(static_cast<pid_t>(app.processId()), quitBy == "SIGINT" ? SIGINT : SIGTERM) == 0);
+    }
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    out += app.readAllStandardOutput();
+    QCOMPARE(out.count("summary"), 1);
+    const QByteArray summary = out.trimmed().split('\n').constLast();  // the last line
+    QVERIFY2(summary.startsWith("summary after "), out.constData());
+    for (const QByteArray& fragment : fragments) QVERIFY2(summary.contains(fragment), summary.constData());
   }
 
   // A source that is not there: a clear message on stderr (and in the status lines), retried;
