@@ -3,6 +3,7 @@
 // value is a one-line error with exit code 2 even without a display), then starts the session
 // and the main window.
 #include <QApplication>
+#include <QScreen>
 #include <QSettings>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -148,6 +149,8 @@ int main(int argc, char* argv[]) {
     window->restoreLayout(store);
     if (server.isListening()) window->showServer(&server);
     window->show();
+    // Once shown, the window manager's frame is known: keep the whole window on the screen.
+    QTimer::singleShot(0, window.get(), [w = window.get()] { w->keepOnScreen(w->screen()->availableGeometry()); });
   }
 
   int exitCode = 0;

@@ -7,6 +7,8 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QShortcut>
 #include <QStatusBar>
@@ -33,12 +35,16 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_table = new RecordTableView(session->adapter(), this);
   setCentralWidget(m_table);
   m_segments = new SegmentsView(session, this);
-  addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
-  QDockWidget* source = addDock(new SourcePanel(session, this), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
+  m_segmentsDock = addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
+  // The panels on the right scroll rather than make the window taller than a small screen.
+  QDockWidget* source =
+      addDock(scrollable(new SourcePanel(session, this)), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
+  m_sourceDock = source;
   m_consumers = new ConsumersPanel(session, this);
   QDockWidget* consumers = addDock(m_consumers, u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
-  QDockWidget* configuration =
-      addDock(new ConfigurationPanel(session, this), u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
+  m_consumersDock = consumers;
+  QDockWidget* configuration = addDock(scrollable(new ConfigurationPanel(session, this)), u"Configuration"_s,
+                                       Qt::RightDockWidgetArea, u"configuration"_s);
   splitDockWidget(source, consumers, Qt::Vertical);
   tabifyDockWidget(source, configuration);
   source->raise();
@@ -46,10 +52,12 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   QDockWidget* charts = addDock(m_charts, u"Charts"_s, Qt::BottomDockWidgetArea, u"charts"_s);
   QDockWidget* timeline =
       addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);
-  splitDockWidget(charts, timeline, Qt::Horizontal);
-  resizeDocks({charts, timeline}, {1100, 450}, Qt::Horizontal);
-  resizeDocks({source, consumers}, {330, 330}, Qt::Vertical);
-  resizeDocks({source}, {560}, Qt::Horizontal);
+  m_chartsDock = charts;
+  m_timelineDock = timeline;
+  // The right-hand column runs the full height: the segments picture and the charts take the
+  // width left of it, so the window's minimum height is that of one column, not of all three.
+  setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
   buildMenus();
 
   m_range = new QLabel(this);
@@ -79,18 +87,71 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   connect(session->adapter(), &LogAdapter::errorOccurred, this,
           [this](const QString& message) { m_warning->setText(message); });
 
-  auto* status = new QTimer(this);
-  connect(status, &QTimer::timeout, this, &MainWindow::updateStatus);
-  status->start(250);
-  m_rateClock.start();
-  updateStatus();
+  // The status bar, the table, the segments and the panels draw the same frame.
+  m_table->model()->followFrames(session->frames());
+  connect(session->frames(), &FrameClock::frame, this, &MainWindow::updateStatus);
+  updateStatus(session->frames()->current());
 
   // Space pauses and resumes the simulation (typing a space in a text field still types one);
   // a real source is not paused that way: it keeps its own pace.
   new QShortcut(QKeySequence(Qt::Key_Space), this, [session] {
     if (!session->feed()->isOpen()) session->source()->togglePause();
   });
-  resize(1600, 1000);
+  fitToScreen(screen()->availableGeometry());
+}
+
+void MainWindow::fitToScreen(const QRect& available) {
+  // A small screen (a laptop, a projector at 1280×720) gets all of it; a large one most of it,
+  // up to 1920×1200 (beyond that the docks only grow emptier).
+  const bool small = available.width() < 1500 || available.height() < 950;
+  // Charts and timeline side by side where there is room, as tabs where there is not.
+  if (small)
+    tabifyDockWidget(m_chartsDock, m_timelineDock);
+  else
+    splitDockWidget(m_chartsDock, m_timelineDock, Qt::Horizontal);
+  m_chartsDock->raise();
+  const QSize size =
+      small ? available.size()
+            : QSize(std::min(available.width() * 9 / 10, 1920), std::min(available.height() * 9 / 10, 1200));
+  resize(size);
+  move(available.topLeft() + QPoint((available.width() - size.width()) / 2, (available.height() - size.height()) / 2));
+  arrangeDocks(size);
+}
+
+void MainWindow::arrangeDocks(QSize size) {
+  // In proportion to the window: the segments picture a fifth of the height, the charts a
+  // quarter, the panels on the right a third of the width, split between the source and the
+  // consumers so that the consumers table shows several rows.
+  const int w = size.width(), h = size.height();
+  resizeDocks({m_segmentsDock}, {std::max(130, h / 5)}, Qt::Vertical);
+  resizeDocks({m_chartsDock}, {std::max(200, h / 4)}, Qt::Vertical);
+  if (tabifiedDockWidgets(m_chartsDock).isEmpty())
+    resizeDocks({m_chartsDock, m_timelineDock}, {w * 3 / 4, w / 4}, Qt::Horizontal);
+  resizeDocks({m_sourceDock}, {std::clamp(w / 3, 380, 600)}, Qt::Horizontal);
+  resizeDocks({m_sourceDock, m_consumersDock}, {h * 11 / 20, h * 9 / 20}, Qt::Vertical);
+}
+
+QWidget* MainWindow::scrollable(QWidget* panel) {
+  auto* area = new QScrollArea(this);
+  area->setWidget(panel);
+  area->setWidgetResizable(true);
+  area->setFrameShape(QFrame::NoFrame);
+  area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  return area;
+}
+
+void MainWindow::keepOnScreen(const QRect& available) {
+  // A geometry saved on a larger (or another) screen, or a window whose frame (known once it
+  // is shown) makes it larger than the screen: shrink it to fit, frame included, and move it
+  // onto the screen.
+  QRect frame = frameGeometry();
+  if (available.contains(frame)) return;
+  const QSize margins = frame.size() - size();
+  frame.setSize(frame.size().boundedTo(available.size()));
+  frame.moveLeft(std::clamp(frame.left(), available.left(), available.right() - frame.width() + 1));
+  frame.moveTop(std::clamp(frame.top(), available.top(), available.bottom() - frame.height() + 1));
+  resize(frame.size() - margins);
+  move(frame.topLeft());
 }
 
 QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, Qt::DockWidgetArea area,
@@ -145,8 +206,8 @@ void MainWindow::buildMenus() {
   });
 }
 
-void MainWindow::updateStatus() {
-  const memlog::Stats s = m_session->adapter()->stats();
+void MainWindow::updateStatus(const Frame& frame) {
+  const memlog::Stats& s = frame.stats;
   const QLocale locale;
   m_range->setText(s.range.empty()
                        ? u"Empty log"_s
@@ -155,11 +216,17 @@ void MainWindow::updateStatus() {
       u"%1 records retained"_s.arg(locale.toString(static_cast<qulonglong>(s.active_records + s.history_records))));
   m_memory->setText(u"Memory %1"_s.arg(
       locale.formattedDataSize(static_cast<qint64>(s.memory_bytes), 1, QLocale::DataSizeTraditionalFormat)));
+  // The rate over about a second of frames: steadier than frame to frame.
   const auto written = static_cast<qint64>(s.records_written);
-  const double seconds = m_rateClock.restart() / 1000.0;
-  if (m_lastWritten >= 0 && seconds > 0 && written >= m_lastWritten)
-    m_rate->setText(u"%1 writes/s"_s.arg(locale.toString(qRound64((written - m_lastWritten) / seconds))));
-  m_lastWritten = written;
+  if (m_rateFromMs < 0 || written < m_rateFromWritten) {  // first frame, or a replaced log
+    m_rateFromMs = frame.elapsedMs;
+    m_rateFromWritten = written;
+  } else if (frame.elapsedMs - m_rateFromMs >= 1000) {
+    const double seconds = (frame.elapsedMs - m_rateFromMs) / 1000.0;
+    m_rate->setText(u"%1 writes/s"_s.arg(locale.toString(qRound64((written - m_rateFromWritten) / seconds))));
+    m_rateFromMs = frame.elapsedMs;
+    m_rateFromWritten = written;
+  }
 }
 
 bool MainWindow::saveScreenshot(const QString& path) { return grab().save(path, "PNG"); }
@@ -172,8 +239,9 @@ void MainWindow::saveLayout(QSettings& store) const {
 }
 
 void MainWindow::restoreLayout(QSettings& store) {
-  restoreGeometry(store.value(u"window/geometry"_s).toByteArray());
+  if (!restoreGeometry(store.value(u"window/geometry"_s).toByteArray())) return;  // first start: as fitted
   restoreState(store.value(u"window/state"_s).toByteArray());
+  keepOnScreen(screen()->availableGeometry());
 }
 
 void MainWindow::setViewsPaused(bool paused) {

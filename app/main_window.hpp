@@ -6,12 +6,15 @@
 // Threading: GUI thread only.
 #pragma once
 
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QMainWindow>
 #include <QStringList>
 
 class ChartsPanel;
+
+struct Frame;
 class QSettings;
 class LogServer;
 class LogSession;
@@ -31,6 +34,12 @@ class MainWindow : public QMainWindow {
   void showServer(LogServer* server);       // lists the server's remote clients with the consumers
   void saveLayout(QSettings& store) const;  // window geometry and docks
   void restoreLayout(QSettings& store);     // a bad stored layout is ignored: Qt checks it
+  // The first-start layout for a screen's available area: all of a small screen, most of a
+  // large one, the docks in proportion (every dock visible and usable at 1280×720).
+  void fitToScreen(const QRect& available);
+  // Brings a restored geometry that no longer fits the screen back onto it.
+  void keepOnScreen(const QRect& available);
+  QDockWidget* dock(const QString& objectName) const { return findChild<QDockWidget*>(objectName); }
 
  public slots:
   // Freezes the table, the segments picture and the charts for inspection; the log runs on.
@@ -38,7 +47,9 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
-  void updateStatus();
+  void arrangeDocks(QSize size);
+  QWidget* scrollable(QWidget* panel);
+  void updateStatus(const Frame& frame);
   QDockWidget* addDock(QWidget* widget, const QString& title, Qt::DockWidgetArea area, const QString& objectName);
 
   LogSession* m_session;
@@ -47,12 +58,17 @@ class MainWindow : public QMainWindow {
   ChartsPanel* m_charts;
   ConsumersPanel* m_consumers;
   QMenu* m_viewMenu = nullptr;
+  QDockWidget* m_segmentsDock;
+  QDockWidget* m_sourceDock;
+  QDockWidget* m_consumersDock;
+  QDockWidget* m_chartsDock;
+  QDockWidget* m_timelineDock;
   QLabel* m_range;
   QLabel* m_retained;
   QLabel* m_memory;
   QLabel* m_rate;
   QLabel* m_warning;
   QLabel* m_paused;
-  qint64 m_lastWritten = -1;
-  QElapsedTimer m_rateClock;
+  qint64 m_rateFromMs = -1;  // the frame the shown writes/s is measured from
+  qint64 m_rateFromWritten = 0;
 };

@@ -42,7 +42,13 @@ class TestMonitorWindow : public QObject {
   Q_OBJECT
 
  private slots:
+  void rendersLiveLogUnderXvfb_data() {
+    QTest::addColumn<QSize>("screen");
+    QTest::addRow("1280x720 projector") << QSize(1280, 720);
+    QTest::addRow("1920x1080 desktop") << QSize(1920, 1080);
+  }
   void rendersLiveLogUnderXvfb() {
+    QFETCH(QSize, screen);
     const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
     if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
     QTemporaryDir dir;
@@ -53,7 +59,8 @@ class TestMonitorWindow : public QObject {
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());  // fresh settings
     app.setProcessEnvironment(env);
     app.start(xvfbRun,
-              {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1600x1000x24"),
+              {QStringLiteral("-a"), QStringLiteral("-s"),
+               QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()),
                QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--segment-size"), QStringLiteral("50"),
                QStringLiteral("--rate"), QStringLiteral("500"), QStringLiteral("--consumers"), QStringLiteral("3"),
                QStringLiteral("--quit-after"), QStringLiteral("4"), QStringLiteral("--screenshot"), shot});
@@ -63,7 +70,14 @@ class TestMonitorWindow : public QObject {
 
     QImage image(shot);
     QVERIFY2(!image.isNull(), "no screenshot");
-    QVERIFY(image.width() >= 800 && image.height() >= 500);
+    // The first start fits the screen: all of a small one, most of a large one, never more.
+    QVERIFY2(image.width() <= screen.width() && image.height() <= screen.height() &&
+                 image.width() >= screen.width() * 3 / 4 && image.height() >= screen.height() * 3 / 4,
+             qPrintable(QStringLiteral("%1x%2 on a %3x%4 screen")
+                            .arg(image.width())
+                            .arg(image.height())
+                            .arg(screen.width())
+                            .arg(screen.height())));
     std::set<QRgb> colours;
     for (int y = 0; y < image.height(); y += 3)
       for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
@@ -75,7 +89,10 @@ class TestMonitorWindow : public QObject {
       green |= qAbs(qRed(c) - 0x4c) < 6 && qAbs(qGreen(c) - 0xaf) < 6 && qAbs(qBlue(c) - 0x50) < 6;
     }
     QVERIFY2(blue && green, "the segments were not drawn");
-    QFile::copy(shot, QDir::temp().filePath(QStringLiteral("memlog-monitor-test.png")));  // for a person to look at
+    const QString keep = QDir::temp().filePath(  // for a person to look at
+        QStringLiteral("memlog-monitor-test-%1x%2.png").arg(screen.width()).arg(screen.height()));
+    QFile::remove(keep);
+    QFile::copy(shot, keep);
   }
 
   // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.

@@ -97,7 +97,7 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
     view->setRubberBand(QChartView::RectangleRubberBand);  // drag to zoom (pause first), right-click to zoom out
     view->setToolTip(u"Pause the charts, then drag a rectangle to zoom in; right-click zooms out."_s);
     m_views.push_back(view);
-    view->setMinimumHeight(180);
+    view->setMinimumHeight(170);  // the least that keeps title, axes and legend readable
     charts->addWidget(view);
   }
   auto* layout = new QVBoxLayout(this);

@@ -32,7 +32,7 @@ class SegmentsView : public QWidget {
   void setFrozen(bool frozen) { m_frozen = frozen; }
 
   QSize sizeHint() const override { return {640, 220}; }
-  QSize minimumSizeHint() const override { return {360, 160}; }
+  QSize minimumSizeHint() const override { return {360, 120}; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;

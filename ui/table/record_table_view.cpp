@@ -135,6 +135,7 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   splitter->addWidget(detailPane);
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 1);
+  splitter->setSizes({3000, 1000});  // the table three quarters, from the first layout on
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(tools);

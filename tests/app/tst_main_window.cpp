@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// MainWindow's layout: the first start fits the screen it opens on (all of a small one, most
+// of a large one), every dock is there and usable — the consumers table shows several rows —
+// and a remembered geometry from a larger screen is brought back onto a smaller one.
+#include <QDockWidget>
+#include <QHeaderView>
+#include <QSettings>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "adapter/log_session.hpp"
+#include "main_window.hpp"
+#include "panels/consumers_panel.hpp"
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void firstStartFitsTheScreen_data() {
+    QTest::addColumn<QRect>("available");
+    QTest::addColumn<bool>("whole");  // a small screen is used whole
+    QTest::addRow("1280x720 projector") << QRect(0, 0, 1280, 720) << true;
+    QTest::addRow("1366x768 laptop") << QRect(0, 0, 1366, 768) << true;
+    QTest::addRow("1920x1080 below a panel") << QRect(0, 32, 1920, 1048) << false;
+    QTest::addRow("2560x1440 second screen") << QRect(1920, 0, 2560, 1440) << false;
+  }
+  void firstStartFitsTheScreen() {
+    QFETCH(QRect, available);
+    QFETCH(bool, whole);
+    LogSession session({.segment_size = 20}, {.rate = 50});
+    MainWindow window(&session);
+    window.fitToScreen(available);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.keepOnScreen(available);                                    // as main() does once the frame is known
+    QVERIFY(window.minimumSizeHint().height() <= available.height());  // the layout allows it
+    QVERIFY2(available.contains(window.frameGeometry()), qPrintable(QStringLiteral("%1,%2 %3x%4 frame %5,%6 %7x%8")
+                                                                        .arg(window.geometry().x())
+                                                                        .arg(window.geometry().y())
+                                                                        .arg(window.width())
+                                                                        .arg(window.height())
+                                                                        .arg(window.frameGeometry().x())
+                                                                        .arg(window.frameGeometry().y())
+                                                                        .arg(window.frameGeometry().width())
+                                                                        .arg(window.frameGeometry().height())));
+    if (whole)
+      QCOMPARE(window.frameGeometry().size(), available.size());
+    else
+      QVERIFY(window.width() >= available.width() * 3 / 4 && window.height() >= available.height() * 3 / 4);
+
+    // Every dock is open, with room to be used: shown, or a tab of a shown group.
+    for (const QString& name :
+         {QStringLiteral("segments"), QStringLiteral("source"), QStringLiteral("consumers"),
+          QStringLiteral("configuration"), QStringLiteral("charts"), QStringLiteral("timeline")}) {
+      QDockWidget* dock = window.dock(name);
+      QVERIFY2(dock != nullptr, qPrintable(name));
+      QVERIFY2(!dock->isFloating() && dock->toggleViewAction()->isChecked(), qPrintable(name));
+      // A tab of a group counts when the group has the room (one click shows it there).
+      QList<QDockWidget*> group = window.tabifiedDockWidgets(dock);
+      group.append(dock);
+      QSize room;
+      for (QDockWidget* d : group)
+        if (d->isVisible() && window.rect().intersects(d->geometry())) room = room.expandedTo(d->size());
+      QVERIFY2(room.height() >= 120 && room.width() >= 300,
+               qPrintable(QStringLiteral("%1: %2x%3").arg(name).arg(room.width()).arg(room.height())));
+    }
+    // The consumers table shows at least three rows, not one and a half.
+    auto* consumers = window.findChild<ConsumersPanel*>();
+    QVERIFY(consumers != nullptr);
+    QTableView* table = consumers->table();
+    const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(rows >= 3, qPrintable(QString::number(rows)));
+  }
+
+  void rememberedGeometryIsBroughtOntoASmallerScreen_data() {
+    QTest::addColumn<QRect>("saved");
+    QTest::addRow("larger than the screen") << QRect(0, 0, 1900, 1050);
+    QTest::addRow("off to the right and below") << QRect(1700, 900, 800, 500);
+    QTest::addRow("above and left") << QRect(-500, -300, 900, 600);
+  }
+  void rememberedGeometryIsBroughtOntoASmallerScreen() {
+    QFETCH(QRect, saved);
+    const QRect available(0, 0, 1280, 720);
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    window.fitToScreen(available);
+    window.setGeometry(saved);
+    window.keepOnScreen(available);
+    QVERIFY2(
+        available.contains(window.frameGeometry()),
+        qPrintable(
+            QStringLiteral("%1,%2 %3x%4").arg(window.x()).arg(window.y()).arg(window.width()).arg(window.height())));
+  }
+
+  void geometryThatFitsStaysAsSaved() {
+    const QRect available(0, 0, 1920, 1080);
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    window.fitToScreen(available);
+    const QRect saved(100, 80, 1300, 800);
+    window.setGeometry(saved);
+    window.keepOnScreen(available);
+    QCOMPARE(window.geometry(), saved);
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
