@@ -209,6 +209,46 @@ class TestPanels : public QObject {
     QVERIFY(panel.message().contains(QStringLiteral("Applied")));
   }
 
+  // An empty start offset continues where the log ends: consumers' checkpoints keep naming the
+  // same records, and the source writes on at the next offset.
+  void configurationContinuesTheOffsets() {
+    LogSession session({.segment_size = 100}, {.rate = 0});
+    ConfigurationPanel panel(&session);
+    panel.setConfirmationEnabled(false);
+    const int id = session.consumers()->add({.name = "c", .pace = 0, .start = memlog::sim::ConsumerStart::earliest});
+    for (int i = 0; i < 37; ++i) session.source()->step();
+    QTRY_COMPARE_WITH_TIMEOUT(session.consumers()->lowestCheckpoint(), 37, 5000);
+    memlog::Options continuing = session.adapter()->log()->options();
+    continuing.start_offset = 37;
+    QVERIFY(panel.confirmation(continuing).contains(QStringLiteral("continue at 37")));
+    continuing.start_offset = 0;
+    QVERIFY(panel.confirmation(continuing).contains(QStringLiteral("restart at 0: offsets 0 to 36 will name other")));
+    QVERIFY(panel.apply(QStringLiteral("20"), QStringLiteral("4096"), QString()).isEmpty());
+    QCOMPARE(session.adapter()->log()->options().start_offset, 37);
+    QVERIFY2(panel.message().contains(QStringLiteral("starting at offset 37")), qPrintable(panel.message()));
+    session.source()->step();
+    QCOMPARE(session.adapter()->log()->read(37).value().offset(), 37);  // the source writes on at 37
+    session.consumers()->refresh();
+    QCOMPARE(session.consumers()->snapshots().at(0).id, id);
+    QVERIFY(session.consumers()->snapshots().at(0).position >= 37);  // not back at 0
+  }
+
+  // A refused value's message goes when the value is fixed, and changes while still wrong.
+  void configurationMessageFollowsTheFix() {
+    LogSession session({.segment_size = 10}, {.rate = 0});
+    ConfigurationPanel panel(&session);
+    panel.setConfirmationEnabled(false);
+    QVERIFY(!panel.apply(QStringLiteral("0"), QStringLiteral("100"), QString()).isEmpty());
+    auto* segment = panel.findChildren<QLineEdit*>().at(0);
+    segment->setFocus();
+    segment->selectAll();
+    QTest::keyClicks(segment, QStringLiteral("x"));
+    QVERIFY(panel.message().contains(QStringLiteral("Segment size")));
+    segment->selectAll();
+    QTest::keyClicks(segment, QStringLiteral("25"));
+    QVERIFY2(panel.message().isEmpty(), qPrintable(panel.message()));
+  }
+
   void timelineTellsTheStory() {
     LogSession session({.segment_size = 3}, {.rate = 0});
     TimelinePanel panel(&session);

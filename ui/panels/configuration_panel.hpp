@@ -2,11 +2,17 @@
 // ConfigurationPanel: the log's options — segment size, max record size, start offset —
 // applied through the adapter (which replaces the log), after a confirmation since that drops
 // the retained records. Invalid values are refused with a clear message; the old log runs on.
+// An empty start offset continues the offsets where the current log ends (the default), so an
+// offset keeps naming one record across a reconfiguration; the confirmation says which it is.
 //
 // Threading: GUI thread only.
 #pragma once
 
 #include <QWidget>
+
+#include <optional>
+
+#include <memlog/options.hpp>
 
 class LogSession;
 class QLabel;
@@ -23,12 +29,16 @@ class ConfigurationPanel : public QWidget {
   // Sets the fields (as a user would type them) and applies; returns the error shown, if any.
   QString apply(const QString& segmentSize, const QString& maxRecordBytes, const QString& startOffset);
   QString message() const;
+  // The confirmation's text for replacing the current log with one made from `options`.
+  QString confirmation(const memlog::Options& options) const;
 
  public slots:
   void applyFromFields();
 
  private:
   void showCurrent();
+  // The options the fields describe, or nullopt with the reason in *why.
+  std::optional<memlog::Options> parseFields(QString* why) const;
 
   LogSession* m_session;
   QLineEdit* m_segmentSize;
