@@ -37,8 +37,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_segments = new SegmentsView(session, this);
   m_segmentsDock = addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
   // The panels on the right scroll rather than make the window taller than a small screen.
-  QDockWidget* source =
-      addDock(scrollable(new SourcePanel(session, this)), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
+  m_sourcePanel = new SourcePanel(session, this);
+  QDockWidget* source = addDock(scrollable(m_sourcePanel), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
   m_sourceDock = source;
   m_consumers = new ConsumersPanel(session, this);
   QDockWidget* consumers = addDock(m_consumers, u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
@@ -236,9 +236,11 @@ void MainWindow::showServer(LogServer* server) { m_consumers->showRemoteConsumer
 void MainWindow::saveLayout(QSettings& store) const {
   store.setValue(u"window/geometry"_s, saveGeometry());
   store.setValue(u"window/state"_s, saveState());
+  m_sourcePanel->saveSources(store);
 }
 
 void MainWindow::restoreLayout(QSettings& store) {
+  m_sourcePanel->restoreSources(store);
   if (!restoreGeometry(store.value(u"window/geometry"_s).toByteArray())) return;  // first start: as fitted
   restoreState(store.value(u"window/state"_s).toByteArray());
   keepOnScreen(screen()->availableGeometry());

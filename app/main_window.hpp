@@ -21,6 +21,7 @@ class LogSession;
 class ConsumersPanel;
 class RecordTableView;
 class SegmentsView;
+class SourcePanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -57,6 +58,7 @@ class MainWindow : public QMainWindow {
   SegmentsView* m_segments;
   ChartsPanel* m_charts;
   ConsumersPanel* m_consumers;
+  SourcePanel* m_sourcePanel;
   QMenu* m_viewMenu = nullptr;
   QDockWidget* m_segmentsDock;
   QDockWidget* m_sourceDock;

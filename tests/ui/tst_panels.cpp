@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
@@ -169,6 +170,45 @@ class TestPanels : public QObject {
     QVERIFY(panel.mirrorProblem()->isVisible());
     QVERIFY2(panel.mirrorProblem()->text().contains(QStringLiteral("'notaport' is not a port")),
              qPrintable(panel.mirrorProblem()->text()));
+  }
+
+  // Each kind of source keeps its own target while another is shown, and the last ones come
+  // back in the next run (saveSources/restoreSources) without connecting anything.
+  void sourcePanelRemembersTheLastSources() {
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    auto choose = [](SourcePanel& panel, int choice) {
+      panel.sourceChoice()->setCurrentIndex(choice);
+      emit panel.sourceChoice()->activated(choice);
+    };
+    {
+      LogSession session({.segment_size = 10}, {.rate = 0});
+      SourcePanel panel(&session);
+      choose(panel, SourcePanel::file);
+      panel.sourceTarget()->setText(QStringLiteral("/var/log/app.log"));
+      choose(panel, SourcePanel::http);
+      QVERIFY(panel.sourceTarget()->text().isEmpty());
+      panel.sourceTarget()->setText(QStringLiteral("http://127.0.0.1:9/api?after={cursor:0}"));
+      choose(panel, SourcePanel::file);
+      QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("/var/log/app.log"));  // kept while HTTP was shown
+      choose(panel, SourcePanel::redis);
+      panel.sourceTarget()->setText(QStringLiteral("127.0.0.1:6379/orders"));
+      panel.mirrorTarget()->setText(QStringLiteral("127.0.0.1:6380/copy"));
+      panel.saveSources(store);
+      QVERIFY(!session.feed()->isOpen());  // nothing was connected
+    }
+    LogSession session({.segment_size = 10}, {.rate = 0});
+    SourcePanel panel(&session);
+    panel.restoreSources(store);
+    QCOMPARE(panel.sourceChoice()->currentIndex(), int(SourcePanel::simulation));  // the simulation runs on
+    QVERIFY(!session.feed()->isOpen());
+    choose(panel, SourcePanel::file);
+    QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("/var/log/app.log"));
+    choose(panel, SourcePanel::http);
+    QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("http://127.0.0.1:9/api?after={cursor:0}"));
+    choose(panel, SourcePanel::redis);
+    QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("127.0.0.1:6379/orders"));
+    QCOMPARE(panel.mirrorTarget()->text(), QStringLiteral("127.0.0.1:6380/copy"));
   }
 
   void configurationRefusesBadValues_data() {

@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -273,12 +274,42 @@ QGroupBox* SourcePanel::buildMirror() {
 
 void SourcePanel::choose(int choice) {
   m_feedProblem->setVisible(false);
+  // Each kind keeps its own target: switching from a file to a URL and back finds the file.
+  if (m_shownChoice >= 0 && m_shownChoice < kChoices) m_targets[m_shownChoice] = m_target->text();
+  m_target->setText(m_targets[choice]);
+  m_shownChoice = choice;
   if (choice == simulation) {
     m_session->useSimulation();
   } else if (m_session->feed()->isOpen()) {
     m_session->feed()->close();  // another kind chosen: the old source is not what is shown any more
   }
   syncFromFeed();
+}
+
+void SourcePanel::saveSources(QSettings& store) const {
+  QString targets[kChoices];
+  std::copy(std::begin(m_targets), std::end(m_targets), std::begin(targets));
+  if (m_shownChoice >= 0 && m_shownChoice < kChoices) targets[m_shownChoice] = m_target->text();
+  store.setValue(u"sources/file"_s, targets[file]);
+  store.setValue(u"sources/http"_s, targets[http]);
+  store.setValue(u"sources/redis"_s, targets[redis]);
+  store.setValue(u"sources/pollMs"_s, m_pollInterval->value());
+  store.setValue(u"sources/mirror"_s, m_mirrorTarget->text());
+}
+
+void SourcePanel::restoreSources(QSettings& store) {
+  // Only the fields: the simulation stays the source until the user connects another.
+  m_targets[file] = store.value(u"sources/file"_s).toString();
+  m_targets[http] = store.value(u"sources/http"_s).toString();
+  m_targets[redis] = store.value(u"sources/redis"_s).toString();
+  if (m_shownChoice >= 0 && m_shownChoice < kChoices && !m_session->feed()->isOpen())
+    m_target->setText(m_targets[m_shownChoice]);
+  bool ok = false;
+  const int poll = store.value(u"sources/pollMs"_s).toInt(&ok);
+  if (ok && poll >= m_pollInterval->minimum() && poll <= m_pollInterval->maximum() && !m_session->feed()->isOpen())
+    m_pollInterval->setValue(poll);
+  const QString mirror = store.value(u"sources/mirror"_s).toString();
+  if (!mirror.isEmpty() && !m_session->mirror()->isRunning()) m_mirrorTarget->setText(mirror);
 }
 
 QString SourcePanel::sourceName() const {
@@ -321,6 +352,7 @@ void SourcePanel::syncFromFeed() {
       if (m_choice->currentIndex() != choice) {
         m_choice->setCurrentIndex(choice);
         m_target->setText(QString::fromStdString(spec->target));
+        m_shownChoice = choice;
       }
     }
   }

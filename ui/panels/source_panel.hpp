@@ -18,6 +18,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
+class QSettings;
 class QLineEdit;
 class QPushButton;
 class QSlider;
@@ -50,7 +51,12 @@ class SourcePanel : public QWidget {
   QLabel* mirrorProblem() const { return m_mirrorProblem; }
 
   // The real sources in memlog::feed::FeedSpec::Kind's order, after the simulation.
-  enum SourceChoice { simulation, standardInput, file, http, redis };
+  enum SourceChoice { simulation, standardInput, file, http, redis, kChoices };
+
+  // The last file, URL and Redis stream, the poll interval and the mirror's stream, between
+  // runs (the fields only: the simulation stays the source until the user connects another).
+  void saveSources(QSettings& store) const;
+  void restoreSources(QSettings& store);
 
  private:
   QWidget* buildSimulation();
@@ -94,4 +100,6 @@ class SourcePanel : public QWidget {
   QLabel* m_mirrorStatus;
   QLabel* m_mirrorProblem;
   bool m_syncing = false;
+  QString m_targets[kChoices];  // each kind's last target, while another kind is shown
+  int m_shownChoice = simulation;
 };
