@@ -14,6 +14,10 @@
 #include <cassert>
 #include <optional>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "adapter/log_adapter.hpp"
 #include "server/record_json.hpp"
 
@@ -24,7 +28,7 @@ struct LogServer::Client {
   QWebSocket* socket = nullptr;  // owned by the server (QObject child), deleted on disconnect
   QString peer;
   memlog::Offset position = 0;  // the next offset to send
-  qint64 pending = 0;           // bytes handed to the socket and not reported written yet
+  qint64 inFlight = 0;          // bytes handed to the socket and not reported written yet
   bool closing = false;         // closed by us: send nothing more, wait for disconnected
 };
 
@@ -105,7 +109,18 @@ LogServer::LogServer(LogAdapter* adapter, QObject* parent) : QObject(parent), m_
   connect(m_adapter, &LogAdapter::appended, this, &LogServer::pumpAll);
   connect(m_adapter, &LogAdapter::purged, this, &LogServer::pumpAll);
   connect(m_adapter, &LogAdapter::logReplaced, this, [this] {
+    forgetEncoded();  // the new log's offsets may name other records
     for (const auto& client : m_clients) closeClient(*client, kCloseLogReplaced, u"log replaced"_s);
+  });
+  // Clients that left gave back their sockets' buffers to the allocator, which keeps them;
+  // hand them to the system once the churn settles, so memory returns when clients leave.
+  m_trimTimer.setSingleShot(true);
+  m_trimTimer.setInterval(1000);
+  connect(&m_trimTimer, &QTimer::timeout, this, [this] {
+    if (m_clients.empty()) forgetEncoded();
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
   });
 }
 
@@ -279,10 +294,10 @@ void LogServer::acceptClients() {
     connect(socket, &QWebSocket::bytesWritten, this, [this, socket](qint64 bytes) {
       Client* c = findClient(socket);
       if (!c) return;
-      // bytesWritten also counts frame headers, which `pending` does not: clamp at zero.
-      const bool wasBlocked = c->pending > kMaxPendingBytes;
-      c->pending = std::max<qint64>(0, c->pending - bytes);
-      if (wasBlocked && c->pending <= kMaxPendingBytes) pump(*c);
+      // The socket drained: read the next batch from the log. bytesWritten also counts frame
+      // headers, which `inFlight` does not: clamp at zero.
+      c->inFlight = std::max<qint64>(0, c->inFlight - bytes);
+      if (c->inFlight < kWindowBytes) pump(*c);
     });
     Client& c = *client;
     m_clients.push_back(std::move(client));
@@ -312,28 +327,73 @@ void LogServer::acceptClients() {
 
 void LogServer::pump(Client& client) {
   if (client.closing) return;
-  const auto log = m_adapter->log();
-  if (m_batch.size() < kStreamBatch) m_batch.resize(kStreamBatch);
   const memlog::Offset before = client.position;
-  // Bounded: each pass either sends a batch (growing `pending` towards the cap, since the
-  // socket writes only when we return to the event loop) or stops.
-  for (int pass = 0; pass < 1024 && client.pending <= kMaxPendingBytes; ++pass) {
-    const memlog::BatchResult result = log->read_batch(client.position, m_batch);
-    if (result.count > 0) {
-      const std::span<const memlog::Record> batch(m_batch.data(), result.count);
-      const QString message = QString::fromUtf8(RecordJson::records(batch));
-      client.pending += client.socket->sendTextMessage(message);
-      client.position += static_cast<qint64>(result.count);
+  // Pull: only while the client's window has room; its socket draining calls us again.
+  while (client.inFlight < kWindowBytes) {
+    std::error_code error;
+    const Encoded* e = encodedAt(client.position, &error);
+    if (e == nullptr) {
+      if (error == memlog::Errc::out_of_range) {
+        // A position before the log's earliest: purged, or before a replayed log's start.
+        closeClient(client, kCloseFellBehind,
+                    u"fell behind the purge; earliest %1"_s.arg(m_adapter->log()->range().earliest));
+      }
+      break;  // caught up (future_offset), or closed
     }
-    if (result.error == memlog::Errc::out_of_range && result.count == 0) {
-      const memlog::Stats stats = log->stats();
-      // A position before the log's earliest: purged, or before a replayed log's start.
-      closeClient(client, kCloseFellBehind, u"fell behind the purge; earliest %1"_s.arg(stats.range.earliest));
-      break;
-    }
-    if (result.count < m_batch.size()) break;  // caught up (future_offset) or a purge next pass
+    client.inFlight += client.socket->sendTextMessage(e->message);
+    client.position += static_cast<qint64>(e->count);
+    ++m_messagesSent;
   }
   if (client.position != before) positionsChanged();
+}
+
+const LogServer::Encoded* LogServer::encodedAt(memlog::Offset position, std::error_code* error) {
+  const auto log = m_adapter->log();
+  // Purged records are not sent, even from the cache: a client the purge overtook is told so.
+  const memlog::Range range = log->range();
+  if (!range.empty() && position < range.earliest) {
+    *error = memlog::make_error_code(memlog::Errc::out_of_range);
+    return nullptr;
+  }
+  if (const auto it = m_encoded.find(position); it != m_encoded.end()) return &it->second;
+
+  if (m_batch.size() < kStreamBatch) m_batch.resize(kStreamBatch);
+  const memlog::BatchResult result = log->read_batch(position, m_batch);
+  if (result.count == 0) {
+    *error = result.error;
+    return nullptr;
+  }
+  // Encode up to kMessageBytes: a message is a handful of TCP segments, not megabytes.
+  QByteArray json;
+  json.reserve(kMessageBytes + 4096);
+  json += '[';
+  std::size_t count = 0;
+  while (count < result.count && (count == 0 || json.size() < kMessageBytes)) {
+    if (count > 0) json += ',';
+    RecordJson::appendRecord(json, m_batch[count]);
+    ++count;
+  }
+  json += ']';
+  Encoded encoded{position, count, QString::fromUtf8(json), json.size()};
+  ++m_encodings;
+
+  // Keep it for the clients that come to this offset next, within kCacheBytes (oldest out).
+  while (!m_encodedOrder.empty() && m_encodedBytes + encoded.bytes > kCacheBytes) {
+    const auto old = m_encoded.find(m_encodedOrder.front());
+    m_encodedOrder.pop_front();
+    if (old == m_encoded.end()) continue;
+    m_encodedBytes -= old->second.bytes;
+    m_encoded.erase(old);
+  }
+  m_encodedBytes += encoded.bytes;
+  m_encodedOrder.push_back(position);
+  return &m_encoded.insert_or_assign(position, std::move(encoded)).first->second;
+}
+
+void LogServer::forgetEncoded() {
+  m_encoded.clear();
+  m_encodedOrder.clear();
+  m_encodedBytes = 0;
 }
 
 void LogServer::pumpAll() {
@@ -361,6 +421,7 @@ void LogServer::removeClient(QWebSocket* socket) {
   m_clients.erase(it);
   socket->deleteLater();
   positionsChanged();
+  m_trimTimer.start();
 }
 
 void LogServer::positionsChanged() {

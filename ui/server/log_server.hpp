@@ -17,12 +17,17 @@
 //
 // WebSocket (QWebSocketServer on its own port), ws://host:port/stream?from=O|earliest|latest
 // ("latest" = only records written from now on): each text message is a JSON array of
-// consecutive records, in offset order. Each client reads with read_batch from its own
-// position, when the adapter announces appends and on connect; while more than
-// kMaxPendingBytes of a client's messages are unsent it is not read for (backpressure), and
-// it resumes on bytesWritten. Close codes: 4000 "fell behind the purge; earliest E" (the
-// client reconnects from its checkpoint or from E), 4001 "log replaced", 4002 a bad path or
-// "from".
+// consecutive records, in offset order.
+//
+// The log is the buffer. A client is its next offset and at most kWindowBytes in flight (sent
+// to its socket, not yet written to the network); when its socket drains, or the log grows,
+// the server reads the next batch from the log. So a slow client costs an offset, not a queue.
+// Encoded once: a batch is encoded for the first client at its offset and kept, implicitly
+// shared, in a small cache (kCacheBytes) keyed by its first offset; every client at that
+// offset sends the same message. Sixteen clients at the tail cost one encoding.
+// Close codes: 4000 "fell behind the purge; earliest E" (the client reconnects from its
+// checkpoint or from E), 4001 "log replaced", 4002 a bad path or "from". When clients leave,
+// the memory they held is given back to the system (malloc_trim, merged, on glibc).
 //
 // Every request and every read goes to adapter->log(), so the server follows logReplaced.
 //
@@ -35,7 +40,9 @@
 #include <QString>
 #include <QTimer>
 
+#include <deque>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include <memlog/log.hpp>
@@ -51,10 +58,12 @@ class LogServer : public QObject {
   Q_OBJECT
 
  public:
-  static constexpr qint64 kMaxBatch = 10'000;          // records per GET /records
-  static constexpr qint64 kDefaultBatch = 1'000;       // ... when max is not given
-  static constexpr qint64 kMaxPendingBytes = 1 << 20;  // per WebSocket client
-  static constexpr std::size_t kStreamBatch = 512;     // records per WebSocket message, at most
+  static constexpr qint64 kMaxBatch = 10'000;        // records per GET /records
+  static constexpr qint64 kDefaultBatch = 1'000;     // ... when max is not given
+  static constexpr qint64 kWindowBytes = 64 << 10;   // per WebSocket client, in flight
+  static constexpr qint64 kMessageBytes = 32 << 10;  // a message stops growing past this
+  static constexpr std::size_t kStreamBatch = 512;   // records per WebSocket message, at most
+  static constexpr qint64 kCacheBytes = 8 << 20;     // encoded messages kept for sharing
 
   // WebSocket close codes (private-use range 4000-4999).
   static constexpr int kCloseFellBehind = 4000;
@@ -79,6 +88,10 @@ class LogServer : public QObject {
   quint16 webSocketPort() const { return m_wsPort; }
 
   QList<RemoteConsumer> remoteConsumers() const;
+  // Batches encoded and messages sent so far: with clients at one position, one encoding
+  // serves them all.
+  quint64 encodings() const { return m_encodings; }
+  quint64 messagesSent() const { return m_messagesSent; }
 
  signals:
   // A client connected or disconnected, or positions moved (merged: at most every 100 ms).
@@ -86,6 +99,16 @@ class LogServer : public QObject {
 
  private:
   struct Client;
+  struct Encoded {
+    memlog::Offset first = 0;
+    std::size_t count = 0;
+    QString message;  // implicitly shared by every client that sends it
+    qint64 bytes = 0;
+  };
+  // The message that starts at `position` (encoded now if no client asked for it yet), or
+  // null when there is nothing to send; *error says why a read found nothing.
+  const Encoded* encodedAt(memlog::Offset position, std::error_code* error);
+  void forgetEncoded();
 
   void setUpRoutes();
   QHttpServerResponse rangeResponse() const;
@@ -108,5 +131,11 @@ class LogServer : public QObject {
   quint16 m_wsPort = 0;
   std::vector<std::unique_ptr<Client>> m_clients;
   std::vector<memlog::Record> m_batch;  // read buffer, reused
-  QTimer m_changedTimer;                // merges remoteConsumersChanged
+  std::unordered_map<memlog::Offset, Encoded> m_encoded;
+  std::deque<memlog::Offset> m_encodedOrder;  // oldest first, for eviction
+  qint64 m_encodedBytes = 0;
+  quint64 m_encodings = 0;
+  quint64 m_messagesSent = 0;
+  QTimer m_changedTimer;  // merges remoteConsumersChanged
+  QTimer m_trimTimer;     // gives memory back after clients left
 };
