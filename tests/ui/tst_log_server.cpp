@@ -407,6 +407,59 @@ class TestLogServer : public QObject {
     QCOMPARE(consumer.peer, u"127.0.0.1:%1"_s.arg(client.socket.localPort()));
   }
 
+  // Sixteen clients at the tail: each batch is encoded once and sent sixteen times, and every
+  // client gets every record once, in order.
+  void clientsAtOnePositionShareOneEncoding() {
+    constexpr int kClients = 16;
+    Fixture f(100'000);
+    QVERIFY(f.listen());
+    std::vector<std::unique_ptr<StreamClient>> clients;
+    for (int i = 0; i < kClients; ++i) {
+      clients.push_back(std::make_unique<StreamClient>());
+      clients.back()->open(f.ws(u"/stream?from=latest"_s));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(f.server.remoteConsumers().size(), kClients, kTimeout);
+    for (int round = 0; round < 20; ++round) {  // the log grows in bursts, as a source writes
+      f.write(50);
+      QTest::qWait(5);
+    }
+    for (const auto& c : clients) {
+      QTRY_COMPARE_WITH_TIMEOUT(c->offsets.size(), 1000, kTimeout);
+      QVERIFY(isRun(c->offsets, 0, 1000));
+    }
+    const quint64 encodings = f.server.encodings(), sent = f.server.messagesSent();
+    QVERIFY2(sent >= encodings * kClients, qPrintable(u"%1 encodings for %2 messages"_s.arg(encodings).arg(sent)));
+  }
+
+  // A client that does not read holds its offset and a small window, not a queue: the
+  // server hands its socket at most kWindowBytes (plus one message) while others go on.
+  void slowClientCostsAnOffset() {
+    Fixture f(1'000'000);
+    const QString filler(200, u'x');
+    f.write(100'000, filler);  // about 25 MiB of JSON: more than the kernel's socket buffers hold
+    QVERIFY(f.listen());
+    QTcpSocket idle;  // a WebSocket handshake, then never another read
+    idle.connectToHost(QHostAddress::LocalHost, f.server.webSocketPort());
+    QVERIFY(idle.waitForConnected(kTimeout));
+    idle.setReadBufferSize(1);
+    idle.write(
+        "GET /stream?from=0 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(f.server.remoteConsumers().size(), 1, kTimeout);
+    StreamClient reader;
+    reader.open(f.ws(u"/stream?from=0"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(reader.offsets.size(), 100'000, 60000);  // the reader is not held up
+    const auto consumers = f.server.remoteConsumers();
+    const auto slow = std::min_element(consumers.begin(), consumers.end(),
+                                       [](const auto& a, const auto& b) { return a.position < b.position; });
+    // What the idle client was handed: its position times ~200 bytes a record, within the
+    // window and the kernel's socket buffers — far from the 25 MiB it has not read.
+    QVERIFY2(slow->position < 100'000 / 2, qPrintable(QString::number(slow->position)));
+    // And what waits in the server for it is at most the window and one message, not a queue.
+    QVERIFY2(slow->inFlight <= LogServer::kWindowBytes + 2 * LogServer::kMessageBytes,
+             qPrintable(QString::number(slow->inFlight)));
+  }
+
   void streamUnderBackpressure() {
     // 24 MiB of records for a client that reads only when the event loop runs: the server
     // must stop at its cap and resume on bytesWritten, losing and duplicating nothing.

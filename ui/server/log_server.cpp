@@ -434,7 +434,7 @@ QList<LogServer::RemoteConsumer> LogServer::remoteConsumers() const {
   out.reserve(static_cast<qsizetype>(m_clients.size()));
   for (const auto& client : m_clients) {
     if (client->closing) continue;
-    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position)});
+    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position), client->inFlight});
   }
   return out;
 }

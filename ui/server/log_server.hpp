@@ -75,6 +75,7 @@ class LogServer : public QObject {
     QString peer;         // "address:port"
     qint64 position = 0;  // the next offset it will be sent
     qint64 lag = 0;       // records written but not sent to it yet
+    qint64 inFlight = 0;  // bytes handed to its socket, not yet written to the network
   };
 
   explicit LogServer(LogAdapter* adapter, QObject* parent = nullptr);
