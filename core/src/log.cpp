@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cstring>
 #include <utility>
 
@@ -62,6 +63,25 @@ static_assert(std::endian::native == std::endian::little, "pack_words and the sl
     std::memcpy(out + w * 8, &word, 8);
   }
 }
+
+#ifndef NDEBUG
+// The log whose observers this thread is calling now, if any. Callbacks run under that log's
+// write lock, so a callback that writes to it (or subscribes to it) would wait for itself
+// forever; debug builds stop with the reason instead of hanging.
+thread_local const void* t_notifying = nullptr;
+struct Notifying {
+  const void* outer;
+  explicit Notifying(const void* log) : outer(t_notifying) { t_notifying = log; }
+  ~Notifying() { t_notifying = outer; }
+  Notifying(const Notifying&) = delete;
+  Notifying& operator=(const Notifying&) = delete;
+};
+#define MEMLOG_ASSERT_NOT_NOTIFYING(log, what)                           \
+  assert(t_notifying != (log) && "a LogObserver callback must not " what \
+                                 " the log it observes: callbacks run under its write lock (deadlock)")
+#else
+#define MEMLOG_ASSERT_NOT_NOTIFYING(log, what) ((void)0)
+#endif
 
 }  // namespace
 
@@ -174,6 +194,7 @@ Slot* Log::Impl::allocate_chunk(std::size_t buffer, std::uint64_t index) {
 }
 
 Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
+  MEMLOG_ASSERT_NOT_NOTIFYING(this, "write to");
   const std::size_t n = data.size();
   if (n == 0) return std::unexpected(make_error_code(Errc::empty_record));
   if (n > options_.max_record_bytes) return std::unexpected(make_error_code(Errc::record_too_large));
@@ -248,6 +269,9 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
     next_.store(offset + 1, release);
     end_update();
 
+#ifndef NDEBUG
+    const Notifying notifying(this);
+#endif
     for (const auto& observer : observers_) {
       if (roll) {
         observer->on_seal(roll->sealed_first, offset - 1);
@@ -457,6 +481,7 @@ Subscription Log::observe(std::shared_ptr<LogObserver> observer) const {
 Subscription Log::Impl::observe(std::shared_ptr<LogObserver> observer) const {
   const LogObserver* key = observer.get();
   if (observer == nullptr) return {};
+  MEMLOG_ASSERT_NOT_NOTIFYING(this, "subscribe to");
   {
     std::lock_guard lock(write_mutex_);
     observers_.push_back(std::move(observer));
@@ -465,6 +490,7 @@ Subscription Log::Impl::observe(std::shared_ptr<LogObserver> observer) const {
 }
 
 void Log::Impl::unobserve(const LogObserver* observer) const {
+  MEMLOG_ASSERT_NOT_NOTIFYING(this, "unsubscribe from");
   std::lock_guard lock(write_mutex_);
   std::erase_if(observers_, [observer](const auto& o) { return o.get() == observer; });
 }

@@ -6,6 +6,10 @@
 // and a subscription that outlives its log.
 #include <QTest>
 
+#include <sys/wait.h>
+#include <unistd.h>
+#include <csignal>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -38,7 +42,9 @@ struct Event {
 QByteArray describe(const Event& e) {
   static const char* names[] = {"append", "seal", "purge"};
   QByteArray s = QByteArray(names[e.kind]) + '(' + QByteArray::number(e.first) + ".." + QByteArray::number(e.last);
-  if (e.kind == Event::purge) s += ", " + QByteArray::number(qulonglong(e.records)) + " records, " + QByteArray::number(qulonglong(e.bytes)) + " B";
+  if (e.kind == Event::purge)
+    s += ", " + QByteArray::number(qulonglong(e.records)) + " records, " + QByteArray::number(qulonglong(e.bytes)) +
+         " B";
   return s + ')';
 }
 
@@ -109,7 +115,8 @@ std::shared_ptr<Log> make_log(memlog::Options options) {
 // The events the rules give for `written` writes: write k (offset o) that finds the active
 // segment full seals [o - S, o - 1], purges [o - 2S, o - S - 1] when there was a history, and
 // then appends o.
-std::vector<Event> expected_events(Offset start, std::size_t segment, std::uint64_t written, std::size_t (*size)(Offset)) {
+std::vector<Event> expected_events(Offset start, std::size_t segment, std::uint64_t written,
+                                   std::size_t (*size)(Offset)) {
   const auto S = static_cast<Offset>(segment);
   std::vector<Event> events;
   for (std::uint64_t k = 0; k < written; ++k) {
@@ -133,6 +140,36 @@ class TestObserver : public QObject {
   Q_OBJECT
 
  private slots:
+  // A callback that writes to the log it observes would wait for the write lock it runs under.
+  // Debug builds stop with a message that says why; release builds cannot check (NDEBUG).
+  void observerWritingToItsOwnLogStopsInDebugBuilds() {
+#ifdef NDEBUG
+    QSKIP("asserts are compiled out of this build (the asan preset is a debug build and runs it)");
+#else
+    const pid_t child = fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+      struct Writer : memlog::LogObserver {
+        std::weak_ptr<memlog::Log> log;
+        void on_append(memlog::Offset, memlog::Offset) override {
+          if (auto l = log.lock()) (void)l->write("again");
+        }
+      };
+      std::signal(SIGABRT, SIG_DFL);  // not Qt Test's crash handler (it would print a stack trace)
+      alarm(10);                      // a deadlock ends in SIGALRM, not in a hang
+      auto log = *memlog::Log::create({.segment_size = 4});
+      auto writer = std::make_shared<Writer>();
+      writer->log = log;
+      auto subscription = log->observe(writer);
+      (void)log->write("first");
+      _exit(0);  // not reached: the nested write must assert
+    }
+    int status = 0;
+    QCOMPARE(waitpid(child, &status, 0), child);
+    QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, qPrintable(QStringLiteral("status %1").arg(status)));
+#endif
+  }
+
   void events_follow_the_rules_data() {
     QTest::addColumn<Offset>("start");
     QTest::addColumn<std::size_t>("segment");
@@ -169,7 +206,8 @@ class TestObserver : public QObject {
   // Each write's events, checked against stats() taken just before and just after it.
   void events_agree_with_stats_data() {
     QTest::addColumn<std::size_t>("segment");
-    for (std::size_t segment : {std::size_t{1}, std::size_t{2}, std::size_t{10}}) QTest::addRow("segment %zu", segment) << segment;
+    for (std::size_t segment : {std::size_t{1}, std::size_t{2}, std::size_t{10}})
+      QTest::addRow("segment %zu", segment) << segment;
   }
   void events_agree_with_stats() {
     QFETCH(std::size_t, segment);
@@ -224,9 +262,9 @@ class TestObserver : public QObject {
     QCOMPARE(weak.lock()->count(), std::size_t{1});
     subscription.reset();
     QVERIFY(!subscription.active());
-    QVERIFY(weak.expired());  // the log let go of it
+    QVERIFY(weak.expired());                                              // the log let go of it
     for (int i = 0; i < 6; ++i) QVERIFY(log->write("more").has_value());  // seals and purges too
-    subscription.reset();  // twice is harmless
+    subscription.reset();                                                 // twice is harmless
 
     // Destroying the Subscription unsubscribes as well; a moved-from one does nothing.
     auto kept = std::make_shared<Recorder>();
@@ -297,7 +335,8 @@ class TestObserver : public QObject {
     for (int w = 0; w < kWriters; ++w)
       writers.emplace_back([&, w] {
         for (int i = 0; i < kPerWriter; ++i)
-          if (!log->write(test_support::payload(static_cast<std::uint64_t>(w * kPerWriter + i), kPayload))) failures.fetch_add(1);
+          if (!log->write(test_support::payload(static_cast<std::uint64_t>(w * kPerWriter + i), kPayload)))
+            failures.fetch_add(1);
       });
     for (auto& t : writers) t.join();
     QCOMPARE(failures.load(), 0);
@@ -336,7 +375,8 @@ class TestObserver : public QObject {
     checker->reset_returned.store(true);
     const int calls_at_reset = checker->calls.load();
     const std::uint64_t written_at_reset = written.load();
-    while (written.load() < written_at_reset + 200 && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(1ms);
+    while (written.load() < written_at_reset + 200 && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(1ms);
     stop.store(true);
     writer.join();
     QVERIFY(calls_at_reset >= 200);
@@ -381,11 +421,13 @@ class TestObserver : public QObject {
         note(log.read(first).has_value() && log.read(last).has_value(), "seal: sealed records not readable", first);
         if (!range_and_stats) return;
         note(log.range().earliest == first, "seal: range().earliest != first of the sealed segment", first);
-        note(log.stats().history_records == static_cast<std::size_t>(last - first + 1), "seal: stats().history_records", first);
+        note(log.stats().history_records == static_cast<std::size_t>(last - first + 1), "seal: stats().history_records",
+             first);
       }
       void on_purge(Offset first, Offset last, std::size_t, std::size_t) override {
         // Purged means gone.
-        note(name_of(log.read(last).error()) == name_of(Errc::out_of_range), "purge: purged record still readable", last);
+        note(name_of(log.read(last).error()) == name_of(Errc::out_of_range), "purge: purged record still readable",
+             last);
         if (!range_and_stats) return;
         note(log.range().earliest == last + 1, "purge: range().earliest != last + 1", first);
         note(log.stats().purges >= 1, "purge: stats().purges == 0", first);
@@ -404,8 +446,9 @@ class TestObserver : public QObject {
     }).detach();
     if (done.wait_for(20s) != std::future_status::ready) {
       (void)subscription.release();
-      QFAIL(with_range_and_stats ? "a write whose observer calls range()/stats() in its callbacks never returned (deadlock)"
-                                 : "a write whose observer calls read()/read_batch() in its callbacks never returned (deadlock)");
+      QFAIL(with_range_and_stats
+                ? "a write whose observer calls range()/stats() in its callbacks never returned (deadlock)"
+                : "a write whose observer calls read()/read_batch() in its callbacks never returned (deadlock)");
     }
     std::lock_guard lock(reader->mutex);
     QVERIFY2(reader->problems.isEmpty(), reader->problems.constData());

@@ -90,7 +90,7 @@ memlog::feed::Feed::SessionEnd HttpFeed::session(std::stop_token stop) {
     const QString address = url();
     QNetworkRequest request{QUrl(address)};
     request.setRawHeader("Accept", "application/json");
-    request.setTransferTimeout(static_cast<int>(m_timeout.count()));
+    request.setTransferTimeout(static_cast<int>(m_timeoutMs.load(std::memory_order_relaxed)));
     QNetworkReply* reply = network.get(request);
     {
       QEventLoop loop;

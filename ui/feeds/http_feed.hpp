@@ -25,6 +25,7 @@
 #include <QJsonValue>
 #include <QString>
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -36,7 +37,10 @@ class HttpFeed final : public memlog::feed::Feed {
            std::chrono::milliseconds interval = std::chrono::milliseconds(1000));
   ~HttpFeed() override;
 
-  void setRequestTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+  // May be called while the feed runs (its thread reads it per request).
+  void setRequestTimeout(std::chrono::milliseconds timeout) {
+    m_timeoutMs.store(timeout.count(), std::memory_order_relaxed);
+  }
   QString url() const;  // the URL of the next request, with the cursor filled in
 
  private:
@@ -47,7 +51,7 @@ class HttpFeed final : public memlog::feed::Feed {
 
   QString m_template;  // the URL as given, with its {cursor} placeholder
   std::chrono::milliseconds m_interval;
-  std::chrono::milliseconds m_timeout{10'000};
+  std::atomic<std::chrono::milliseconds::rep> m_timeoutMs{10'000};
 
   mutable std::mutex m_mutex;  // guards the position below (url() reads it from other threads)
   QString m_cursor;            // what {cursor} is replaced with

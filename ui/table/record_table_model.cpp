@@ -26,13 +26,14 @@ QString preview(std::string_view text) {
 }  // namespace
 
 RecordTableModel::RecordTableModel(LogAdapter* adapter, QObject* parent)
-    : QAbstractTableModel(parent), m_adapter(adapter) {
+    : QAbstractTableModel(parent), m_adapter(adapter), m_log(adapter->log()) {
   m_frame.setSingleShot(true);
   m_frame.setInterval(33);
   connect(&m_frame, &QTimer::timeout, this, &RecordTableModel::sync);
   connect(adapter, &LogAdapter::appended, this, &RecordTableModel::scheduleSync);
   connect(adapter, &LogAdapter::purged, this, &RecordTableModel::scheduleSync);
   connect(adapter, &LogAdapter::logReplaced, this, [this] {
+    m_log = m_adapter->log();
     beginResetModel();
     m_first = -1;
     m_count = 0;
@@ -103,7 +104,7 @@ const memlog::Record* RecordTableModel::cached(memlog::Offset offset) const {
     // Read the window around the requested row in one batch.
     m_cacheFirst = std::max(m_first, offset - kCacheRows / 4);
     m_cache.assign(kCacheRows, memlog::Record{});
-    const memlog::BatchResult got = m_adapter->log()->read_batch(m_cacheFirst, m_cache);
+    const memlog::BatchResult got = m_log->read_batch(m_cacheFirst, m_cache);
     m_cache.resize(got.count);
     if (got.count == 0) m_cacheFirst = -1;
   }
@@ -114,7 +115,7 @@ const memlog::Record* RecordTableModel::cached(memlog::Offset offset) const {
 
 std::optional<memlog::Record> RecordTableModel::record(int row) const {
   if (row < 0 || row >= m_count) return std::nullopt;
-  auto r = m_adapter->log()->read(offsetAt(row));
+  auto r = m_log->read(offsetAt(row));
   if (!r) return std::nullopt;
   return *r;
 }
@@ -130,8 +131,7 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
   if (index.column() == OffsetColumn && role == Qt::DisplayRole) return QVariant::fromValue<qint64>(offset);
 
   // Purged since the row was shown: say so; never show what is gone as if it were there.
-  if (offset < m_adapter->log()->range().earliest)
-    return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
+  if (offset < m_log->range().earliest) return role == Qt::DisplayRole ? QVariant(u"(purged)"_s) : QVariant();
   const memlog::Record* r = cached(offset);
   if (r == nullptr || r->offset() != offset) {
     m_cacheFirst = -1;  // stale window: read again next time

@@ -61,6 +61,9 @@ class RecordTableModel : public QAbstractTableModel {
   const memlog::Record* cached(memlog::Offset offset) const;
 
   LogAdapter* m_adapter;
+  // The adapter's log, held here: data() runs per cell and must not take the adapter's mutex
+  // and copy a shared_ptr each time. Replaced on logReplaced (GUI thread, as data()).
+  std::shared_ptr<memlog::Log> m_log;
   QTimer m_frame;
   FrameClock* m_frames = nullptr;
   memlog::Offset m_first = -1;  // rows show [m_first, m_first + m_count)
