@@ -145,7 +145,7 @@ struct RedisMirror::Impl {
   void switch_to(const Log& previous, const std::string& where) {
     if (next < 0) return;  // never connected: the first connection starts at the log's earliest
     const Stats stats = log->stats();
-    const Offset start = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+    const Offset start = first_readable(stats);
     if (start < next) {
       problem(where + ": the replacement log starts at offset " + std::to_string(start) + ", before offset " +
               std::to_string(next) +
@@ -197,8 +197,7 @@ MirrorStatus RedisMirror::status() const {
   // The lag is computed now, so it stays true while the mirror waits or retries: the records
   // from the next one to send on (all of the log's before the first connection).
   const Stats stats = impl_->log->stats();
-  const Offset pending =
-      impl_->next >= 0 ? impl_->next : (stats.range.empty() ? stats.next_offset : stats.range.earliest);
+  const Offset pending = impl_->next >= 0 ? impl_->next : first_readable(stats);
   status.lag = std::max<std::int64_t>(0, stats.next_offset - pending);
   return status;
 }
@@ -230,7 +229,7 @@ void RedisMirror::run(std::stop_token stop) {
         std::lock_guard lock(m.mutex);
         m.pick_up(where);
         const Stats stats = m.mirrored->stats();
-        const Offset earliest = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+        const Offset earliest = first_readable(stats);
         if (m.next < 0) {
           m.next = earliest;  // a new mirror: what the log holds now, and all that follows
         } else if (top_offset < m.held_top()) {
@@ -265,7 +264,7 @@ void RedisMirror::run(std::stop_token stop) {
         if (read.count == 0) {
           if (read.error == Errc::out_of_range) {  // purged before the mirror got to it
             const Stats stats = log->stats();
-            const Offset earliest = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+            const Offset earliest = first_readable(stats);
             std::lock_guard lock(m.mutex);
             if (m.next == next && earliest > next) {
               m.lose(next, earliest - 1);

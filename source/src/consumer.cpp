@@ -30,7 +30,7 @@ Consumer::~Consumer() { stop(); }
 
 Offset Consumer::resolve(const Log& log, ConsumerStart start) const {
   const Stats stats = log.stats();
-  const Offset earliest = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+  const Offset earliest = first_readable(stats);
   switch (start) {
     case ConsumerStart::earliest:
       return earliest;

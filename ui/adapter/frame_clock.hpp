@@ -31,9 +31,6 @@ struct Frame {
   memlog::Stats stats;
   std::vector<memlog::sim::ConsumerSnapshot> consumers;  // reconciled with stats
   memlog::sim::SourceCounters source;
-
-  // The offset a reader can read first: the earliest retained, or the next one when empty.
-  memlog::Offset firstReadable() const { return stats.range.empty() ? stats.next_offset : stats.range.earliest; }
 };
 Q_DECLARE_METATYPE(Frame)
 

@@ -28,7 +28,7 @@ memlog::Offset LogSession::crashAndReplay() {
   memlog::Offset checkpoint = m_consumers->lowestCheckpoint();
   if (checkpoint < 0) {
     const memlog::Stats s = old->stats();
-    checkpoint = s.range.empty() ? s.next_offset : s.range.earliest;
+    checkpoint = memlog::first_readable(s);
   }
   memlog::Options options = old->options();
   options.start_offset = checkpoint;

@@ -253,7 +253,7 @@ QHttpServerResponse LogServer::batchResponse(const QHttpServerRequest& request) 
   std::optional<qint64> from = parseInteger(fromText);
   if (fromText == u"earliest"_s || fromText == u"latest"_s) {  // a poller's first request
     const memlog::Stats stats = log->stats();
-    from = fromText == u"earliest"_s && !stats.range.empty() ? stats.range.earliest : stats.next_offset;
+    from = fromText == u"earliest"_s ? memlog::first_readable(stats) : stats.next_offset;
   }
   if (!from)
     return error(Status::BadRequest, "bad_request",
@@ -311,7 +311,7 @@ void LogServer::acceptClients() {
                   u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(quoted(url.path(), kCloseQuote)));
     } else if (from == u"earliest"_s) {
       // An empty log's earliest is -1: start where its first record will be.
-      c.position = stats.range.empty() ? stats.next_offset : stats.range.earliest;
+      c.position = memlog::first_readable(stats);
     } else if (from == u"latest"_s) {
       c.position = stats.next_offset;
     } else if (const auto offset = parseInteger(from)) {

@@ -48,6 +48,13 @@ struct Stats {
   std::size_t memory_bytes = 0;       // memory the log holds now (slots + shared payloads)
 };
 
+// The offset a reader starts at to read everything the log retains: the earliest retained
+// record, or the next offset when the log is empty (an empty range's earliest is not an
+// offset). From one Stats, so it is consistent with the rest of that snapshot.
+inline Offset first_readable(const Stats& stats) noexcept {
+  return stats.range.empty() ? stats.next_offset : stats.range.earliest;
+}
+
 // Observes a log's appends, seals and purges, without polling.
 //
 // Callbacks run on the thread that wrote, once its write is complete (the record readable,
