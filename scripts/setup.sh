@@ -19,6 +19,7 @@ packages=(
   fonts-dejavu-core                            # text in offscreen and Xvfb renderings
   imagemagick                                  # screenshots of a whole X screen (import)
   python3                                      # scripts/bench.sh post-processing
+  clang-format                                 # the formatting gate (tests/format)
   desktop-file-utils appstream                 # the package test checks the .desktop and metainfo
   clang-16 libclang-rt-16-dev                  # the libFuzzer run (tests/fuzz, asan preset)
 )

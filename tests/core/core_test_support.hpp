@@ -23,14 +23,22 @@ inline QByteArray name_of(std::error_code error) {
   if (!error) return QByteArrayLiteral("ok");
   if (error.category() == memlog::error_category()) {
     switch (static_cast<memlog::Errc>(error.value())) {
-      case memlog::Errc::record_too_large: return QByteArrayLiteral("memlog:record_too_large");
-      case memlog::Errc::empty_record: return QByteArrayLiteral("memlog:empty_record");
-      case memlog::Errc::future_offset: return QByteArrayLiteral("memlog:future_offset");
-      case memlog::Errc::out_of_range: return QByteArrayLiteral("memlog:out_of_range");
-      case memlog::Errc::cancelled: return QByteArrayLiteral("memlog:cancelled");
-      case memlog::Errc::deadline_exceeded: return QByteArrayLiteral("memlog:deadline_exceeded");
-      case memlog::Errc::invalid_options: return QByteArrayLiteral("memlog:invalid_options");
-      case memlog::Errc::invalid_key: return QByteArrayLiteral("memlog:invalid_key");
+      case memlog::Errc::record_too_large:
+        return QByteArrayLiteral("memlog:record_too_large");
+      case memlog::Errc::empty_record:
+        return QByteArrayLiteral("memlog:empty_record");
+      case memlog::Errc::future_offset:
+        return QByteArrayLiteral("memlog:future_offset");
+      case memlog::Errc::out_of_range:
+        return QByteArrayLiteral("memlog:out_of_range");
+      case memlog::Errc::cancelled:
+        return QByteArrayLiteral("memlog:cancelled");
+      case memlog::Errc::deadline_exceeded:
+        return QByteArrayLiteral("memlog:deadline_exceeded");
+      case memlog::Errc::invalid_options:
+        return QByteArrayLiteral("memlog:invalid_options");
+      case memlog::Errc::invalid_key:
+        return QByteArrayLiteral("memlog:invalid_key");
     }
   }
   return QByteArray(error.category().name()) + ':' + QByteArray::number(error.value());
@@ -73,7 +81,8 @@ inline std::string tagged_payload(Tag tag, std::size_t size) {
   std::string bytes = payload((std::uint64_t{tag.writer} << 32) | tag.sequence, size);
   std::memcpy(bytes.data(), &tag.writer, 4);
   std::memcpy(bytes.data() + 4, &tag.sequence, 4);
-  const std::uint32_t sum = checksum(std::string_view(bytes).substr(0, 8)) ^ checksum(std::string_view(bytes).substr(kHeader));
+  const std::uint32_t sum =
+      checksum(std::string_view(bytes).substr(0, 8)) ^ checksum(std::string_view(bytes).substr(kHeader));
   std::memcpy(bytes.data() + 8, &sum, 4);
   return bytes;
 }
@@ -118,6 +127,7 @@ struct Expected {
 // Lets QCOMPARE print a Range when two differ.
 namespace memlog {
 inline char* toString(const Range& range) {
-  return QTest::toString(QByteArray("{" + QByteArray::number(range.earliest) + ", " + QByteArray::number(range.latest) + "}"));
+  return QTest::toString(
+      QByteArray("{" + QByteArray::number(range.earliest) + ", " + QByteArray::number(range.latest) + "}"));
 }
 }  // namespace memlog

@@ -35,16 +35,17 @@ constexpr Offset kWritten = 11;  // offsets 10..20
 std::shared_ptr<Log> prepared_log() {
   auto log = *Log::create({.start_offset = kStart, .segment_size = kSegment, .max_record_bytes = kMax});
   for (Offset o = 0; o < kWritten; ++o)
-    if (!log->write(test_support::payload(static_cast<std::uint64_t>(o), 1 + static_cast<std::size_t>(o) * 5))) qFatal("write failed");
+    if (!log->write(test_support::payload(static_cast<std::uint64_t>(o), 1 + static_cast<std::size_t>(o) * 5)))
+      qFatal("write failed");
   return log;
 }
 
 bool same_stats(const memlog::Stats& a, const memlog::Stats& b) {
   return a.next_offset == b.next_offset && a.range == b.range && a.segment_size == b.segment_size &&
          a.active_records == b.active_records && a.history_records == b.history_records &&
-         a.active_bytes == b.active_bytes && a.history_bytes == b.history_bytes && a.records_written == b.records_written &&
-         a.records_purged == b.records_purged && a.segments_sealed == b.segments_sealed && a.purges == b.purges &&
-         a.memory_bytes == b.memory_bytes;
+         a.active_bytes == b.active_bytes && a.history_bytes == b.history_bytes &&
+         a.records_written == b.records_written && a.records_purged == b.records_purged &&
+         a.segments_sealed == b.segments_sealed && a.purges == b.purges && a.memory_bytes == b.memory_bytes;
 }
 
 // Offsets to try, named; `earliest - 1` is a purged offset of the prepared log.
@@ -158,7 +159,8 @@ class TestBadInput : public QObject {
   void empty_payload_forms() {
     QCOMPARE(outcome(log_->write(std::string_view{})), name_of(Errc::empty_record));
     QCOMPARE(outcome(log_->write(std::span<const std::byte>{})), name_of(Errc::empty_record));
-    QCOMPARE(outcome(log_->write(std::span<const std::byte>{static_cast<const std::byte*>(nullptr), 0})), name_of(Errc::empty_record));
+    QCOMPARE(outcome(log_->write(std::span<const std::byte>{static_cast<const std::byte*>(nullptr), 0})),
+             name_of(Errc::empty_record));
     QCOMPARE(outcome(log_->write("")), name_of(Errc::empty_record));
     verify_unchanged();
   }

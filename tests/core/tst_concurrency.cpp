@@ -140,7 +140,8 @@ void check_stats(const memlog::Stats& s, const memlog::Stats& previous, std::siz
   if (s.active_records > segment) fail("stats: active_records > segment_size");
   if (written > 0 && s.active_records == 0) fail("stats: no active record after a write");
   if (s.history_records != (s.segments_sealed == 0 ? 0 : segment)) fail("stats: history_records");
-  if (s.records_written != s.segments_sealed * segment + s.active_records) fail("stats: written != sealed * S + active");
+  if (s.records_written != s.segments_sealed * segment + s.active_records)
+    fail("stats: written != sealed * S + active");
   if (s.purges != (s.segments_sealed == 0 ? 0 : s.segments_sealed - 1)) fail("stats: purges != seals - 1");
   if (s.records_purged != s.purges * segment) fail("stats: records_purged != purges * S");
   if (s.active_bytes != s.active_records * payload_size) fail("stats: active_bytes");
@@ -174,8 +175,10 @@ void run_reader(const Log& log, std::uint64_t seed, const Config& config, const 
     ++n;
     const memlog::Range range = log.range();
     if (!range.empty()) {
-      if (range.latest - range.earliest + 1 > static_cast<Offset>(2 * config.segment)) problems.add(at("range wider than 2 segments", range.latest));
-      if (range.earliest < previous_range.earliest || range.latest < previous_range.latest) problems.add(at("range went backwards", range.latest));
+      if (range.latest - range.earliest + 1 > static_cast<Offset>(2 * config.segment))
+        problems.add(at("range wider than 2 segments", range.latest));
+      if (range.earliest < previous_range.earliest || range.latest < previous_range.latest)
+        problems.add(at("range went backwards", range.latest));
       previous_range = range;
     } else if (!previous_range.empty()) {
       problems.add("range empty again");
@@ -188,7 +191,8 @@ void run_reader(const Log& log, std::uint64_t seed, const Config& config, const 
       case 1: {
         const auto record = log.read(offset);
         if (record) {
-          if (check_record(*record, offset, config.payload_size, problems) && kept.size() < 64 && rng() % 16 == 0) kept.push_back(*record);
+          if (check_record(*record, offset, config.payload_size, problems) && kept.size() < 64 && rng() % 16 == 0)
+            kept.push_back(*record);
         } else if (record.error() != Errc::future_offset && record.error() != Errc::out_of_range) {
           problems.add(at("read: unexpected error", offset));
         } else if (record.error() == Errc::future_offset && !range.empty() && offset <= high) {
@@ -198,11 +202,14 @@ void run_reader(const Log& log, std::uint64_t seed, const Config& config, const 
       }
       case 2: {
         const memlog::BatchResult got = log.read_batch(offset, batch);
-        for (std::size_t i = 0; i < got.count; ++i) check_record(batch[i], offset + static_cast<Offset>(i), config.payload_size, problems);
+        for (std::size_t i = 0; i < got.count; ++i)
+          check_record(batch[i], offset + static_cast<Offset>(i), config.payload_size, problems);
         if (got.count > batch.size()) problems.add(at("read_batch: count > size", offset));
         if (!got.error && got.count != batch.size()) problems.add(at("read_batch: short without an error", offset));
-        if (got.error == Errc::future_offset && got.count == batch.size()) problems.add(at("read_batch: future_offset but full", offset));
-        if (got.error && got.error != Errc::future_offset && got.error != Errc::out_of_range) problems.add(at("read_batch: unexpected error", offset));
+        if (got.error == Errc::future_offset && got.count == batch.size())
+          problems.add(at("read_batch: future_offset but full", offset));
+        if (got.error && got.error != Errc::future_offset && got.error != Errc::out_of_range)
+          problems.add(at("read_batch: unexpected error", offset));
         break;
       }
       case 3: {
@@ -225,7 +232,8 @@ struct StreamResult {
   std::error_code error;
   Offset position = -1;
 };
-StreamResult run_stream(Stream stream, Offset until, const Config& config, Problems& problems, std::chrono::milliseconds pause) {
+StreamResult run_stream(Stream stream, Offset until, const Config& config, Problems& problems,
+                        std::chrono::milliseconds pause) {
   StreamResult result;
   Offset expected = stream.position();
   while (expected < until) {
@@ -270,11 +278,13 @@ class TestConcurrency : public QObject {
                                    kStart + static_cast<Offset>(kTotal), std::cref(config), std::ref(problems), 0ms));
     std::vector<std::thread> readers;
     for (int r = 0; r < 2; ++r)
-      readers.emplace_back(run_reader, std::cref(*log), 1000 + r, std::cref(config), std::cref(done), std::ref(problems), std::ref(reads));
+      readers.emplace_back(run_reader, std::cref(*log), 1000 + r, std::cref(config), std::cref(done),
+                           std::ref(problems), std::ref(reads));
     std::vector<WriterLog> writer_logs(kWriters);
     std::vector<std::thread> writers;
     for (std::uint32_t w = 0; w < kWriters; ++w)
-      writers.emplace_back(run_writer, std::ref(*log), w, payload_size, std::ref(writer_logs[w]), std::ref(problems), nullptr);
+      writers.emplace_back(run_writer, std::ref(*log), w, payload_size, std::ref(writer_logs[w]), std::ref(problems),
+                           nullptr);
     for (auto& t : writers) t.join();
     done.store(true);
     for (auto& t : readers) t.join();
@@ -333,10 +343,10 @@ class TestConcurrency : public QObject {
     const Offset end = kStart + static_cast<Offset>(kTotal);
 
     // A stream that keeps up as well as it can, and one slowed down on purpose (1 ms a record).
-    auto fast = std::async(std::launch::async, run_stream, log->stream(kStart, stop.get_token()), end, std::cref(config),
-                           std::ref(problems), 0ms);
-    auto slow = std::async(std::launch::async, run_stream, log->stream(kStart, stop.get_token()), end, std::cref(config),
-                           std::ref(problems), 1ms);
+    auto fast = std::async(std::launch::async, run_stream, log->stream(kStart, stop.get_token()), end,
+                           std::cref(config), std::ref(problems), 0ms);
+    auto slow = std::async(std::launch::async, run_stream, log->stream(kStart, stop.get_token()), end,
+                           std::cref(config), std::ref(problems), 1ms);
     // One that reads its first record (the writers wait for it), then sleeps until the writers
     // are done: by then its position is long purged, deterministically.
     std::atomic<bool> writers_done{false};
@@ -356,11 +366,13 @@ class TestConcurrency : public QObject {
 
     std::vector<std::thread> readers;
     for (int r = 0; r < 2; ++r)
-      readers.emplace_back(run_reader, std::cref(*log), 2000 + r, std::cref(config), std::cref(done), std::ref(problems), std::ref(reads));
+      readers.emplace_back(run_reader, std::cref(*log), 2000 + r, std::cref(config), std::cref(done),
+                           std::ref(problems), std::ref(reads));
     std::vector<WriterLog> writer_logs(kWriters);
     std::vector<std::thread> writers;
     for (std::uint32_t w = 0; w < kWriters; ++w)
-      writers.emplace_back(run_writer, std::ref(*log), w, payload_size, std::ref(writer_logs[w]), std::ref(problems), &sleeper_has_read);
+      writers.emplace_back(run_writer, std::ref(*log), w, payload_size, std::ref(writer_logs[w]), std::ref(problems),
+                           &sleeper_has_read);
     for (auto& t : writers) t.join();
     writers_done.store(true);
     writers_done.notify_all();
@@ -434,7 +446,8 @@ class TestConcurrency : public QObject {
     done.store(true);
     for (auto& t : threads) t.join();
     QVERIFY2(problems.empty(), problems.summary().constData());
-    for (std::uint32_t i = 0; i < 4; ++i) QVERIFY(shared_records[i].text() == test_support::tagged_payload({0, i}, size));
+    for (std::uint32_t i = 0; i < 4; ++i)
+      QVERIFY(shared_records[i].text() == test_support::tagged_payload({0, i}, size));
   }
 };
 

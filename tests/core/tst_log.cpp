@@ -30,7 +30,9 @@ namespace {
 // Payload sizes vary with the offset, across the inline limit (40 bytes) and beyond it, so
 // byte counts and both storage paths are exercised by every data row.
 std::size_t size_at(Offset offset) { return 1 + static_cast<std::size_t>(offset * 7 % 61); }
-std::string payload_at(Offset offset) { return test_support::payload(static_cast<std::uint64_t>(offset), size_at(offset)); }
+std::string payload_at(Offset offset) {
+  return test_support::payload(static_cast<std::uint64_t>(offset), size_at(offset));
+}
 
 std::shared_ptr<Log> make_log(memlog::Options options) {
   auto log = Log::create(std::move(options));
@@ -44,8 +46,8 @@ bool write_records(Log& log, Offset start, std::uint64_t count) {
     const Offset want = start + static_cast<Offset>(k);
     const auto got = log.write(payload_at(want));
     if (!got || *got != want) {
-      qWarning("write #%llu: wanted offset %lld, got %s", static_cast<unsigned long long>(k), static_cast<long long>(want),
-               got ? std::to_string(*got).c_str() : got.error().message().c_str());
+      qWarning("write #%llu: wanted offset %lld, got %s", static_cast<unsigned long long>(k),
+               static_cast<long long>(want), got ? std::to_string(*got).c_str() : got.error().message().c_str());
       return false;
     }
   }
@@ -72,8 +74,10 @@ void add_config_rows() {
       const std::uint64_t no_purge = segment + 1;
       // With purges: several seals and a partly filled active segment.
       const std::uint64_t purged = 3 * segment + segment / 2 + 1;
-      QTest::addRow("start %lld, segment %zu, no purge", static_cast<long long>(start), segment) << start << segment << no_purge;
-      QTest::addRow("start %lld, segment %zu, purged", static_cast<long long>(start), segment) << start << segment << purged;
+      QTest::addRow("start %lld, segment %zu, no purge", static_cast<long long>(start), segment)
+          << start << segment << no_purge;
+      QTest::addRow("start %lld, segment %zu, purged", static_cast<long long>(start), segment)
+          << start << segment << purged;
     }
   }
 }
@@ -105,7 +109,8 @@ class TestLog : public QObject {
     QTest::addColumn<std::size_t>("max_bytes");
     for (Offset start : {Offset{0}, Offset{10}, Offset{100}})
       for (std::size_t segment : {std::size_t{1}, std::size_t{2}, std::size_t{10}})
-        QTest::addRow("start %lld, segment %zu", static_cast<long long>(start), segment) << start << segment << std::size_t{1};
+        QTest::addRow("start %lld, segment %zu", static_cast<long long>(start), segment)
+            << start << segment << std::size_t{1};
     QTest::addRow("defaults") << Offset{0} << std::size_t{1024} << (std::size_t{1} << 20);
     QTest::addRow("large start") << Offset{INT64_MAX / 2} << std::size_t{3} << std::size_t{5};
   }
@@ -165,7 +170,8 @@ class TestLog : public QObject {
 
   void options_keep_the_clock() {
     const Timestamp fixed{std::chrono::seconds{1'700'000'000}};
-    auto log = make_log({.start_offset = 7, .segment_size = 3, .max_record_bytes = 9, .clock = [fixed] { return fixed; }});
+    auto log =
+        make_log({.start_offset = 7, .segment_size = 3, .max_record_bytes = 9, .clock = [fixed] { return fixed; }});
     QVERIFY(static_cast<bool>(log->options().clock));
     QCOMPARE(log->options().clock(), fixed);
     QCOMPARE(log->options().start_offset, Offset{7});
@@ -199,7 +205,8 @@ class TestLog : public QObject {
     for (Offset o = std::max<Offset>(0, start - 3); o <= expected.next() + 3; ++o) offsets.push_back(o);
     for (Offset o : offsets) {
       const auto got = log->read(o);
-      QVERIFY2(outcome(got) == expected.read_outcome(o), qPrintable(QStringLiteral("read(%1) gave %2").arg(o).arg(QString::fromLatin1(outcome(got)))));
+      QVERIFY2(outcome(got) == expected.read_outcome(o),
+               qPrintable(QStringLiteral("read(%1) gave %2").arg(o).arg(QString::fromLatin1(outcome(got)))));
       if (got) {
         QCOMPARE(got->offset(), o);
         QVERIFY(got->text() == payload_at(o));  // byte for byte as written
@@ -259,7 +266,8 @@ class TestLog : public QObject {
     QTest::addColumn<std::size_t>("batch");
     // Where `from` points: 0 before the start, 1 earliest, 2 middle, 3 latest, 4 the end
     // (next offset), 5 purged (earliest - 1; only with a purge), 6 negative.
-    static const char* where_names[] = {"before the start", "earliest", "middle", "latest", "at the end", "purged", "negative"};
+    static const char* where_names[] = {"before the start", "earliest", "middle",  "latest",
+                                        "at the end",       "purged",   "negative"};
     for (Offset start : {Offset{0}, Offset{10}, Offset{100}}) {
       for (std::size_t segment : {std::size_t{1}, std::size_t{2}, std::size_t{10}}) {
         for (bool purge : {false, true}) {
@@ -285,13 +293,13 @@ class TestLog : public QObject {
     auto log = make_log({.start_offset = start, .segment_size = segment});
     QVERIFY(write_records(*log, start, written));
     const Expected expected{start, segment, written};
-    const Offset from = where == 0 ? start - 1
-                      : where == 1 ? expected.earliest()
-                      : where == 2 ? (expected.earliest() + expected.next()) / 2
-                      : where == 3 ? expected.next() - 1
-                      : where == 4 ? expected.next()
-                      : where == 5 ? expected.earliest() - 1
-                                   : Offset{-3};
+    const Offset from = where == 0   ? start - 1
+                        : where == 1 ? expected.earliest()
+                        : where == 2 ? (expected.earliest() + expected.next()) / 2
+                        : where == 3 ? expected.next() - 1
+                        : where == 4 ? expected.next()
+                        : where == 5 ? expected.earliest() - 1
+                                     : Offset{-3};
 
     // The rule: an empty out is {0, ok}; a from that read() refuses gives {0, that error};
     // else min(batch, next - from) records, and future_offset when the end came first.
@@ -352,7 +360,8 @@ class TestLog : public QObject {
       QCOMPARE(s.active_records, e.active_records());
       QCOMPARE(s.history_records, e.history_records());
       QCOMPARE(s.active_bytes, bytes_between(e.active_first(), e.next()));
-      QCOMPARE(s.history_bytes, e.seals() == 0 ? 0 : bytes_between(e.active_first() - static_cast<Offset>(segment), e.active_first()));
+      QCOMPARE(s.history_bytes,
+               e.seals() == 0 ? 0 : bytes_between(e.active_first() - static_cast<Offset>(segment), e.active_first()));
       QCOMPARE(s.records_written, k);
       QCOMPARE(s.segments_sealed, e.seals());
       QCOMPARE(s.purges, e.purges());
@@ -394,7 +403,8 @@ class TestLog : public QObject {
     QVERIFY(log->read(0)->text() == original);
     const auto second = log->read(1);
     QCOMPARE(second->data().size(), size);
-    QVERIFY(std::all_of(second->data().begin(), second->data().end(), [](std::byte b) { return b == std::byte{0x5a}; }));
+    QVERIFY(
+        std::all_of(second->data().begin(), second->data().end(), [](std::byte b) { return b == std::byte{0x5a}; }));
   }
 
   void payload_sizes_round_trip_data() {
@@ -458,10 +468,10 @@ class TestLog : public QObject {
     QVERIFY(at_t1->write(a).has_value());    // offset 2
 
     const Record r = *at_t1->read(0);
-    QCOMPARE(r, *also_t1->read(0));  // same offset, created and bytes: equal, whichever log
-    QCOMPARE(r, *at_t1->read(0));    // read twice: equal
-    QVERIFY(!(r == *at_t1->read(1)));   // offset differs
-    QVERIFY(!(r == *at_t2->read(0)));   // created differs
+    QCOMPARE(r, *also_t1->read(0));                    // same offset, created and bytes: equal, whichever log
+    QCOMPARE(r, *at_t1->read(0));                      // read twice: equal
+    QVERIFY(!(r == *at_t1->read(1)));                  // offset differs
+    QVERIFY(!(r == *at_t2->read(0)));                  // created differs
     QVERIFY(!(*at_t1->read(2) == *also_t1->read(2)));  // bytes differ
     QVERIFY(!(r == Record{}));
 
@@ -520,12 +530,14 @@ class TestLog : public QObject {
     auto log = make_log({.segment_size = 2, .clock = [ticks] {
                            std::lock_guard lock(ticks->mutex);
                            ++ticks->calls;
-                           ticks->last = Timestamp{std::chrono::seconds{1'000'000}} + std::chrono::milliseconds{ticks->calls * 37};
+                           ticks->last = Timestamp{std::chrono::seconds{1'000'000}} +
+                                         std::chrono::milliseconds{ticks->calls * 37};
                            return ticks->last;
                          }});
     for (int i = 0; i < 7; ++i) {
       const int calls_before = ticks->calls;
-      const auto offset = log->write(test_support::payload(static_cast<std::uint64_t>(i), 10 + static_cast<std::size_t>(i) * 9));
+      const auto offset =
+          log->write(test_support::payload(static_cast<std::uint64_t>(i), 10 + static_cast<std::size_t>(i) * 9));
       QVERIFY(offset.has_value());
       QVERIFY(ticks->calls > calls_before);  // the clock was asked
       // created is what the clock returned for this write (the last value it gave).

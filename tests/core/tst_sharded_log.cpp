@@ -48,7 +48,8 @@ std::size_t reference_go_shard(std::uint32_t hash, std::size_t shards) {
 
 // Built member by member: GCC 12 warns (-Wmissing-field-initializers) about designated
 // initializers that leave out the sharder.
-ShardedOptions options_of(std::size_t shards, memlog::Options log = {}, std::shared_ptr<const memlog::Sharder> sharder = {}) {
+ShardedOptions options_of(std::size_t shards, memlog::Options log = {},
+                          std::shared_ptr<const memlog::Sharder> sharder = {}) {
   ShardedOptions options;
   options.shards = shards;
   options.log = std::move(log);
@@ -120,7 +121,8 @@ class TestShardedLog : public QObject {
     const FnvSharder sharder;
     std::vector<std::string> keys{"sensor-17", "user:42", "\xff\xfe", std::string(1, '\0'), std::string(300, 'k')};
     for (int i = 0; i < 2000; ++i) keys.push_back(joined("key-", std::to_string(i * 7919)));
-    for (int i = 0; i < 200; ++i) keys.push_back(test_support::payload(static_cast<std::uint64_t>(i), 1 + static_cast<std::size_t>(i % 23)));
+    for (int i = 0; i < 200; ++i)
+      keys.push_back(test_support::payload(static_cast<std::uint64_t>(i), 1 + static_cast<std::size_t>(i % 23)));
     int negative_hashes = 0;
     for (const std::string& key : keys) {
       const std::uint32_t hash = reference_fnv1a32(key);
@@ -160,8 +162,10 @@ class TestShardedLog : public QObject {
     QTest::addRow("prefix of a key") << QByteArray("alp") << std::size_t{3} << name_of(Errc::invalid_key) << -1;
     // More keys than shards: invalid_options, checked before the lookup, so also for a known
     // key and for an unknown one (which would otherwise be invalid_key).
-    QTest::addRow("more keys than shards, known key") << QByteArray("alpha") << std::size_t{2} << name_of(Errc::invalid_options) << -1;
-    QTest::addRow("more keys than shards, unknown key") << QByteArray("delta") << std::size_t{2} << name_of(Errc::invalid_options) << -1;
+    QTest::addRow("more keys than shards, known key")
+        << QByteArray("alpha") << std::size_t{2} << name_of(Errc::invalid_options) << -1;
+    QTest::addRow("more keys than shards, unknown key")
+        << QByteArray("delta") << std::size_t{2} << name_of(Errc::invalid_options) << -1;
     QTest::addRow("zero shards") << QByteArray("alpha") << std::size_t{0} << name_of(Errc::invalid_options) << -1;
   }
   void key_sharder() {
@@ -170,7 +174,8 @@ class TestShardedLog : public QObject {
     QFETCH(QByteArray, error);
     QFETCH(int, index);
     const KeySharder sharder({"alpha", "beta", "gamma"});
-    const auto got = sharder.shard(bytes_of(std::string_view(key.constData(), static_cast<std::size_t>(key.size()))), shards);
+    const auto got =
+        sharder.shard(bytes_of(std::string_view(key.constData(), static_cast<std::size_t>(key.size()))), shards);
     QCOMPARE(outcome(got), error);
     if (got) QCOMPARE(*got, static_cast<std::size_t>(index));
   }
@@ -230,7 +235,7 @@ class TestShardedLog : public QObject {
 
   void shards_have_independent_offsets() {
     auto sharded = make_sharded(options_of(3, {.start_offset = 10, .segment_size = 2},
-                                            std::make_shared<KeySharder>(std::vector<std::string>{"x", "y", "z"})));
+                                           std::make_shared<KeySharder>(std::vector<std::string>{"x", "y", "z"})));
     QCOMPARE(*sharded->write("x", "x0"), Offset{10});
     QCOMPARE(*sharded->write("y", "y0"), Offset{10});
     QCOMPARE(*sharded->write("x", "x1"), Offset{11});
@@ -248,7 +253,8 @@ class TestShardedLog : public QObject {
   }
 
   void shard_stream_works() {
-    auto sharded = make_sharded(options_of(2, {}, std::make_shared<KeySharder>(std::vector<std::string>{"left", "right"})));
+    auto sharded =
+        make_sharded(options_of(2, {}, std::make_shared<KeySharder>(std::vector<std::string>{"left", "right"})));
     for (int i = 0; i < 3; ++i) {
       QVERIFY(sharded->write("left", joined("L", std::to_string(i))).has_value());
       QVERIFY(sharded->write("right", joined("R", std::to_string(i))).has_value());
@@ -297,11 +303,12 @@ class TestShardedLog : public QObject {
     QFETCH(int, kind);
     QFETCH(QByteArray, error);
     constexpr std::size_t kShards = 5;
-    Result<std::size_t> answer = kind == 0 ? Result<std::size_t>(std::unexpected(std::make_error_code(std::errc::permission_denied)))
-                               : kind == 1 ? Result<std::size_t>(std::unexpected(make_error_code(Errc::deadline_exceeded)))
-                               : kind == 2 ? Result<std::size_t>(kShards)
-                               : kind == 3 ? Result<std::size_t>(SIZE_MAX)
-                                           : Result<std::size_t>(kShards - 1);
+    Result<std::size_t> answer =
+        kind == 0   ? Result<std::size_t>(std::unexpected(std::make_error_code(std::errc::permission_denied)))
+        : kind == 1 ? Result<std::size_t>(std::unexpected(make_error_code(Errc::deadline_exceeded)))
+        : kind == 2 ? Result<std::size_t>(kShards)
+        : kind == 3 ? Result<std::size_t>(SIZE_MAX)
+                    : Result<std::size_t>(kShards - 1);
     auto sharded = make_sharded(options_of(kShards, {}, std::make_shared<FixedSharder>(answer)));
     const auto written = sharded->write("key", "data");
     QCOMPARE(outcome(written), error);
@@ -315,7 +322,8 @@ class TestShardedLog : public QObject {
 
   void key_sharder_errors_pass_through() {
     // Three keys for two shards: every shard() call is invalid_options, and ShardedLog says so.
-    auto sharded = make_sharded(options_of(2, {}, std::make_shared<KeySharder>(std::vector<std::string>{"a", "b", "c"})));
+    auto sharded =
+        make_sharded(options_of(2, {}, std::make_shared<KeySharder>(std::vector<std::string>{"a", "b", "c"})));
     QCOMPARE(outcome(sharded->write("a", "x")), name_of(Errc::invalid_options));
     QCOMPARE(outcome(sharded->read("a", 0)), name_of(Errc::invalid_options));
     auto fitting = make_sharded(options_of(2, {}, std::make_shared<KeySharder>(std::vector<std::string>{"a", "b"})));

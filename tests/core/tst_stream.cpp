@@ -36,7 +36,9 @@ namespace {
 
 constexpr auto kGenerous = 20s;  // far beyond any wake-up on a loaded machine, even under TSan
 
-std::string payload_at(Offset offset) { return test_support::payload(static_cast<std::uint64_t>(offset), 5 + static_cast<std::size_t>(offset % 50)); }
+std::string payload_at(Offset offset) {
+  return test_support::payload(static_cast<std::uint64_t>(offset), 5 + static_cast<std::size_t>(offset % 50));
+}
 
 std::shared_ptr<Log> make_log(memlog::Options options) {
   auto log = Log::create(std::move(options));
@@ -68,7 +70,8 @@ class NextOnThread {
  public:
   // `unblock` makes a stuck next() return (a write, a stop request); the destructor calls it
   // when a failed check leaves the test early, so a failure never turns into a hang.
-  NextOnThread(Stream& stream, std::function<void()> unblock) : done_(promise_.get_future()), unblock_(std::move(unblock)) {
+  NextOnThread(Stream& stream, std::function<void()> unblock)
+      : done_(promise_.get_future()), unblock_(std::move(unblock)) {
     thread_ = std::thread([this, &stream] {
       const Usage before = thread_usage();
       result_ = stream.next();
@@ -87,7 +90,9 @@ class NextOnThread {
   }
 
   // True when next() has returned within `timeout`.
-  bool finished_within(std::chrono::milliseconds timeout) { return done_.wait_for(timeout) == std::future_status::ready; }
+  bool finished_within(std::chrono::milliseconds timeout) {
+    return done_.wait_for(timeout) == std::future_status::ready;
+  }
   bool finished_now() { return finished_within(0ms); }
 
   // Only valid once finished.
@@ -175,7 +180,8 @@ class TestStream : public QObject {
           static_cast<long long>(waiter.cpu().count()));
     // Blocking, not polling: a stream that slept and retried every 10 ms (as Go's does) would
     // have blocked ~60 times in 600 ms, and a spinning one would have burnt the CPU time.
-    QVERIFY2(waiter.voluntary_switches() < 12, qPrintable(QStringLiteral("blocked %1 times").arg(waiter.voluntary_switches())));
+    QVERIFY2(waiter.voluntary_switches() < 12,
+             qPrintable(QStringLiteral("blocked %1 times").arg(waiter.voluntary_switches())));
     QVERIFY2(waiter.cpu() < 200ms, qPrintable(QStringLiteral("used %1 us of CPU").arg(waiter.cpu().count())));
   }
 
@@ -184,7 +190,8 @@ class TestStream : public QObject {
     std::vector<Stream> streams;
     for (int i = 0; i < 3; ++i) streams.push_back(log->stream(0));
     std::vector<std::unique_ptr<NextOnThread>> waiters;
-    for (Stream& s : streams) waiters.push_back(std::make_unique<NextOnThread>(s, [&] { (void)log->write("unblock"); }));
+    for (Stream& s : streams)
+      waiters.push_back(std::make_unique<NextOnThread>(s, [&] { (void)log->write("unblock"); }));
     QVERIFY(!waiters.front()->finished_within(200ms));
     QVERIFY(log->write("wake up").has_value());
     for (auto& waiter : waiters) {
@@ -209,7 +216,8 @@ class TestStream : public QObject {
     QVERIFY(stream.ended());
     QCOMPARE(stream.position(), Offset{3});
     qInfo("cancelled next() returned %lld us after the stop request",
-          static_cast<long long>(std::chrono::duration_cast<std::chrono::microseconds>(waiter.returned_at() - requested).count()));
+          static_cast<long long>(
+              std::chrono::duration_cast<std::chrono::microseconds>(waiter.returned_at() - requested).count()));
   }
 
   void deadline_ends_a_waiting_next() {
@@ -288,7 +296,8 @@ class TestStream : public QObject {
 
   void out_of_range_when_overtaken_by_the_purge_data() {
     QTest::addColumn<std::size_t>("segment");
-    for (std::size_t segment : {std::size_t{1}, std::size_t{2}, std::size_t{10}}) QTest::addRow("segment %zu", segment) << segment;
+    for (std::size_t segment : {std::size_t{1}, std::size_t{2}, std::size_t{10}})
+      QTest::addRow("segment %zu", segment) << segment;
   }
   void out_of_range_when_overtaken_by_the_purge() {
     QFETCH(std::size_t, segment);
@@ -309,7 +318,8 @@ class TestStream : public QObject {
     QTest::addColumn<Offset>("start");
     QTest::addColumn<Offset>("position");
     for (Offset start : {Offset{0}, Offset{10}, Offset{100}}) {
-      if (start > 0) QTest::addRow("start %lld, one before the start", static_cast<long long>(start)) << start << start - 1;
+      if (start > 0)
+        QTest::addRow("start %lld, one before the start", static_cast<long long>(start)) << start << start - 1;
       QTest::addRow("start %lld, -1", static_cast<long long>(start)) << start << Offset{-1};
       QTest::addRow("start %lld, INT64_MIN", static_cast<long long>(start)) << start << Offset{INT64_MIN};
       QTest::addRow("start %lld, purged", static_cast<long long>(start)) << start << start + 1;

@@ -36,9 +36,9 @@ bool writeCsv(QIODevice& out, const std::vector<memlog::Record>& records) {
   for (const memlog::Record& r : records) {
     const QByteArray bytes(reinterpret_cast<const char*>(r.data().data()), static_cast<qsizetype>(r.size()));
     const QString payload = RecordJson::isValidUtf8(r.text()) ? QString::fromUtf8(bytes)
-                                                               : u"base64:"_s + QString::fromLatin1(bytes.toBase64());
-    const QString line = QString::number(r.offset()) + u',' + isoTime(r.created()) + u',' + QString::number(r.size()) + u',' +
-                         csvField(payload) + u"\r\n"_s;
+                                                              : u"base64:"_s + QString::fromLatin1(bytes.toBase64());
+    const QString line = QString::number(r.offset()) + u',' + isoTime(r.created()) + u',' + QString::number(r.size()) +
+                         u',' + csvField(payload) + u"\r\n"_s;
     if (out.write(line.toUtf8()) < 0) return false;
   }
   return true;
