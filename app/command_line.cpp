@@ -78,8 +78,13 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       "PORT+1."_s,
       u"[ADDR:]PORT"_s);
   const QCommandLineOption headless(u"headless"_s, u"No window: run the source, the log and the server only."_s);
+  const QCommandLineOption theme(
+      u"theme"_s,
+      u"Colours: light or dark (the Fusion style with a light or dark palette, e.g. for a projector), or system "
+      "(the default: follow the desktop)."_s,
+      u"light|dark|system"_s);
   parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, pollMs, mirror, seed,
-                     consumers, screenshot, quitAfter, serve, headless});
+                     consumers, screenshot, quitAfter, serve, headless, theme});
 
   CommandLine result;
   if (!parser.parse(arguments)) {
@@ -210,6 +215,14 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       return fail();
     }
     o.servePort = static_cast<quint16>(*port);
+  }
+  if (parser.isSet(theme)) {
+    const auto scheme = Theme::schemeFromString(parser.value(theme));
+    if (!scheme) {
+      error = u"--theme: '%1' is not light, dark or system"_s.arg(parser.value(theme));
+      return fail();
+    }
+    o.theme = *scheme;
   }
   o.headless = parser.isSet(headless);
   if (o.headless && !o.screenshot.isEmpty()) {

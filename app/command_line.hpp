@@ -11,6 +11,8 @@
 #include <memlog/log.hpp>
 #include <memlog/source/legacy_source.hpp>
 
+#include "theme/theme.hpp"
+
 struct MonitorOptions {
   memlog::Options log;                // segment size, max record bytes, start offset
   memlog::sim::SourceOptions source;  // kind, seed, rate
@@ -23,6 +25,8 @@ struct MonitorOptions {
   QString serveAddress;   // --serve: where the HTTP API listens (empty = not served)
   quint16 servePort = 0;  // HTTP on this port, the WebSocket stream on the next one
   bool headless = false;  // no window: source, log (and server) only
+  // --theme: light or dark set the Fusion style and its palette; system follows the desktop.
+  Theme::Scheme theme = Theme::Scheme::system;
   // Which values were given on the command line (they override the remembered settings).
   bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false, hasSource = false,
        hasSeed = false, hasConsumers = false;

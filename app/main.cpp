@@ -22,6 +22,7 @@
 #include "main_window.hpp"
 #include "server/log_server.hpp"
 #include "settings.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -80,6 +81,7 @@ int main(int argc, char* argv[]) {
     app = std::make_unique<QCoreApplication>(argc, argv);
   else
     app = std::make_unique<QApplication>(argc, argv);
+  if (!command.options.headless) Theme::apply(command.options.theme);  // --theme light|dark: Fusion and its palette
   QCoreApplication::setOrganizationName(u"memlog"_s);
   QCoreApplication::setApplicationName(u"memlog-monitor"_s);
 

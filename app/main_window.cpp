@@ -12,6 +12,7 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTimer>
 
 #include <memlog/version.hpp>
@@ -24,9 +25,29 @@
 #include "segments/segments_view.hpp"
 #include "table/record_table_model.hpp"
 #include "table/record_table_view.hpp"
+#include "theme/theme.hpp"
 #include "timeline/timeline_panel.hpp"
 
 using namespace Qt::StringLiterals;
+
+namespace {
+// Shows a dock (raised if it is tabbed behind another) and focuses its first widget that takes
+// focus from the keyboard.
+void focusPanel(QDockWidget* dock) {
+  dock->show();
+  dock->raise();
+  QWidget* panel = dock->widget();
+  QWidget* w = panel;
+  do {
+    if ((w == panel || panel->isAncestorOf(w)) && (w->focusPolicy() & Qt::TabFocus) && w->isVisibleTo(dock) &&
+        w->isEnabled()) {
+      w->setFocus(Qt::ShortcutFocusReason);
+      return;
+    }
+    w = w->nextInFocusChain();
+  } while (w != panel);
+}
+}  // namespace
 
 MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget* parent)
     : QMainWindow(parent), m_session(session) {
@@ -66,8 +87,11 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_rate = new QLabel(this);
   m_warning = new QLabel(this);
   m_paused = new QLabel(this);
-  m_paused->setStyleSheet(u"color: #1565c0; font-weight: bold;"_s);
-  m_warning->setStyleSheet(u"color: #b35900;"_s);
+  QFont bold = m_paused->font();
+  bold.setBold(true);
+  m_paused->setFont(bold);
+  Theme::tint(m_paused, Theme::Message::info);  // colours that follow the palette (light, dark)
+  Theme::tint(m_warning, Theme::Message::warning);
   m_range->setToolTip(u"The offsets the log retains: the history segment's first to the newest record."_s);
   m_memory->setToolTip(u"Memory the log holds: its record slots and shared payloads."_s);
   for (QLabel* label : {m_range, m_retained, m_memory, m_rate}) statusBar()->addWidget(label);
@@ -175,16 +199,32 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction(u"&Quit"_s, QKeySequence::Quit, qApp, &QApplication::quit);
   m_viewMenu = menuBar()->addMenu(u"&View"_s);
-  for (QDockWidget* dock : findChildren<QDockWidget*>()) m_viewMenu->addAction(dock->toggleViewAction());
+  // Every action from the keyboard: a mnemonic for each dock's show/hide entry, and Alt+1…
+  // to go to a panel — raised if it is tabbed behind another, and focused.
+  const QList<QDockWidget*> docks = findChildren<QDockWidget*>();
+  const QHash<QString, QString> mnemonics{{u"segments"_s, u"&Segments"_s},   {u"source"_s, u"S&ource"_s},
+                                          {u"consumers"_s, u"&Consumers"_s}, {u"configuration"_s, u"Co&nfiguration"_s},
+                                          {u"charts"_s, u"C&harts"_s},       {u"timeline"_s, u"&Timeline"_s}};
+  for (QDockWidget* dock : docks) {
+    dock->toggleViewAction()->setText(mnemonics.value(dock->objectName(), dock->windowTitle()));
+    m_viewMenu->addAction(dock->toggleViewAction());
+  }
+  QMenu* goTo = m_viewMenu->addMenu(u"&Go to panel"_s);
+  goTo->addAction(u"&Records table"_s, QKeySequence(Qt::ALT | Qt::Key_1), this,
+                  [this] { m_table->table()->setFocus(Qt::ShortcutFocusReason); });
+  int key = Qt::Key_2;
+  for (QDockWidget* dock : docks)
+    goTo->addAction(dock->toggleViewAction()->text(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(key++)), this,
+                    [dock] { focusPanel(dock); });
   m_viewMenu->addSeparator();
-  m_viewMenu->addAction(u"Follow newest records"_s, QKeySequence(u"F"_s), m_table, &RecordTableView::jumpToNewest);
-  QAction* pause = m_viewMenu->addAction(u"Pause views"_s);
+  m_viewMenu->addAction(u"&Follow newest records"_s, QKeySequence(u"F"_s), m_table, &RecordTableView::jumpToNewest);
+  QAction* pause = m_viewMenu->addAction(u"&Pause views"_s);
   pause->setShortcut(QKeySequence(u"Ctrl+P"_s));
   pause->setCheckable(true);
   pause->setToolTip(u"Freeze the table, the segments and the charts to inspect them; the log runs on."_s);
   connect(pause, &QAction::toggled, this, &MainWindow::setViewsPaused);
   QMenu* help = menuBar()->addMenu(u"&Help"_s);
-  help->addAction(u"What is a segmented log?"_s, this, [this] {
+  help->addAction(u"&What is a segmented log?"_s, this, [this] {
     QMessageBox::information(
         this, u"What is a segmented log?"_s,
         u"<p>A <b>log</b> is an ordered, append-only list of records. Each record gets the next <b>offset</b>; "
@@ -198,7 +238,7 @@ void MainWindow::buildMenus() {
         "<p>After a crash the log is recreated at the lowest checkpoint and the durable source replays from there: "
         "the same records at the same offsets.</p>"_s);
   });
-  help->addAction(u"About memlog monitor"_s, this, [this] {
+  help->addAction(u"&About memlog monitor"_s, this, [this] {
     QMessageBox::about(
         this, u"About memlog monitor"_s,
         u"<b>memlog monitor %1</b><p>Watches a memlog log live: appends, seals, purges and consumers.</p>"_s.arg(

@@ -86,6 +86,24 @@ class TestCommandLine : public QObject {
     QCOMPARE(c.options.mirror, QStringLiteral("redis:localhost:6390/copy"));
   }
 
+  void theme_data() {
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<Theme::Scheme>("scheme");
+    QTest::addRow("default: follow the desktop") << QStringList{} << Theme::Scheme::system;
+    QTest::addRow("dark") << QStringList{QStringLiteral("--theme"), QStringLiteral("dark")} << Theme::Scheme::dark;
+    QTest::addRow("light") << QStringList{QStringLiteral("--theme=light")} << Theme::Scheme::light;
+    QTest::addRow("system") << QStringList{QStringLiteral("--theme"), QStringLiteral("system")}
+                            << Theme::Scheme::system;
+    QTest::addRow("any case") << QStringList{QStringLiteral("--theme"), QStringLiteral("Dark")} << Theme::Scheme::dark;
+  }
+  void theme() {
+    QFETCH(QStringList, arguments);
+    QFETCH(Theme::Scheme, scheme);
+    const CommandLine c = parseCommandLine(QStringList{QStringLiteral("m")} + arguments);
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.theme, scheme);
+  }
+
   void helpAndVersion() {
     QCOMPARE(parseCommandLine({QStringLiteral("m"), QStringLiteral("--help")}).action, CommandLine::Action::help);
     const CommandLine v = parseCommandLine({QStringLiteral("m"), QStringLiteral("--version")});
@@ -160,6 +178,9 @@ class TestCommandLine : public QObject {
     row("mirror without stream", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379")}, "mirror");
     row("mirror with an ID", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379/s@0")}, "'@ID'");
     row("mirror bad port", {QStringLiteral("--mirror"), QStringLiteral("redis:h:70000/s")}, "not a port");
+    row("theme unknown", {QStringLiteral("--theme"), QStringLiteral("purple")}, "--theme: 'purple'");
+    row("theme empty", {QStringLiteral("--theme=")}, "theme");
+    row("theme missing value", {QStringLiteral("--theme")}, "theme");
     row("headless screenshot", {QStringLiteral("--headless"), QStringLiteral("--screenshot"), QStringLiteral("x.png")},
         "headless");
   }

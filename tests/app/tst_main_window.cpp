@@ -4,6 +4,8 @@
 // and a remembered geometry from a larger screen is brought back onto a smaller one.
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QMenu>
+#include <QMenuBar>
 #include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -12,6 +14,8 @@
 #include "adapter/log_session.hpp"
 #include "main_window.hpp"
 #include "panels/consumers_panel.hpp"
+#include "segments/segments_view.hpp"
+#include "table/record_table_view.hpp"
 
 class TestMainWindow : public QObject {
   Q_OBJECT
@@ -102,6 +106,71 @@ class TestMainWindow : public QObject {
     window.setGeometry(saved);
     window.keepOnScreen(available);
     QCOMPARE(window.geometry(), saved);
+  }
+
+  // Every action from the keyboard: each menu entry has a mnemonic, unique within its menu, and
+  // Alt+1… go to each panel (raised if tabbed behind another) with the focus in it.
+  void menusHaveMnemonics() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    QList<QMenu*> menus;
+    for (QAction* top : window.menuBar()->actions()) menus << top->menu();
+    for (int i = 0; i < menus.size(); ++i) {  // submenus join the list as they are found
+      QSet<QChar> letters;
+      for (QAction* action : menus.at(i)->actions()) {
+        if (action->isSeparator()) continue;
+        if (action->menu()) menus << action->menu();
+        const QString text = action->text();
+        const qsizetype amp = text.indexOf(u'&');
+        QVERIFY2(amp >= 0 && amp + 1 < text.size(), qPrintable(menus.at(i)->title() + QStringLiteral(": ") + text));
+        const QChar letter = text.at(amp + 1).toLower();
+        QVERIFY2(!letters.contains(letter), qPrintable(menus.at(i)->title() + QStringLiteral(": ") + text));
+        letters.insert(letter);
+      }
+    }
+  }
+
+  void everyPanelIsReachableFromTheKeyboard() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    window.fitToScreen(QRect(0, 0, 1280, 720));  // charts and timeline tabbed: one hidden
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QMenu* goTo = nullptr;
+    for (QMenu* menu : window.findChildren<QMenu*>())
+      if (menu->title() == QStringLiteral("&Go to panel")) goTo = menu;
+    QVERIFY(goTo != nullptr);
+    const QList<QAction*> actions = goTo->actions();
+    QCOMPARE(actions.size(), 7);  // the records table and six docks
+    for (int i = 0; i < actions.size(); ++i) {
+      QCOMPARE(actions.at(i)->shortcut(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+      actions.at(i)->trigger();
+      QWidget* focus = QApplication::focusWidget();
+      QVERIFY2(focus != nullptr, qPrintable(actions.at(i)->text()));
+      if (i == 0) {
+        QCOMPARE(focus, window.recordTable()->table());
+      } else {
+        QDockWidget* dock = nullptr;
+        for (QDockWidget* d : window.findChildren<QDockWidget*>())
+          if (d->windowTitle() == QString(actions.at(i)->text()).remove(u'&')) dock = d;
+        QVERIFY(dock != nullptr);
+        QVERIFY2(dock->isAncestorOf(focus), qPrintable(actions.at(i)->text()));
+        QVERIFY2(focus->isVisible(), qPrintable(actions.at(i)->text()));
+      }
+    }
+    // Tab reaches the painted views: the segments picture and the charts.
+    bool segments = false;
+    int charts = 0;
+    QWidget* w = window.recordTable()->table();
+    for (int hops = 0; hops < 500; ++hops) {
+      w = w->nextInFocusChain();
+      if (w == window.recordTable()->table()) break;
+      if (!(w->focusPolicy() & Qt::TabFocus)) continue;
+      segments |= w == static_cast<QWidget*>(window.segments());
+      charts += w->inherits("QChartView");
+    }
+    QVERIFY(segments);
+    QCOMPARE(charts, 3);
   }
 };
 

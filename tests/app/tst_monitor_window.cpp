@@ -44,11 +44,25 @@ class TestMonitorWindow : public QObject {
  private slots:
   void rendersLiveLogUnderXvfb_data() {
     QTest::addColumn<QSize>("screen");
-    QTest::addRow("1280x720 projector") << QSize(1280, 720);
-    QTest::addRow("1920x1080 desktop") << QSize(1920, 1080);
+    QTest::addColumn<QString>("theme");  // --theme, if any
+    // The segments' fills (Theme: Okabe–Ito's sky blue and bluish green at half strength, over
+    // white, or over the dark palette's base).
+    QTest::addColumn<QRgb>("history");
+    QTest::addColumn<QRgb>("active");
+    QTest::addColumn<bool>("dark");
+    QTest::addRow("1280x720 projector") << QSize(1280, 720) << QString() << qRgb(0xab, 0xda, 0xf4)
+                                        << qRgb(0x80, 0xcf, 0xb9) << false;
+    QTest::addRow("1920x1080 desktop") << QSize(1920, 1080) << QString() << qRgb(0xab, 0xda, 0xf4)
+                                       << qRgb(0x80, 0xcf, 0xb9) << false;
+    QTest::addRow("1280x720, --theme dark")
+        << QSize(1280, 720) << QStringLiteral("dark") << qRgb(0x3a, 0x69, 0x84) << qRgb(0x0f, 0x5e, 0x48) << true;
   }
   void rendersLiveLogUnderXvfb() {
     QFETCH(QSize, screen);
+    QFETCH(QString, theme);
+    QFETCH(QRgb, history);
+    QFETCH(QRgb, active);
+    QFETCH(bool, dark);
     const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
     if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
     QTemporaryDir dir;
@@ -58,12 +72,22 @@ class TestMonitorWindow : public QObject {
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));              // a real X window, not offscreen
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());  // fresh settings
     app.setProcessEnvironment(env);
-    app.start(xvfbRun,
-              {QStringLiteral("-a"), QStringLiteral("-s"),
-               QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()),
-               QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--segment-size"), QStringLiteral("50"),
-               QStringLiteral("--rate"), QStringLiteral("500"), QStringLiteral("--consumers"), QStringLiteral("3"),
-               QStringLiteral("--quit-after"), QStringLiteral("4"), QStringLiteral("--screenshot"), shot});
+    QStringList arguments{QStringLiteral("-a"),
+                          QStringLiteral("-s"),
+                          QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()),
+                          QStringLiteral(MEMLOG_MONITOR_BINARY),
+                          QStringLiteral("--segment-size"),
+                          QStringLiteral("50"),
+                          QStringLiteral("--rate"),
+                          QStringLiteral("500"),
+                          QStringLiteral("--consumers"),
+                          QStringLiteral("3"),
+                          QStringLiteral("--quit-after"),
+                          QStringLiteral("4"),
+                          QStringLiteral("--screenshot"),
+                          shot};
+    if (!theme.isEmpty()) arguments << QStringLiteral("--theme") << theme;
+    app.start(xvfbRun, arguments);
     QVERIFY(app.waitForFinished(90000));
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);
     QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
@@ -84,13 +108,24 @@ class TestMonitorWindow : public QObject {
     QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
     // The segments picture's colours are there: the history's blue and the active's green.
     bool blue = false, green = false;
+    auto near = [](QRgb c, QRgb want) {
+      return qAbs(qRed(c) - qRed(want)) < 6 && qAbs(qGreen(c) - qGreen(want)) < 6 && qAbs(qBlue(c) - qBlue(want)) < 6;
+    };
     for (QRgb c : colours) {
-      blue |= qAbs(qRed(c) - 0x5b) < 6 && qAbs(qGreen(c) - 0x8d) < 6 && qAbs(qBlue(c) - 0xc9) < 6;
-      green |= qAbs(qRed(c) - 0x4c) < 6 && qAbs(qGreen(c) - 0xaf) < 6 && qAbs(qBlue(c) - 0x50) < 6;
+      blue |= near(c, history);
+      green |= near(c, active);
     }
     QVERIFY2(blue && green, "the segments were not drawn");
+    // Dark: the whole window, not just some views (most of it dark, the text light on it).
+    int darkPixels = 0, samples = 0;
+    for (int y = 0; y < image.height(); y += 5)
+      for (int x = 0; x < image.width(); x += 5, ++samples) darkPixels += QColor(image.pixel(x, y)).lightness() < 100;
+    if (dark)
+      QVERIFY2(darkPixels > samples * 85 / 100, qPrintable(QStringLiteral("%1 of %2").arg(darkPixels).arg(samples)));
+    else
+      QVERIFY2(darkPixels < samples * 30 / 100, qPrintable(QStringLiteral("%1 of %2").arg(darkPixels).arg(samples)));
     const QString keep = QDir::temp().filePath(  // for a person to look at
-        QStringLiteral("memlog-monitor-test-%1x%2.png").arg(screen.width()).arg(screen.height()));
+        QStringLiteral("memlog-monitor-test-%1x%2%3.png").arg(screen.width()).arg(screen.height()).arg(theme));
     QFile::remove(keep);
     QFile::copy(shot, keep);
   }

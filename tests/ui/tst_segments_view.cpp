@@ -5,6 +5,7 @@
 
 #include "adapter/log_session.hpp"
 #include "segments/segment_geometry.hpp"
+#include "segments/segments_description.hpp"
 #include "segments/segments_view.hpp"
 
 class TestSegmentsView : public QObject {
@@ -69,6 +70,64 @@ class TestSegmentsView : public QObject {
     QCOMPARE(view.geometry().historyFirst, 10);
     const QImage image = view.grab().toImage();
     QVERIFY(!image.isNull());
+  }
+
+  // The picture in words (for screen readers): the offsets shown, the fill, each consumer.
+  void description_data() {
+    QTest::addColumn<int>("writes");
+    QTest::addColumn<qint64>("position");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<QStringList>("says");
+    using memlog::sim::ConsumerState;
+    QTest::addRow("first segment filling")
+        << 4 << qint64{4} << static_cast<int>(ConsumerState::live)
+        << QStringList{QStringLiteral("no history yet"), QStringLiteral("active offsets 0–19, 4 of 20 records"),
+                       QStringLiteral("next write at 4"), QStringLiteral("reader at 4 live")};
+    QTest::addRow("history and active") << 84 << qint64{61} << static_cast<int>(ConsumerState::lagging)
+                                        << QStringList{QStringLiteral("history offsets 60–79, 20 of 20 records"),
+                                                       QStringLiteral("active offsets 80–99, 4 of 20 records"),
+                                                       QStringLiteral("next write at 84"),
+                                                       QStringLiteral("reader at 61 lagging")};
+    QTest::addRow("overtaken by the purge")
+        << 84 << qint64{12} << static_cast<int>(ConsumerState::fell_behind)
+        << QStringList{QStringLiteral("history offsets 60–79"), QStringLiteral("reader at 12 overtaken by the purge")};
+    QTest::addRow("stopped") << 30 << qint64{25} << static_cast<int>(ConsumerState::stopped)
+                             << QStringList{QStringLiteral("history offsets 0–19"),
+                                            QStringLiteral("active offsets 20–39, 10 of 20 records"),
+                                            QStringLiteral("reader at 25 stopped")};
+  }
+  void description() {
+    QFETCH(int, writes);
+    QFETCH(qint64, position);
+    QFETCH(int, state);
+    QFETCH(QStringList, says);
+    auto log = *memlog::Log::create({.segment_size = 20});
+    for (int i = 0; i < writes; ++i) QVERIFY(log->write("x").has_value());
+    memlog::sim::ConsumerSnapshot reader;
+    reader.name = "reader";
+    reader.position = position;
+    reader.state = static_cast<memlog::sim::ConsumerState>(state);
+    const std::vector<memlog::sim::ConsumerSnapshot> consumers{reader};
+    const QString text = describeSegments(SegmentGeometry::from(log->stats()), 20, consumers);
+    for (const QString& part : says) QVERIFY2(text.contains(part), qPrintable(text + QStringLiteral(" lacks ") + part));
+  }
+
+  // The widget carries it as its accessible description, following the log frame by frame.
+  void accessibleDescriptionFollowsTheLog() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    SegmentsView view(&session);
+    QVERIFY(!view.accessibleName().isEmpty());
+    QVERIFY(view.focusPolicy() & Qt::TabFocus);  // a screen reader reaches it with Tab
+    for (int i = 0; i < 24; ++i) session.source()->step();
+    session.frames()->tick();
+    QVERIFY2(view.accessibleDescription().contains(QStringLiteral("history offsets 0–19, 20 of 20 records")),
+             qPrintable(view.accessibleDescription()));
+    QVERIFY(view.accessibleDescription().contains(QStringLiteral("active offsets 20–39, 4 of 20 records")));
+    for (int i = 0; i < 20; ++i) session.source()->step();
+    session.frames()->tick();
+    QVERIFY2(view.accessibleDescription().contains(QStringLiteral("history offsets 20–39")),
+             qPrintable(view.accessibleDescription()));
+    QVERIFY(view.accessibleDescription().contains(QStringLiteral("next write at 44")));
   }
 };
 

@@ -4,8 +4,11 @@
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLineSeries>
+#include <QLocale>
 #include <QScatterSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -13,6 +16,9 @@
 #include <algorithm>
 
 #include "adapter/log_session.hpp"
+#include "charts/axis_ticks.hpp"
+#include "charts/chart_style.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -27,11 +33,13 @@ QChart* makeChart(const QString& title) {
   chart->setAnimationOptions(QChart::NoAnimation);  // live data: animations would lag behind it
   auto* x = new QValueAxis(chart);
   x->setLabelFormat(u"%.0f"_s);
-  x->setTickCount(5);
+  x->setTickType(QValueAxis::TicksDynamic);  // whole seconds from 0 (fit() picks the interval)
+  x->setTickAnchor(0);
+  x->setTickInterval(AxisTicks::timeInterval(0));
   chart->addAxis(x, Qt::AlignBottom);
   auto* y = new QValueAxis(chart);
   y->setLabelFormat(u"%.0f"_s);
-  y->setTickCount(4);
+  y->setTickCount(AxisTicks::forLargest(0).count);
   chart->addAxis(y, Qt::AlignLeft);
   return chart;
 }
@@ -44,18 +52,26 @@ void attach(QChart* chart, QAbstractSeries* series, Qt::Alignment yAxis = Qt::Al
                          : chart->axes(Qt::Vertical).constFirst());
 }
 
-// Fits a chart's axes to what it shows: the time window, and 0..max(y) with headroom.
+// Fits a chart's axes to what it shows: the time window, ticks on whole seconds from 0; and
+// 0..max(y) with headroom, ticks on whole numbers (AxisTicks: never "0, 1, 1, 1"), as many as
+// the plot's height shows without clipping their labels.
 void fit(QChart* chart, double now) {
   auto* x = static_cast<QValueAxis*>(chart->axes(Qt::Horizontal).constFirst());
-  x->setRange(std::max(0.0, now - ChartsPanel::kWindowSeconds), std::max(10.0, now));
+  const double from = std::max(0.0, now - ChartsPanel::kWindowSeconds), to = std::max(10.0, now);
+  x->setTickInterval(AxisTicks::timeInterval(to - from));
+  x->setRange(from, to);
   const auto verticals = chart->axes(Qt::Vertical);
   for (int axis = 0; axis < verticals.size(); ++axis) {
-    double top = 1;
+    double top = 0;
     for (QAbstractSeries* s : chart->series()) {
       if (!s->attachedAxes().contains(verticals.at(axis))) continue;
       for (const QPointF& p : static_cast<QXYSeries*>(s)->points()) top = std::max(top, p.y());
     }
-    static_cast<QValueAxis*>(verticals.at(axis))->setRange(0, top * 1.1);
+    auto* y = static_cast<QValueAxis*>(verticals.at(axis));
+    const int intervals = AxisTicks::intervalsFor(chart->plotArea().height(), QFontMetricsF(y->labelsFont()).height());
+    const AxisTicks ticks = AxisTicks::forLargest(top, intervals);
+    y->setTickCount(ticks.count);
+    y->setRange(0, ticks.max);
   }
 }
 
@@ -69,8 +85,8 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
   attach(m_throughput, m_writesSeries);
   m_purgeSeries = new QScatterSeries(this);
   m_purgeSeries->setName(u"purges"_s);
-  m_purgeSeries->setMarkerSize(9);
-  m_purgeSeries->setColor(QColor(0xd3, 0x2f, 0x2f));
+  m_purgeSeries->setMarkerSize(10);
+  m_purgeSeries->setMarkerShape(QScatterSeries::MarkerShapeTriangle);  // a shape, not only a colour
   attach(m_throughput, m_purgeSeries);
 
   m_lagChart = makeChart(u"Consumer lag (records not read yet)"_s);
@@ -95,7 +111,12 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
     auto* view = new QChartView(chart, this);
     view->setRenderHint(QPainter::Antialiasing);
     view->setRubberBand(QChartView::RectangleRubberBand);  // drag to zoom (pause first), right-click to zoom out
-    view->setToolTip(u"Pause the charts, then drag a rectangle to zoom in; right-click zooms out."_s);
+    view->setToolTip(
+        u"Pause the charts, then drag a rectangle to zoom in; right-click zooms out. With the keyboard: Tab to a "
+        "chart, + and - zoom, the arrow keys scroll, 0 shows it all again."_s);
+    view->setFocusPolicy(Qt::StrongFocus);
+    view->setAccessibleName(chart->title() + u" chart"_s);
+    view->installEventFilter(this);
     m_views.push_back(view);
     view->setMinimumHeight(170);  // the least that keeps title, axes and legend readable
     charts->addWidget(view);
@@ -104,6 +125,8 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(pause);
   layout->addLayout(charts);
+
+  applyTheme();
 
   connect(session->adapter(), &LogAdapter::logReplaced, this, [this] { m_lastNext = -1; });
   m_clock.start();
@@ -174,6 +197,8 @@ void ChartsPanel::publish() {
   }
   const double now = m_writes.empty() ? 0 : m_writes.back().x();
   for (QChart* chart : {m_throughput, m_lagChart, m_retainedChart}) fit(chart, now);
+  colourSeries();  // consumers' series may be new
+  describe();
 }
 
 void ChartsPanel::setPaused(bool paused) {
@@ -190,4 +215,95 @@ QList<QPointF> ChartsPanel::shown(const QString& series) const {
   for (const auto& [id, s] : m_consumers)
     if (u"lag:"_s + s.lagSeries->name() == series) return s.lagSeries->points();
   return {};
+}
+
+void ChartsPanel::applyTheme() {
+  const Theme theme = Theme::of(palette());
+  for (QChartView* view : m_views) styleChart(view, theme);
+  colourSeries();
+}
+
+void ChartsPanel::colourSeries() {
+  // The same colour for a consumer in both charts; setColor does nothing when it is unchanged.
+  const Theme theme = Theme::of(palette());
+  m_writesSeries->setColor(theme.seriesColor(0));
+  m_purgeSeries->setColor(theme.purgeMarker);
+  m_purgeSeries->setBorderColor(theme.purgeMarker);
+  m_retainedSeries->setColor(theme.seriesColor(0));
+  QPen bytes(theme.seriesColor(1), 2, Qt::DashLine);  // two lines, two axes: told apart by the dash too
+  if (m_bytesSeries->pen() != bytes) m_bytesSeries->setPen(bytes);
+  for (auto& [id, series] : m_consumers) {
+    series.readsSeries->setColor(theme.seriesColor(1 + id % 5));
+    series.lagSeries->setColor(theme.seriesColor(1 + id % 5));
+  }
+}
+
+void ChartsPanel::describe() {
+  // What a screen reader says for each chart: its latest values. Set only when they change.
+  const QLocale locale;
+  auto latest = [&](const Ring& ring) {
+    return ring.empty() ? u"none yet"_s : locale.toString(qRound64(ring.back().y()));
+  };
+  QString throughput = u"Latest writes per second: %1."_s.arg(latest(m_writes));
+  QString lag = u"Latest lag in records:"_s;
+  if (!m_consumers.empty()) throughput += u" Reads per second:"_s;
+  for (const auto& [id, series] : m_consumers) {
+    const bool first = id == m_consumers.begin()->first;
+    throughput += (first ? u" "_s : u", "_s) + series.lagSeries->name() + u" "_s + latest(series.reads);
+    lag += (first ? u" "_s : u", "_s) + series.lagSeries->name() + u" "_s + latest(series.lag);
+  }
+  if (m_consumers.empty()) lag += u" no consumers"_s;
+  throughput += u". Purges in the last %1 seconds: %2."_s.arg(kWindowSeconds).arg(m_purges.size());
+  const QString retained = u"Latest retained records: %1; payload %2 KiB."_s.arg(latest(m_retained), latest(m_bytes));
+  const QString texts[] = {throughput, lag + u"."_s, retained};
+  for (std::size_t i = 0; i < m_views.size() && i < std::size(texts); ++i)
+    if (m_views[i]->accessibleDescription() != texts[i]) m_views[i]->setAccessibleDescription(texts[i]);
+}
+
+void ChartsPanel::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::PaletteChange) applyTheme();  // light <-> dark, also at run time
+  QWidget::changeEvent(event);
+}
+
+bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
+  auto* view = qobject_cast<QChartView*>(watched);
+  if (!view) return QWidget::eventFilter(watched, event);
+  if (event->type() == QEvent::FocusIn || event->type() == QEvent::FocusOut) {
+    // A focused chart says so: a frame in the highlight colour.
+    view->chart()->setBackgroundPen(event->type() == QEvent::FocusIn ? QPen(palette().color(QPalette::Highlight), 2)
+                                                                     : QPen(Qt::NoPen));
+  } else if (event->type() == QEvent::KeyPress) {
+    // The keyboard's rubber band: zoom, scroll, back to the whole window (pause first, or the
+    // next sample fits the chart again).
+    QChart* chart = view->chart();
+    const QRectF area = chart->plotArea();
+    switch (static_cast<QKeyEvent*>(event)->key()) {
+      case Qt::Key_Plus:
+      case Qt::Key_Equal:
+        chart->zoomIn();
+        return true;
+      case Qt::Key_Minus:
+        chart->zoomOut();
+        return true;
+      case Qt::Key_0:
+      case Qt::Key_Home:
+        chart->zoomReset();
+        return true;
+      case Qt::Key_Left:
+        chart->scroll(-area.width() / 10, 0);
+        return true;
+      case Qt::Key_Right:
+        chart->scroll(area.width() / 10, 0);
+        return true;
+      case Qt::Key_Up:
+        chart->scroll(0, area.height() / 10);
+        return true;
+      case Qt::Key_Down:
+        chart->scroll(0, -area.height() / 10);
+        return true;
+      default:
+        break;
+    }
+  }
+  return QWidget::eventFilter(watched, event);
 }

@@ -44,6 +44,10 @@ class ChartsPanel : public QWidget {
   void setPaused(bool paused);
   void sample();  // one sampling tick (normally from the timer)
 
+ protected:
+  void changeEvent(QEvent* event) override;                    // palette changes: the charts follow
+  bool eventFilter(QObject* watched, QEvent* event) override;  // a focused chart: keys zoom and scroll
+
  private:
   using Ring = std::deque<QPointF>;
   struct ConsumerSeries {
@@ -54,6 +58,9 @@ class ChartsPanel : public QWidget {
   };
   void push(Ring& ring, QPointF point);
   void publish();
+  void applyTheme();    // the charts in the palette's colours (Theme): at the start and on a change
+  void colourSeries();  // series colours: colour-blind safe, one per consumer in both charts
+  void describe();      // accessible descriptions: each chart's latest values
 
   LogSession* m_session;
   QTimer m_timer;

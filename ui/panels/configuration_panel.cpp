@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "adapter/log_session.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -123,7 +124,7 @@ QString ConfigurationPanel::apply(const QString& segmentSize, const QString& max
 
 void ConfigurationPanel::applyFromFields() {
   auto refuse = [this](const QString& why) {
-    m_message->setStyleSheet(u"color: #c62828;"_s);
+    Theme::tint(m_message, Theme::Message::error);
     m_message->setText(why);
     m_message->setProperty("error", true);
   };
@@ -135,7 +136,7 @@ void ConfigurationPanel::applyFromFields() {
       QMessageBox::question(this, u"Replace the log?"_s, confirmation(*options)) != QMessageBox::Yes)
     return;
   if (why = m_session->adapter()->reconfigure(*options); !why.isEmpty()) return refuse(why);
-  m_message->setStyleSheet(u"color: #2e7d32;"_s);
+  Theme::tint(m_message, Theme::Message::success);
   m_message->setText(
       u"Applied: a new log with segments of %1 records, starting at offset %2."_s.arg(options->segment_size)
           .arg(options->start_offset));

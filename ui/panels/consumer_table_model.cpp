@@ -2,11 +2,14 @@
 #include "panels/consumer_table_model.hpp"
 
 #include <QColor>
+#include <QGuiApplication>
 #include <QLocale>
 
 #include <algorithm>
+#include <array>
 
 #include "adapter/consumer_controller.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 using memlog::sim::ConsumerState;
@@ -17,18 +20,22 @@ ConsumerTableModel::ConsumerTableModel(ConsumerController* consumers, QObject* p
   refresh();
 }
 
-QColor ConsumerTableModel::stateColor(ConsumerState state) {
-  switch (state) {
-    case ConsumerState::live:
-      return {0x2e, 0x7d, 0x32};
-    case ConsumerState::lagging:
-      return {0xe6, 0x8a, 0x00};
-    case ConsumerState::fell_behind:
-      return {0xd3, 0x2f, 0x2f};
-    case ConsumerState::stopped:
-      return {0x75, 0x75, 0x75};
-  }
-  return {};
+QColor ConsumerTableModel::stateColor(ConsumerState state) { return Theme::current().state(state); }
+
+QImage ConsumerTableModel::stateIcon(ConsumerState state) {
+  // Asked for at every paint of every row: drawn again only when the colour or the scale changes.
+  struct Cached {
+    QRgb color = 0;
+    QImage image;
+  };
+  static std::array<Cached, 4> cache;
+  const auto* gui = qobject_cast<QGuiApplication*>(QCoreApplication::instance());
+  const qreal ratio = gui ? gui->devicePixelRatio() : 1.0;
+  const Theme theme = Theme::current();
+  Cached& cached = cache.at(static_cast<std::size_t>(state));
+  if (cached.image.isNull() || cached.color != theme.state(state).rgba() || cached.image.devicePixelRatio() != ratio)
+    cached = {theme.state(state).rgba(), theme.stateIcon(state, 14, ratio)};
+  return cached.image;
 }
 
 QString ConsumerTableModel::errorText(const memlog::sim::ConsumerSnapshot& s) {
@@ -84,6 +91,7 @@ QVariant ConsumerTableModel::data(const QModelIndex& index, int role) const {
   if (role == IdRole) return s.id;
   if (role == StateRole) return static_cast<int>(s.state);
   if (role == Qt::ForegroundRole && index.column() == StateColumn) return stateColor(s.state);
+  if (role == Qt::DecorationRole && index.column() == StateColumn) return stateIcon(s.state);  // its shape
   if (role == Qt::TextAlignmentRole && index.column() != NameColumn && index.column() != StateColumn &&
       index.column() != ErrorColumn)
     return QVariant(Qt::AlignRight | Qt::AlignVCenter);

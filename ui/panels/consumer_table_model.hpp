@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ConsumerTableModel: the consumers' snapshots as a table — name, start, pace, position, lag,
-// state (coloured: live green, lagging amber, fell behind red), error. Rows follow
+// state (its word, with the marker shape and colour-blind-safe colour of the segments picture:
+// Theme), error. Rows follow
 // ConsumerController's refreshes: inserted and removed as consumers come and go, changed in
 // place otherwise.
 //
@@ -8,6 +9,7 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QImage>
 
 #include <memlog/source/consumer.hpp>
 
@@ -39,7 +41,10 @@ class ConsumerTableModel : public QAbstractTableModel {
   int idAt(int row) const;
   // The Error column: why a consumer's stream ended, in words that say what to do next.
   static QString errorText(const memlog::sim::ConsumerSnapshot& snapshot);
+  // The state's colour (Theme, for the application palette) and its marker — the same shape as
+  // in the segments picture — so the State column does not rely on colour.
   static QColor stateColor(memlog::sim::ConsumerState state);
+  static QImage stateIcon(memlog::sim::ConsumerState state);
 
  private:
   void refresh();

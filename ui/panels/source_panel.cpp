@@ -23,6 +23,7 @@
 #include <memlog/source/feed_spec.hpp>
 
 #include "adapter/log_session.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 using memlog::sim::SourceKind;
@@ -197,7 +198,7 @@ QWidget* SourcePanel::buildRealSource() {
   m_feedStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_feedProblem = new QLabel(page);
   m_feedProblem->setWordWrap(true);
-  m_feedProblem->setStyleSheet(u"color: #b35900;"_s);
+  Theme::tint(m_feedProblem, Theme::Message::warning);
   m_feedProblem->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_feedProblem->setVisible(false);
 
@@ -236,7 +237,7 @@ QGroupBox* SourcePanel::buildMirror() {
   m_mirrorStatus->setWordWrap(true);
   m_mirrorProblem = new QLabel(m_mirror);
   m_mirrorProblem->setWordWrap(true);
-  m_mirrorProblem->setStyleSheet(u"color: #b35900;"_s);
+  Theme::tint(m_mirrorProblem, Theme::Message::warning);
   m_mirrorProblem->setTextInteractionFlags(Qt::TextSelectableByMouse);
   m_mirrorProblem->setVisible(false);
   auto* form = new QFormLayout(m_mirror);
@@ -427,8 +428,9 @@ void SourcePanel::syncFromMirror() {
   if (s.confirmed >= 0) text += u" · confirmed to offset %1"_s.arg(locale.toString(s.confirmed));
   if (s.duplicates > 0) text += u" · %1 already there"_s.arg(locale.toString(static_cast<qulonglong>(s.duplicates)));
   if (s.lost > 0)
-    text += u"<br><span style='color:#b00020'>%1 never delivered (purged first): %2</span>"_s.arg(
-        locale.toString(static_cast<qulonglong>(s.lost)), QString::fromStdString(s.lost_ranges).toHtmlEscaped());
+    text += u"<br><span style='color:%1'>%2 never delivered (purged first): %3</span>"_s.arg(
+        Theme::of(palette()).error.name(), locale.toString(static_cast<qulonglong>(s.lost)),
+        QString::fromStdString(s.lost_ranges).toHtmlEscaped());
   if (s.state == memlog::redis::MirrorState::retrying)
     text += u" · next try in %1 s"_s.arg(locale.toString(s.retry_in.count() / 1000.0, 'f', 1));
   m_mirrorStatus->setText(text);

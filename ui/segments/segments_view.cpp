@@ -4,12 +4,14 @@
 #include <QHelpEvent>
 #include <QLocale>
 #include <QPainter>
-#include <QPainterPath>
+#include <QStyleOptionFocusRect>
 #include <QToolTip>
 
 #include <algorithm>
 
 #include "adapter/log_session.hpp"
+#include "segments/segments_description.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -20,18 +22,14 @@ QString number(qint64 n) { return QLocale().toString(n); }
 QString bytes(std::size_t n) {
   return QLocale().formattedDataSize(static_cast<qint64>(n), 1, QLocale::DataSizeTraditionalFormat);
 }
-
-const QColor kHistory(0x5b, 0x8d, 0xc9);
-const QColor kActive(0x4c, 0xaf, 0x50);
-const QColor kFrame(0x55, 0x5f, 0x6b);
-const QColor kFellBehind(0xd3, 0x2f, 0x2f);
-const QColor kLagging(0xf5, 0x9e, 0x0b);
-const QColor kLive(0x2e, 0x7d, 0x32);
 }  // namespace
 
 SegmentsView::SegmentsView(LogSession* session, QWidget* parent) : QWidget(parent), m_session(session) {
   setAttribute(Qt::WA_OpaquePaintEvent, false);
   setMouseTracking(true);
+  // Reachable by Tab so that a screen reader reads what the picture shows (the description).
+  setFocusPolicy(Qt::TabFocus);
+  setAccessibleName(u"Segments picture"_s);
   LogAdapter* adapter = session->adapter();
   connect(adapter, &LogAdapter::sealed, this, [this] {
     ++m_seals;
@@ -57,13 +55,17 @@ void SegmentsView::showFrame(const Frame& frame) {
   m_geometry = SegmentGeometry::from(frame.stats);
   m_segmentSize = frame.stats.segment_size;
   m_consumers = frame.consumers;
+  // The picture in words for screen readers: set (and announced) only when the words change.
+  if (QString text = describeSegments(m_geometry, m_segmentSize, m_consumers); text != accessibleDescription())
+    setAccessibleDescription(text);
   update();
 }
 
 void SegmentsView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
-  p.fillRect(rect(), palette().base());
+  const Theme theme = Theme::of(palette());
+  p.fillRect(rect(), theme.background);
   const SegmentGeometry& g = m_geometry;
 
   // Layout: a purged zone on the left, then history and active, each segmentWidth wide.
@@ -89,7 +91,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   auto drawSegment = [&](double left, const QString& title, memlog::Offset first, memlog::Offset last, double fill,
                          std::size_t segmentBytes, const QColor& color, bool exists) {
     const QRectF frame(left, top, segmentWidth, barHeight);
-    p.setPen(QPen(kFrame, 1.5));
+    p.setPen(QPen(theme.frame, 1.5));
     p.setBrush(palette().window());
     p.drawRoundedRect(frame, 6, 6);
     if (exists && fill > 0) {
@@ -99,7 +101,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
       p.setBrush(color);
       p.drawRoundedRect(filled, 4, 4);
     }
-    p.setPen(palette().text().color());
+    p.setPen(theme.text);
     p.setFont(bold);
     p.drawText(QRectF(left, 6, segmentWidth, 24), Qt::AlignLeft | Qt::AlignVCenter, title);
     p.setFont(base);
@@ -115,66 +117,66 @@ void SegmentsView::paintEvent(QPaintEvent*) {
 
   // The purged zone, with the last purge fading out in it.
   const QRectF purged(margin, top, purgedZone - 8, barHeight);
-  p.setPen(QPen(kFrame, 1, Qt::DashLine));
+  p.setPen(QPen(theme.frame, 1, Qt::DashLine));
   p.setBrush(Qt::NoBrush);
   p.drawRoundedRect(purged, 6, 6);
-  p.setPen(palette().placeholderText().color());
+  p.setPen(theme.mutedText);
   p.drawText(QRectF(margin, 6, purgedZone, 24), Qt::AlignLeft | Qt::AlignVCenter, u"Purged"_s);
   if (m_sincePurge.isValid() && m_sincePurge.elapsed() < kAnimationMs * 2) {
     const double fade = 1.0 - static_cast<double>(m_sincePurge.elapsed()) / (kAnimationMs * 2);
-    QColor ghost = kHistory;
+    QColor ghost = theme.historyFill;
     ghost.setAlphaF(0.7 * fade);
     p.setPen(Qt::NoPen);
     p.setBrush(ghost);
     p.drawRoundedRect(purged.adjusted(3, 3, -3, -3), 4, 4);
-    p.setPen(palette().text().color());
+    p.setPen(theme.text);
     p.drawText(purged, Qt::AlignCenter | Qt::TextWordWrap, u"%1–%2"_s.arg(number(m_purgedFirst), number(m_purgedLast)));
   }
 
   if (sealGlow > 0) {
-    QColor glow(0xff, 0xc1, 0x07);
+    QColor glow = theme.sealGlow;
     glow.setAlphaF(sealGlow);
     p.setPen(QPen(glow, 6));
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(QRectF(xAt(0), top, segmentWidth, barHeight).adjusted(-3, -3, 3, 3), 8, 8);
-    p.setPen(glow.darker(150));
+    QColor words = theme.sealText;  // the ring says it in colour, these words say it to everyone
+    words.setAlphaF(std::max(0.6, sealGlow));
+    p.setPen(words);
     const double after = QFontMetricsF(bold).horizontalAdvance(u"History (sealed)"_s) + 14;
     p.drawText(QRectF(xAt(0) + after, 6, segmentWidth - after, 24), Qt::AlignLeft | Qt::AlignVCenter, u"just sealed"_s);
   }
-  drawSegment(xAt(0), u"History (sealed)"_s, g.historyFirst, g.historyLast, g.historyFill, g.historyBytes, kHistory,
-              g.hasHistory);
-  drawSegment(xAt(1), u"Active"_s, g.activeFirst, g.activeLast, g.activeFill, g.activeBytes, kActive, true);
+  drawSegment(xAt(0), u"History (sealed)"_s, g.historyFirst, g.historyLast, g.historyFill, g.historyBytes,
+              theme.historyFill, g.hasHistory);
+  drawSegment(xAt(1), u"Active"_s, g.activeFirst, g.activeLast, g.activeFill, g.activeBytes, theme.activeFill, true);
 
   // The write position: where the next record goes.
   const double writeX = xAt(1) + 2 + (segmentWidth - 4) * g.activeFill;
-  p.setPen(QPen(palette().text().color(), 2));
+  p.setPen(QPen(theme.text, 2));
   p.drawLine(QPointF(writeX, top - 4), QPointF(writeX, top + barHeight + 4));
 
-  // Consumers: a triangle under the bar at the offset each reads next.
+  // Consumers: a marker under the bar at the offset each reads next, its shape and its words
+  // saying the state as well as its colour (triangle live, diamond lagging, cross overtaken,
+  // hollow square stopped).
   int lane = 0;
   for (const auto& c : m_consumers) {
     const double mx = g.markerX(c.position);
     const double x = mx < 0   ? margin + (purgedZone - 8) / 2
                      : mx < 1 ? xAt(0) + mx * segmentWidth
                               : xAt(1) + (mx - 1) * segmentWidth;
-    const QColor color = c.state == memlog::sim::ConsumerState::fell_behind ? kFellBehind
-                         : c.state == memlog::sim::ConsumerState::lagging   ? kLagging
-                         : c.state == memlog::sim::ConsumerState::stopped   ? palette().placeholderText().color()
-                                                                            : kLive;
     const double y = top + barHeight + 8 + (lane % 3) * 16;
-    QPainterPath triangle;
-    triangle.moveTo(x, y);
-    triangle.lineTo(x - 6, y + 10);
-    triangle.lineTo(x + 6, y + 10);
-    triangle.closeSubpath();
-    p.setPen(Qt::NoPen);
-    p.setBrush(color);
-    p.drawPath(triangle);
-    p.setPen(color.darker(130));
+    theme.drawStateMarker(p, QPointF(x, y + 5), 12, c.state);
+    p.setPen(theme.state(c.state));
     QString label = QString::fromStdString(c.name);
-    if (c.state == memlog::sim::ConsumerState::fell_behind) label += u" — overtaken by the purge"_s;
+    if (c.state != memlog::sim::ConsumerState::live) label += u" — "_s + Theme::stateWord(c.state);
     p.drawText(QPointF(x + 9, y + 10), label);
     ++lane;
+  }
+
+  if (hasFocus()) {  // reached by Tab: say so, as any focused widget does
+    QStyleOptionFocusRect option;
+    option.initFrom(this);
+    option.rect = rect().adjusted(1, 1, -1, -1);
+    style()->drawPrimitive(QStyle::PE_FrameFocusRect, &option, &p, this);
   }
 }
 

@@ -23,6 +23,7 @@
 #include "table/json_pretty.hpp"
 #include "table/record_export.hpp"
 #include "table/record_table_model.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -74,7 +75,7 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   m_goTo->setPlaceholderText(u"Go to offset (Ctrl+G)"_s);
   m_goTo->setMaximumWidth(180);
   m_message = new QLabel(this);
-  m_message->setStyleSheet(u"color: #b35900;"_s);
+  Theme::tint(m_message, Theme::Message::warning);
   m_jump = new QPushButton(u"Jump to newest ↓"_s, this);
   m_jump->setToolTip(u"Follow the newest records again (F)"_s);
   m_jump->hide();
@@ -111,8 +112,8 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   m_purgedBanner = new QLabel(this);
   m_purgedBanner->setWordWrap(true);
   m_purgedBanner->setObjectName(u"purgedBanner"_s);
-  m_purgedBanner->setStyleSheet(
-      u"QLabel { padding: 4px 8px; border-radius: 3px; background: #fff3cd; color: #5c4300; }"_s);
+  m_purgedBanner->setMargin(6);
+  Theme::tint(m_purgedBanner, Theme::Message::notice);
   m_purgedBanner->hide();
   m_detail = new QTabWidget(this);
   m_detail->addTab(m_json, u"JSON"_s);

@@ -5,6 +5,7 @@
 #include <QLocale>
 
 #include "adapter/log_session.hpp"
+#include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 using memlog::sim::ConsumerState;
@@ -96,21 +97,23 @@ QVariant EventTimelineModel::data(const QModelIndex& index, int role) const {
       return QString(e.time.toString(u"HH:mm:ss.zzz"_s) + u"  "_s + e.text);
     case KindRole:
       return static_cast<int>(e.kind);
-    case Qt::ForegroundRole:
+    case Qt::ForegroundRole: {  // a hint only: the sentence says what happened
+      const Theme theme = Theme::current();
       switch (e.kind) {
         case Kind::seal:
-          return QColor(0x1e, 0x5a, 0x9c);
+          return theme.accent(Theme::Accent::blue);
         case Kind::purge:
-          return QColor(0x6d, 0x4c, 0x41);
+          return theme.accent(Theme::Accent::orange);
         case Kind::consumer:
-          return QColor(0xb7, 0x1c, 0x1c);
+          return theme.accent(Theme::Accent::reddishPurple);
         case Kind::reconfigure:
         case Kind::replay:
-          return QColor(0x4a, 0x14, 0x8c);
+          return theme.accent(Theme::Accent::bluishGreen);
         case Kind::source:
-          return QColor(0xe6, 0x51, 0x00);
+          return theme.accent(Theme::Accent::vermillion);
       }
       return {};
+    }
     default:
       return {};
   }

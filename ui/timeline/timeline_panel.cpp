@@ -28,7 +28,13 @@ TimelinePanel::TimelinePanel(LogSession* session, QWidget* parent)
       m_purges(new PurgeEventModel(session->adapter(), this)) {
   auto* events = new QListView(this);
   events->setModel(m_events);
-  events->setUniformItemSizes(true);
+  // Sentences wrap at the dock's edge and their rows grow, rather than being cut off; rows are
+  // laid out again as the width changes, in batches so a long story does not stall the GUI.
+  events->setWordWrap(true);
+  events->setTextElideMode(Qt::ElideNone);
+  events->setResizeMode(QListView::Adjust);
+  events->setLayoutMode(QListView::Batched);
+  events->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   events->setToolTip(
       u"The log's story: seals, purges, consumers falling behind and catching up, new logs and replays."_s);
   followTail(events, m_events);
