@@ -2,6 +2,7 @@
 #include <memlog/source/legacy_source.hpp>
 
 #include <algorithm>
+#include <cassert>
 
 namespace memlog::sim {
 
@@ -12,13 +13,103 @@ namespace {
 constexpr int kUnthrottledBatch = 256;
 // Behind schedule by more than this (e.g. after a stall): start a new schedule, no flood.
 constexpr auto kMaxCatchUp = std::chrono::milliseconds(250);
+
+// steady_clock, sleeping on the source's own condition variable: what the source did before
+// clocks could be injected, one virtual call away.
+class SteadySourceClock final : public SourceClock {
+ public:
+  time_point now() const override { return steady_clock::now(); }
+  void sleep_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& wake, std::stop_token stop,
+                   time_point deadline, const std::function<bool()>& ready) override {
+    const auto holds = [&ready] { return ready(); };
+    if (deadline == kNever)
+      wake.wait(lock, stop, holds);  // (wait_until(time_point::max()) would overflow converting it)
+    else
+      wake.wait_until(lock, stop, deadline, holds);
+  }
+};
+
+// Locks the source's mutex, then the manual clock's — the one order of the two — and unlocks
+// them together: what a sleeper on a ManualSourceClock hands its condition variable.
+class BothLocks {
+ public:
+  BothLocks(std::unique_lock<std::mutex>& source, std::unique_lock<std::mutex>& clock)
+      : source_(source), clock_(clock) {}
+  void lock() {
+    source_.lock();
+    clock_.lock();
+  }
+  void unlock() {
+    clock_.unlock();
+    source_.unlock();
+  }
+
+ private:
+  std::unique_lock<std::mutex>& source_;
+  std::unique_lock<std::mutex>& clock_;
+};
 }  // namespace
 
-LegacySource::LegacySource(std::shared_ptr<Log> log, SourceOptions options)
-    : log_(std::move(log)),
+// --- SourceClock -------------------------------------------------------------------------------
+
+std::shared_ptr<SourceClock> SourceClock::steady() {
+  static const std::shared_ptr<SourceClock> clock = std::make_shared<SteadySourceClock>();
+  return clock;
+}
+
+// --- ManualSourceClock -------------------------------------------------------------------------
+
+SourceClock::time_point ManualSourceClock::now() const {
+  std::lock_guard lock(mutex_);
+  return now_;
+}
+
+void ManualSourceClock::sleep_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& wake,
+                                    std::stop_token stop, time_point deadline, const std::function<bool()>& ready) {
+  assert(lock.owns_lock() && "ManualSourceClock::sleep_until: the caller holds the lock wake is notified under");
+  std::unique_lock clock_lock(mutex_);
+  const Sleeper me{&wake, deadline};
+  sleepers_.push_back(&me);
+  ++sleeps_;
+  slept_.notify_all();
+  // Under both mutexes from here until `wake` waits (and again when it returns): advance()
+  // cannot move the time between the check of the deadline and the wait.
+  BothLocks both(lock, clock_lock);
+  wake.wait(both, stop, [&] { return now_ >= deadline || ready(); });
+  std::erase(sleepers_, &me);  // before `me` goes: advance() notifies under clock_lock only
+}
+
+std::size_t ManualSourceClock::advance(duration by) {
+  assert(by >= duration::zero() && "ManualSourceClock::advance: time does not go back");
+  std::lock_guard lock(mutex_);
+  now_ += by;
+  std::size_t woken = 0;
+  for (const Sleeper* sleeper : sleepers_) {
+    if (sleeper->deadline > now_) continue;
+    sleeper->wake->notify_all();
+    ++woken;
+  }
+  return woken;
+}
+
+std::uint64_t ManualSourceClock::sleeps() const {
+  std::lock_guard lock(mutex_);
+  return sleeps_;
+}
+
+bool ManualSourceClock::wait_for_sleeps(std::uint64_t count, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return slept_.wait_for(lock, timeout, [&] { return sleeps_ >= count; });
+}
+
+// --- LegacySource ------------------------------------------------------------------------------
+
+LegacySource::LegacySource(std::shared_ptr<Log> log, SourceOptions options, std::shared_ptr<SourceClock> clock)
+    : clock_(clock ? std::move(clock) : SourceClock::steady()),
+      log_(std::move(log)),
       options_(options),
       next_sequence_(static_cast<std::uint64_t>(log_->stats().next_offset)),
-      rate_since_(steady_clock::now()) {}
+      rate_since_(clock_->now()) {}
 
 LegacySource::~LegacySource() { stop(); }
 
@@ -101,7 +192,7 @@ SourceCounters LegacySource::counters() const {
   c.running = thread_.joinable();
   c.paused = paused_;
   // The last full window's rate, or the current window's once it is longer than that.
-  const double window = std::chrono::duration<double>(steady_clock::now() - rate_since_).count();
+  const double window = std::chrono::duration<double>(clock_->now() - rate_since_).count();
   c.measured_rate = window > 1.5 ? static_cast<double>(rate_count_) / window : measured_rate_;
   return c;
 }
@@ -137,7 +228,7 @@ bool LegacySource::write_one(bool unless_paused) {
   return true;
 }
 
-void LegacySource::note_rate(steady_clock::time_point now) {
+void LegacySource::note_rate(SourceClock::time_point now) {
   const auto window = now - rate_since_;
   if (window >= std::chrono::seconds(1)) {
     measured_rate_ = static_cast<double>(rate_count_) / std::chrono::duration<double>(window).count();
@@ -147,17 +238,18 @@ void LegacySource::note_rate(steady_clock::time_point now) {
 }
 
 void LegacySource::run(std::stop_token stop) {
+  SourceClock& clock = *clock_;
   std::unique_lock lock(mutex_);
-  auto next_write = steady_clock::now();
+  auto next_write = clock.now();
   auto next_burst = next_write + options_.burst_every;
   while (!stop.stop_requested()) {
     if (paused_) {
-      wake_.wait(lock, stop, [this] { return !paused_; });
-      next_write = steady_clock::now();
+      clock.sleep_until(lock, wake_, stop, SourceClock::kNever, [this] { return !paused_; });
+      next_write = clock.now();
       next_burst = next_write + options_.burst_every;
       continue;
     }
-    const auto now = steady_clock::now();
+    const auto now = clock.now();
     note_rate(now);
 
     if (options_.burst_size > 0 && now >= next_burst) {
@@ -174,20 +266,20 @@ void LegacySource::run(std::stop_token stop) {
       for (int i = 0; i < kUnthrottledBatch && !stop.stop_requested(); ++i)
         if (!write_one(true)) break;
       lock.lock();
-      next_write = steady_clock::now();
+      next_write = clock.now();
       continue;
     }
 
     const auto period =
-        std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
+        std::chrono::duration_cast<SourceClock::duration>(std::chrono::duration<double>(1.0 / options_.rate));
     if (now < next_write) {
       // Sleep until the next write (or burst) is due; woken at once by stop, pause, new options.
       const auto until = options_.burst_size > 0 ? std::min(next_write, next_burst) : next_write;
       const SourceOptions seen = options_;
-      wake_.wait_until(lock, stop, until, [this, &seen] {
+      clock.sleep_until(lock, wake_, stop, until, [this, &seen] {
         return paused_ || options_.rate != seen.rate || options_.burst_size != seen.burst_size;
       });
-      if (options_.rate != seen.rate) next_write = steady_clock::now();
+      if (options_.rate != seen.rate) next_write = clock.now();
       continue;
     }
     // Every write that is due now: at high rates one wake-up writes a batch, so the rate holds

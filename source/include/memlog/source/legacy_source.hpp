@@ -10,6 +10,9 @@
 // Threading: every member may be called from any thread. The writing thread sleeps between
 // writes (on a condition variable that pause, step, stop and option changes wake at once); it
 // batches writes only when the period is too short to sleep for.
+//
+// Time: the source paces itself by a SourceClock — steady_clock unless one is given. Tests give
+// a ManualSourceClock and move time by hand, so rates, bursts and stalls are exact counts.
 #pragma once
 
 #include <atomic>
@@ -19,8 +22,10 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <memlog/log.hpp>
 #include <memlog/source/payloads.hpp>
@@ -47,10 +52,74 @@ struct SourceCounters {
   bool paused = false;
 };
 
+// The time a LegacySource's thread paces its writes by, and how it sleeps until a time of it.
+// Threading: shared by the source's thread and whoever reads its counters; implementations are
+// thread-safe.
+class SourceClock {
+ public:
+  using duration = std::chrono::steady_clock::duration;
+  using time_point = std::chrono::steady_clock::time_point;
+  static constexpr time_point kNever = time_point::max();  // a sleep with no deadline
+
+  SourceClock() = default;
+  SourceClock(const SourceClock&) = delete;
+  SourceClock& operator=(const SourceClock&) = delete;
+  virtual ~SourceClock() = default;
+
+  virtual time_point now() const = 0;
+  // Called with `lock` held, the mutex that `wake` is notified under. Returns once this clock
+  // reaches `deadline` (never for kNever), `stop` is requested, or `ready()` holds when `wake`
+  // is notified (evaluated with `lock` held). The caller re-checks its state afterwards.
+  virtual void sleep_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& wake, std::stop_token stop,
+                           time_point deadline, const std::function<bool()>& ready) = 0;
+
+  // steady_clock, sleeping on `wake` itself: the default, one for all sources.
+  static std::shared_ptr<SourceClock> steady();
+};
+
+// A clock that stands still until advance() moves it: the tests' clock. Sleepers whose deadline
+// the new time reaches are woken; pause, step, stop and option changes wake them as on the real
+// clock. wait_for_sleeps() tells a test when the source has done what was due and sleeps again.
+//
+// How a wake-up cannot be lost: a sleeper holds the source's mutex *and* this clock's mutex
+// while it checks its deadline, and the condition variable releases both only once it waits;
+// advance() moves the time and notifies under this clock's mutex. (Order: source's, then this
+// clock's mutex; advance() takes only this clock's.)
+class ManualSourceClock final : public SourceClock {
+ public:
+  explicit ManualSourceClock(time_point start = time_point{}) : now_(start) {}
+
+  time_point now() const override;
+  void sleep_until(std::unique_lock<std::mutex>& lock, std::condition_variable_any& wake, std::stop_token stop,
+                   time_point deadline, const std::function<bool()>& ready) override;
+
+  // Moves the time on by `by` (>= 0); returns how many sleepers it woke (their deadline came).
+  std::size_t advance(duration by);
+  // Sleeps started so far, by every source on this clock: a source starts one whenever it has
+  // written all that is due (or is paused), so one more than before an action means the action
+  // has been taken up and its writes are done.
+  std::uint64_t sleeps() const;
+  // Waits (in real time, at most `timeout`) until sleeps() >= count.
+  bool wait_for_sleeps(std::uint64_t count, std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Sleeper {
+    std::condition_variable_any* wake;
+    time_point deadline;
+  };
+  mutable std::mutex mutex_;               // guards the members below
+  mutable std::condition_variable slept_;  // a sleep started (for wait_for_sleeps)
+  time_point now_;
+  std::vector<const Sleeper*> sleepers_;  // each on its sleeping thread's stack, while it sleeps
+  std::uint64_t sleeps_ = 0;
+};
+
 class LegacySource {
  public:
-  // Writes into `log` from sequence `first_sequence` on (default: the log's next offset).
-  explicit LegacySource(std::shared_ptr<Log> log, SourceOptions options = {});
+  // Writes into `log` from its next offset on (attach() moves it), paced by `clock` (nullptr:
+  // SourceClock::steady()).
+  explicit LegacySource(std::shared_ptr<Log> log, SourceOptions options = {},
+                        std::shared_ptr<SourceClock> clock = nullptr);
   LegacySource(const LegacySource&) = delete;
   LegacySource& operator=(const LegacySource&) = delete;
   ~LegacySource();  // stops
@@ -75,10 +144,11 @@ class LegacySource {
   void run(std::stop_token stop);
   // Writes the next record (without mutex_ held); false if refused, or paused when unless_paused.
   bool write_one(bool unless_paused);
-  void note_rate(std::chrono::steady_clock::time_point now);
+  void note_rate(SourceClock::time_point now);
 
-  mutable std::mutex mutex_;  // guards the state below (not held while a record is written)
-  std::mutex write_mutex_;    // one record written at a time, in sequence order
+  const std::shared_ptr<SourceClock> clock_;  // set once: read by the thread without mutex_
+  mutable std::mutex mutex_;                  // guards the state below (not held while a record is written)
+  std::mutex write_mutex_;                    // one record written at a time, in sequence order
   std::condition_variable_any wake_;
   std::shared_ptr<Log> log_;
   SourceOptions options_;
@@ -88,7 +158,7 @@ class LegacySource {
   std::uint64_t errors_ = 0;
   std::string last_error_;
   // Rate measurement: records written since `rate_since_`, and the last full-window rate.
-  std::chrono::steady_clock::time_point rate_since_;
+  SourceClock::time_point rate_since_;
   std::uint64_t rate_count_ = 0;
   double measured_rate_ = 0;
   std::jthread thread_;
