@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
-// The simulated legacy source: rate accuracy, pause, step, determinism, replay from a checkpoint.
+// The simulated legacy source: its schedule (rate, bursts, stalls, pause, new options, stop) on
+// a clock the test moves by hand, so every count is exact; one smoke test on the real clock;
+// step, determinism, replay from a checkpoint.
 #include <QJsonDocument>
 #include <QTest>
 
 #include <memlog/source/legacy_source.hpp>
 
 #include <chrono>
-#include <thread>
+#include <future>
 
 using namespace std::chrono_literals;
 using memlog::sim::LegacySource;
+using memlog::sim::ManualSourceClock;
 using memlog::sim::SourceKind;
 using memlog::sim::SourceOptions;
 
@@ -18,11 +21,40 @@ std::shared_ptr<memlog::Log> make_log(std::size_t segment = 100000, memlog::Offs
                                       std::size_t max = 1 << 20) {
   return *memlog::Log::create({.start_offset = start, .segment_size = segment, .max_record_bytes = max});
 }
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+
+// Real time a test waits for the source's thread to take something up (it takes microseconds).
+constexpr auto kSettle = 10s;
+
+// A source on a ManualSourceClock. The schedule it keeps (legacy_source.cpp): the first record
+// at once when started (or resumed, or given a new rate), then one per period — 1/rate cut to
+// whole nanoseconds — so that by time t after the start it has written 1 + floor(t / period),
+// plus burst_size at every whole burst_every.
+struct ClockedSource {
+  std::shared_ptr<ManualSourceClock> clock = std::make_shared<ManualSourceClock>();
+  std::shared_ptr<memlog::Log> log = make_log();
+  LegacySource source;
+
+  explicit ClockedSource(SourceOptions options) : source(log, options, clock) {}
+
+  // Does `action`, then waits until the source's thread has taken it up: written what it made
+  // due and asleep again (`sleeps` new sleeps: one per source woken).
+  template <class Action>
+  bool settle(Action action, std::uint64_t sleeps = 1) {
+    const std::uint64_t before = clock->sleeps();
+    action();
+    return clock->wait_for_sleeps(before + sleeps, kSettle);
+  }
+  bool start() {
+    return settle([this] { source.start(); });
+  }
+  // Moves the clock on; waits for the source if that woke it (its next write or burst came).
+  bool advance(std::chrono::nanoseconds by) {
+    const std::uint64_t before = clock->sleeps();
+    const std::size_t woken = clock->advance(by);
+    return clock->wait_for_sleeps(before + woken, kSettle);
+  }
+  std::uint64_t written() const { return source.counters().written; }
+};
 }  // namespace
 
 class TestLegacySource : public QObject {
@@ -75,42 +107,121 @@ class TestLegacySource : public QObject {
     QVERIFY(!memlog::sim::source_kind_from_string("mainframe").has_value());
   }
 
-  void rateIsAccurate_data() {
+  void writesExactlyOnSchedule_data() {
     QTest::addColumn<double>("rate");
-    QTest::addColumn<int>("milliseconds");
-    QTest::addRow("1/s over 2.5 s") << 1.0 << 2500;
-    QTest::addRow("1k/s over 1 s") << 1000.0 << 1000;
-    QTest::addRow("10k/s over 1 s") << 10000.0 << 1000;
+    QTest::addColumn<qint64>("periodNs");  // 1/rate cut to whole nanoseconds
+    QTest::addColumn<int>("burstSize");
+    QTest::addColumn<int>("burstEveryMs");
+    QTest::addColumn<int>("stepMs");  // how far the clock moves at a time (no step is a stall)
+    QTest::addColumn<int>("steps");
+    QTest::addColumn<quint64>("written");  // in the end, the first record included
+    QTest::addRow("1/s: 10 steps of 1 s write 10")
+        << 1.0 << qint64{1'000'000'000} << 0 << 1000 << 1000 << 10 << quint64{1 + 10};
+    QTest::addRow("100/s: 10 steps of 100 ms write 100")
+        << 100.0 << qint64{10'000'000} << 0 << 1000 << 100 << 10 << quint64{1 + 100};
+    QTest::addRow("10k/s: 10 steps of 100 ms write 10,000, 1,000 per wake-up")
+        << 10'000.0 << qint64{100'000} << 0 << 1000 << 100 << 10 << quint64{1 + 10'000};
+    QTest::addRow("3/s: 3 s in steps of 100 ms write 9 (period 333,333,333 ns)")
+        << 3.0 << qint64{333'333'333} << 0 << 1000 << 100 << 30 << quint64{1 + 9};
+    QTest::addRow("1/s with a burst of 5 every second: 10 s write 10 + 50")
+        << 1.0 << qint64{1'000'000'000} << 5 << 1000 << 1000 << 10 << quint64{1 + 10 + 50};
+    QTest::addRow("10/s with a burst of 100 every 500 ms: 2 s write 20 + 400")
+        << 10.0 << qint64{100'000'000} << 100 << 500 << 100 << 20 << quint64{1 + 20 + 400};
   }
-  void rateIsAccurate() {
+  void writesExactlyOnSchedule() {
     QFETCH(double, rate);
-    QFETCH(int, milliseconds);
-    auto log = make_log();
-    LegacySource source(log, {.rate = rate});
-    const auto t0 = std::chrono::steady_clock::now();
-    source.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
-    const auto written = source.counters().written;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    source.stop();
-    const double expected = rate * seconds;
-    // The first record is written at once, then one per period: expected + 1 at most.
-    const double tolerance = kSanitized ? 0.5 : 0.15;
-    QVERIFY2(written <= expected + 1.5,
-             qPrintable(QStringLiteral("%1 written, %2 expected").arg(written).arg(expected)));
-    QVERIFY2(written >= expected * (1 - tolerance) - 1,
-             qPrintable(QStringLiteral("%1 written, %2 expected").arg(written).arg(expected)));
+    QFETCH(qint64, periodNs);
+    QFETCH(int, burstSize);
+    QFETCH(int, burstEveryMs);
+    QFETCH(int, stepMs);
+    QFETCH(int, steps);
+    QFETCH(quint64, written);
+    ClockedSource s({.rate = rate,
+                     .burst_size = static_cast<std::size_t>(burstSize),
+                     .burst_every = std::chrono::milliseconds(burstEveryMs)});
+    QVERIFY(s.start());
+    QCOMPARE(s.written(), 1u);  // the first record at once
+    for (int step = 1; step <= steps; ++step) {
+      QVERIFY(s.advance(std::chrono::milliseconds(stepMs)));
+      const qint64 t = qint64{step} * stepMs * 1'000'000;  // ns since the start
+      const auto expected =
+          static_cast<std::uint64_t>(1 + t / periodNs + burstSize * (t / (qint64{burstEveryMs} * 1'000'000)));
+      QVERIFY2(s.written() == expected, qPrintable(QStringLiteral("after %1 ms: %2 written, %3 expected")
+                                                       .arg(t / 1'000'000)
+                                                       .arg(s.written())
+                                                       .arg(expected)));
+    }
+    QCOMPARE(s.written(), written);
+    QCOMPARE(s.log->stats().next_offset, static_cast<memlog::Offset>(written));
   }
 
-  void slowRateDoesNotSpin() {
-    auto log = make_log();
-    LegacySource source(log, {.rate = 2});
-    source.start();
-    const std::clock_t cpu0 = std::clock();
-    std::this_thread::sleep_for(600ms);
-    const double cpu = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
-    source.stop();
-    QVERIFY2(cpu < 0.2, qPrintable(QString::number(cpu)));  // a spinning thread would use ~0.6 s
+  // The thread sleeps once per wake-up: a deadline it does not wait for (a busy loop) would show
+  // as more sleeps, or as none at all (wait_for_sleeps would time out).
+  void sleepsOncePerWakeUp() {
+    ClockedSource s({.rate = 1});
+    QVERIFY(s.start());
+    for (int second = 1; second <= 10; ++second) {
+      QCOMPARE(s.clock->advance(999ms), 0u);  // not due yet: nobody woken
+      QVERIFY(s.advance(1ms));
+    }
+    QCOMPARE(s.clock->sleeps(), 1u + 10u);
+    QCOMPARE(s.written(), 1u + 10u);
+  }
+
+  // Behind schedule by more than 250 ms (a stall), the source starts a new schedule at once
+  // instead of writing all it missed; up to 250 ms behind, it catches up.
+  void stallIsNotFlooded_data() {
+    QTest::addColumn<int>("stallMs");
+    QTest::addColumn<quint64>("written");  // after the stall, the first record included
+    QTest::addRow("250 ms (240 ms behind): all 25 written") << 250 << quint64{1 + 25};
+    QTest::addRow("260 ms (250 ms behind): all 26 written") << 260 << quint64{1 + 26};
+    QTest::addRow("261 ms (251 ms behind): one, a new schedule") << 261 << quint64{1 + 1};
+    QTest::addRow("1 s: one, a new schedule") << 1000 << quint64{1 + 1};
+  }
+  void stallIsNotFlooded() {
+    QFETCH(int, stallMs);
+    QFETCH(quint64, written);
+    ClockedSource s({.rate = 100});
+    QVERIFY(s.start());
+    QVERIFY(s.advance(std::chrono::milliseconds(stallMs)));
+    QCOMPARE(s.written(), written);
+    QVERIFY(s.advance(100ms));  // then on schedule again: 10 per 100 ms
+    QCOMPARE(s.written(), written + 10);
+  }
+
+  // Paused, nothing is written however long; resumed, a new schedule starts with one record at
+  // once — what was missed while paused is not made up, even within the 250 ms catch-up.
+  void pauseStopsWritesResumeWritesAtOnce_data() {
+    QTest::addColumn<int>("pausedMs");
+    QTest::addRow("paused 200 ms (within the catch-up)") << 200;
+    QTest::addRow("paused 10 s") << 10'000;
+  }
+  void pauseStopsWritesResumeWritesAtOnce() {
+    QFETCH(int, pausedMs);
+    ClockedSource s({.rate = 100});
+    QVERIFY(s.start());
+    QVERIFY(s.advance(100ms));
+    QCOMPARE(s.written(), 1u + 10u);
+    QVERIFY(s.settle([&] { s.source.pause(); }));
+    QVERIFY(s.source.counters().paused);
+    QCOMPARE(s.clock->advance(std::chrono::milliseconds(pausedMs)), 0u);  // a paused source is not woken
+    QCOMPARE(s.written(), 11u);
+    QCOMPARE(s.log->stats().next_offset, 11);
+    QVERIFY(s.settle([&] { s.source.resume(); }));
+    QCOMPARE(s.written(), 12u);
+    QVERIFY(s.advance(100ms));
+    QCOMPARE(s.written(), 22u);
+  }
+
+  void newRateTakesEffectAtOnce() {
+    ClockedSource s({.rate = 1});
+    QVERIFY(s.start());
+    QCOMPARE(s.written(), 1u);
+    // Not after the rest of the 1 s period: the thread is woken, starts a schedule at 100/s.
+    QVERIFY(s.settle([&] { s.source.set_options({.rate = 100}); }));
+    QCOMPARE(s.written(), 2u);
+    QVERIFY(s.advance(100ms));
+    QCOMPARE(s.written(), 12u);
   }
 
   void unthrottledWritesFast() {
@@ -119,20 +230,6 @@ class TestLegacySource : public QObject {
     source.start();
     QTRY_VERIFY_WITH_TIMEOUT(source.counters().written > 20000, 10000);
     source.stop();
-  }
-
-  void pauseStopsWrites() {
-    auto log = make_log();
-    LegacySource source(log, {.rate = 2000});
-    source.start();
-    QTRY_VERIFY_WITH_TIMEOUT(source.counters().written > 50, 5000);
-    source.pause();
-    const auto paused_at = log->stats().next_offset;
-    std::this_thread::sleep_for(200ms);
-    QCOMPARE(log->stats().next_offset, paused_at);
-    QVERIFY(source.counters().paused);
-    source.resume();
-    QTRY_VERIFY_WITH_TIMEOUT(log->stats().next_offset > paused_at, 5000);
   }
 
   void stepWritesExactlyOne() {
@@ -188,14 +285,52 @@ class TestLegacySource : public QObject {
     QCOMPARE(recreated->read(checkpoint - 1).error(), make_error_code(memlog::Errc::out_of_range));
   }
 
+  // stop() wakes the thread whatever it waits for: the clock never moves here, so a stop that
+  // waited for the next write (or burst, or resume) would never return.
+  void stopIsPrompt_data() {
+    QTest::addColumn<double>("rate");
+    QTest::addColumn<int>("burstSize");
+    QTest::addColumn<bool>("paused");
+    QTest::addRow("asleep until the next write (1/s)") << 1.0 << 0 << false;
+    QTest::addRow("asleep until the next write or burst") << 1.0 << 100 << false;
+    QTest::addRow("paused") << 100.0 << 0 << true;
+  }
   void stopIsPrompt() {
+    QFETCH(double, rate);
+    QFETCH(int, burstSize);
+    QFETCH(bool, paused);
+    ClockedSource s({.rate = rate, .burst_size = static_cast<std::size_t>(burstSize)});
+    QVERIFY(s.start());
+    if (paused) QVERIFY(s.settle([&] { s.source.pause(); }));
+    auto stopped = std::async(std::launch::async, [&] { s.source.stop(); });
+    if (stopped.wait_for(kSettle) != std::future_status::ready) {
+      s.clock->advance(24h);  // let it go, so that the test fails instead of hanging
+      s.source.resume();
+      QFAIL("stop() waited for the clock");
+    }
+    QVERIFY(!s.source.counters().running);
+    QCOMPARE(s.written(), 1u);
+  }
+
+  // The real clock's wiring: the source paces itself by steady_clock (never ahead of its
+  // schedule — an exact bound — and not stuck after its first record) and stop() wakes its sleep.
+  void realClockSmoke() {
     auto log = make_log();
-    LegacySource source(log, {.rate = 1});
-    source.start();
-    std::this_thread::sleep_for(50ms);
+    LegacySource source(log, {.rate = 20});  // the default clock: steady_clock, period 50 ms
     const auto t0 = std::chrono::steady_clock::now();
+    source.start();
+    QTRY_VERIFY_WITH_TIMEOUT(source.counters().written >= 3, 10000);
+    const auto written = source.counters().written;
+    const auto elapsed = std::chrono::steady_clock::now() - t0;
+    QVERIFY2(written <= 1 + static_cast<std::uint64_t>(elapsed / 50ms),
+             qPrintable(QStringLiteral("%1 written in %2 ms").arg(written).arg(elapsed / 1ms)));
+    source.set_options({.rate = 0.2});  // a 5 s period: the thread writes one record, then sleeps
+    const auto before = std::chrono::steady_clock::now();
     source.stop();
-    QVERIFY(std::chrono::steady_clock::now() - t0 < 500ms);  // not the rest of a 1 s period
+    // Waking and joining take milliseconds; waiting out the period would take up to 5 s. The
+    // bound is half of that, for a loaded machine.
+    QVERIFY2(std::chrono::steady_clock::now() - before < 2500ms,
+             qPrintable(QString::number((std::chrono::steady_clock::now() - before) / 1ms)));
     QVERIFY(!source.counters().running);
   }
 };
