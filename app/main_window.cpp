@@ -151,7 +151,7 @@ void MainWindow::arrangeDocks(QSize size) {
   resizeDocks({m_chartsDock}, {std::max(200, h / 4)}, Qt::Vertical);
   if (tabifiedDockWidgets(m_chartsDock).isEmpty())
     resizeDocks({m_chartsDock, m_timelineDock}, {w * 3 / 4, w / 4}, Qt::Horizontal);
-  resizeDocks({m_sourceDock}, {std::clamp(w / 3, 380, 600)}, Qt::Horizontal);
+  resizeDocks({m_sourceDock}, {std::clamp(w * 7 / 25, 380, 540)}, Qt::Horizontal);
   resizeDocks({m_sourceDock, m_consumersDock}, {h * 11 / 20, h * 9 / 20}, Qt::Vertical);
 }
 

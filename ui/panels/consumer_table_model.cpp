@@ -95,6 +95,8 @@ QVariant ConsumerTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::TextAlignmentRole && index.column() != NameColumn && index.column() != StateColumn &&
       index.column() != ErrorColumn)
     return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  // The error in full where the column is too narrow for it.
+  if (role == Qt::ToolTipRole && index.column() == ErrorColumn) return errorText(s);
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
     case NameColumn:
