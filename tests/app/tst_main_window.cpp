@@ -2,6 +2,7 @@
 // MainWindow's layout: the first start fits the screen it opens on (all of a small one, most
 // of a large one), every dock is there and usable — the consumers table shows several rows —
 // and a remembered geometry from a larger screen is brought back onto a smaller one.
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QHeaderView>
 #include <QMenu>
@@ -12,6 +13,7 @@
 #include <QTest>
 
 #include "adapter/log_session.hpp"
+#include "charts/charts_panel.hpp"
 #include "main_window.hpp"
 #include "panels/consumers_panel.hpp"
 #include "segments/segments_view.hpp"
@@ -95,6 +97,22 @@ class TestMainWindow : public QObject {
         available.contains(window.frameGeometry()),
         qPrintable(
             QStringLiteral("%1,%2 %3x%4").arg(window.x()).arg(window.y()).arg(window.width()).arg(window.height())));
+  }
+
+  // View → Pause views pauses the charts, and their own "Pause charts" box says so.
+  void pauseViewsChecksTheChartsBox() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    auto* charts = window.findChild<ChartsPanel*>();
+    QVERIFY(charts != nullptr);
+    window.setViewsPaused(true);
+    QVERIFY(charts->isPaused());
+    QVERIFY(charts->pauseBox()->isChecked());
+    window.setViewsPaused(false);
+    QVERIFY(!charts->isPaused());
+    QVERIFY(!charts->pauseBox()->isChecked());
+    charts->pauseBox()->setChecked(true);  // the box itself still pauses
+    QVERIFY(charts->isPaused());
   }
 
   void geometryThatFitsStaysAsSaved() {

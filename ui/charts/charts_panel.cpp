@@ -10,6 +10,7 @@
 #include <QLineSeries>
 #include <QLocale>
 #include <QScatterSeries>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -103,7 +104,7 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
   m_bytesSeries->setName(u"payload KiB"_s);
   attach(m_retainedChart, m_bytesSeries, Qt::AlignRight);
 
-  auto* pause = new QCheckBox(u"Pause charts"_s, this);
+  auto* pause = m_pauseBox = new QCheckBox(u"Pause charts"_s, this);
   pause->setToolTip(u"Freeze the charts to inspect them; the log and the sampling go on, and resuming catches up."_s);
   connect(pause, &QCheckBox::toggled, this, &ChartsPanel::setPaused);
   auto* charts = new QHBoxLayout;
@@ -203,6 +204,11 @@ void ChartsPanel::publish() {
 
 void ChartsPanel::setPaused(bool paused) {
   m_paused = paused;
+  // Paused from elsewhere (View → Pause views): the box says so too.
+  if (m_pauseBox->isChecked() != paused) {
+    const QSignalBlocker quiet(m_pauseBox);
+    m_pauseBox->setChecked(paused);
+  }
   if (!paused)
     for (QChartView* view : m_views) view->chart()->zoomReset();  // live again: the whole window
   if (!paused) publish();                                         // catch up with what was sampled meanwhile

@@ -20,6 +20,7 @@
 
 class LogSession;
 class QAbstractSeries;
+class QCheckBox;
 class QChart;
 class QChartView;
 class QLineSeries;
@@ -36,6 +37,7 @@ class ChartsPanel : public QWidget {
   explicit ChartsPanel(LogSession* session, QWidget* parent = nullptr);
 
   bool isPaused() const { return m_paused; }
+  QCheckBox* pauseBox() const { return m_pauseBox; }
   int samples() const { return static_cast<int>(m_writes.size()); }
   // The points a series shows now (for tests): "writes", "retained", "purges", or "lag:<name>".
   QList<QPointF> shown(const QString& series) const;
@@ -66,6 +68,7 @@ class ChartsPanel : public QWidget {
   QTimer m_timer;
   QElapsedTimer m_clock;
   bool m_paused = false;
+  QCheckBox* m_pauseBox = nullptr;  // the panel's own "Pause charts", kept in step with setPaused
   QChart* m_throughput;
   QChart* m_lagChart;
   QChart* m_retainedChart;
