@@ -327,6 +327,12 @@ void LogServer::acceptClients() {
 
 void LogServer::pump(Client& client) {
   if (client.closing) return;
+  // Overtaken by the purge, checked before the window: a client that stopped reading keeps
+  // its window full and would otherwise never be told (nor let go).
+  if (const memlog::Range range = m_adapter->log()->range(); !range.empty() && client.position < range.earliest) {
+    closeClient(client, kCloseFellBehind, u"fell behind the purge; earliest %1"_s.arg(range.earliest));
+    return;
+  }
   const memlog::Offset before = client.position;
   // Pull: only while the client's window has room; its socket draining calls us again.
   while (client.inFlight < kWindowBytes) {
