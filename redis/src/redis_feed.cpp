@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <memlog/source/utf8.hpp>
+
 #include "redis_connection.hpp"
 
 namespace memlog::redis {
@@ -19,41 +21,6 @@ constexpr auto kConnectTimeout = 2s;
 constexpr auto kReplyTimeout = 5s;            // above XREAD's BLOCK, so a quiet stream is not a timeout
 constexpr std::string_view kBlockMs = "500";  // how long XREAD waits: also how soon stop() is noticed
 constexpr std::string_view kCount = "512";
-
-// True when `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, <= U+10FFFF): the
-// same test as the server's RecordJson::isValidUtf8, which decides what it sends as base64.
-bool is_valid_utf8(std::string_view bytes) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* end = p + bytes.size();
-  while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int extra = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      if (c == 0xE0) lo = 0xA0;  // overlong
-      if (c == 0xED) hi = 0x9F;  // UTF-16 surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      if (c == 0xF0) lo = 0x90;  // overlong
-      if (c == 0xF4) hi = 0x8F;  // beyond U+10FFFF
-    } else {
-      return false;  // a continuation byte first, C0/C1 (overlong) or F5..FF
-    }
-    if (end - p <= extra) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (int i = 2; i <= extra; ++i)
-      if ((p[i] & 0xC0) != 0x80) return false;
-    p += extra + 1;
-  }
-  return true;
-}
 
 // Standard base64 (RFC 4648, with padding), as QByteArray::toBase64 writes it for the server.
 void append_base64(std::string& out, std::string_view bytes) {
@@ -126,8 +93,8 @@ void append_base64_string(std::string& out, std::string_view bytes) {
 //                                                                the name is not
 // so every valid field reads back as it was, and a binary one is marked and whole.
 void append_field(std::string& out, std::string_view name, std::string_view value) {
-  const bool name_ok = is_valid_utf8(name);
-  if (name_ok && is_valid_utf8(value)) {
+  const bool name_ok = text::is_valid_utf8(name);
+  if (name_ok && text::is_valid_utf8(value)) {
     append_json_string(out, name);
     out += ':';
     append_json_string(out, value);
