@@ -8,6 +8,7 @@
 #include <memlog/source/line_feeds.hpp>
 
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -43,6 +44,11 @@ struct Pipe {
   }
   void send(std::string_view text) const {
     QCOMPARE(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
+  // Bytes written that the reading end has not read yet.
+  int unread() const {
+    int bytes = -1;
+    return ::ioctl(fds[0], FIONREAD, &bytes) == 0 ? bytes : -1;
   }
   void closeWrite() {
     if (fds[1] >= 0) ::close(fds[1]);
@@ -152,10 +158,11 @@ class TestLineFeeds : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(first->stats().next_offset, 2, 10000);
     feed.attach(nullptr);  // as during a log replacement: writes wait
     pipe.send("c\nd\n");
-    QTest::qWait(300);
+    QTRY_COMPARE_WITH_TIMEOUT(pipe.unread(), 0, 10000);  // the feed has read them: they wait for a log
     QCOMPARE(first->stats().next_offset, 2);
     feed.attach(second);
     QTRY_COMPARE_WITH_TIMEOUT(logText(*second), (QStringList{u"c"_s, u"d"_s}), 10000);
+    QCOMPARE(logText(*first), (QStringList{u"a"_s, u"b"_s}));  // nothing went to the detached log
   }
 
   void fileIsReadThenFollowed() {
@@ -167,8 +174,8 @@ class TestLineFeeds : public QObject {
     feed.start();
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"one"_s, u"two"_s}), 10000);
     append(path, "thr");  // a line being written: not a record until its newline
-    QTest::qWait(200);
-    QCOMPARE(log->stats().next_offset, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(QString::fromStdString(feed.status().position).startsWith(u"byte 11,"_s), 10000);
+    QCOMPARE(log->stats().next_offset, 2);  // read, and held back
     append(path, "ee\nfour\n");
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"one"_s, u"two"_s, u"three"_s, u"four"_s}), 10000);
     QVERIFY2(QString::fromStdString(feed.status().position).startsWith(u"byte 19"_s), feed.status().position.c_str());
@@ -182,8 +189,9 @@ class TestLineFeeds : public QObject {
     FileFeed feed(path.toStdString(), log, 20ms);
     feed.start();
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 2, 10000);
+    const auto problems = feed.status().problems;
     QVERIFY(::truncate(path.toLocal8Bit().constData(), 0) == 0);
-    QTest::qWait(100);
+    QTRY_COMPARE_WITH_TIMEOUT(feed.status().problems, problems + 1, 10000);  // noticed before the next line
     append(path, "new\n");
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"old line one"_s, u"old line two"_s, u"new"_s}), 10000);
     QVERIFY2(QString::fromStdString(feed.status().last_problem).contains(u"truncated"_s),
