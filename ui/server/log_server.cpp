@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "server/log_server.hpp"
 
+#include <QDateTime>
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
 #include <QMetaEnum>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -152,6 +154,12 @@ bool LogServer::listen(const QHostAddress& address, quint16 httpPort, quint16 ws
   tcp->setParent(m_http);
   setUpRoutes();
   m_http->bind(tcp);
+  m_httpTcp = tcp;
+  // Queued: QHttpServer takes the new socket first (it stays the QTcpServer's child).
+  connect(tcp, &QTcpServer::newConnection, this, &LogServer::watchHttpConnections, Qt::QueuedConnection);
+  m_idleTimer.setInterval(std::max(100, m_httpIdleMs / 4));
+  connect(&m_idleTimer, &QTimer::timeout, this, &LogServer::closeIdleHttpConnections);
+  m_idleTimer.start();
 
   m_ws = new QWebSocketServer(u"memlog"_s, QWebSocketServer::NonSecureMode, this);
   if (!m_ws->listen(address, wsPort))
@@ -279,6 +287,34 @@ QHttpServerResponse LogServer::batchResponse(const QHttpServerRequest& request) 
   records.resize(result.count);
   return json("{\"records\":"_ba + RecordJson::records(records) + ",\"next\":"_ba +
               number(*from + static_cast<qint64>(result.count)) + '}');
+}
+
+namespace {
+const char* const kLastActive = "memlog_lastActive";  // ms since the epoch, on each HTTP socket
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+}  // namespace
+
+void LogServer::watchHttpConnections() {
+  if (m_httpTcp == nullptr) return;
+  for (QTcpSocket* socket : m_httpTcp->findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly)) {
+    if (socket->property(kLastActive).isValid()) continue;
+    socket->setProperty(kLastActive, nowMs());
+    auto touch = [socket] { socket->setProperty(kLastActive, nowMs()); };
+    connect(socket, &QTcpSocket::readyRead, this, touch);
+    connect(socket, &QTcpSocket::bytesWritten, this, touch);
+  }
+}
+
+void LogServer::closeIdleHttpConnections() {
+  if (m_httpTcp == nullptr) return;
+  watchHttpConnections();  // in case a connection's notification is still queued
+  const qint64 now = nowMs();
+  for (QTcpSocket* socket : m_httpTcp->findChildren<QTcpSocket*>(Qt::FindDirectChildrenOnly)) {
+    const QVariant last = socket->property(kLastActive);
+    if (last.isValid() && now - last.toLongLong() >= m_httpIdleMs &&
+        socket->state() == QAbstractSocket::ConnectedState && socket->bytesToWrite() == 0)
+      socket->disconnectFromHost();  // QHttpServer deletes it on disconnected
+  }
 }
 
 void LogServer::acceptClients() {

@@ -29,6 +29,10 @@
 // checkpoint or from E), 4001 "log replaced", 4002 a bad path or "from". When clients leave,
 // the memory they held is given back to the system (malloc_trim, merged, on glibc).
 //
+// An HTTP connection that sends nothing for kHttpIdleMs (half a request, or an idle
+// keep-alive) is closed: Qt 6.4's QHttpServer has no such timeout and would hold it forever.
+// A WebSocket handshake not completed in 10 s is dropped by QWebSocketServer.
+//
 // Every request and every read goes to adapter->log(), so the server follows logReplaced.
 //
 // Threading: a GUI-thread object; its sockets live on the same thread.
@@ -51,6 +55,7 @@ class LogAdapter;
 class QHttpServer;
 class QHttpServerRequest;
 class QHttpServerResponse;
+class QTcpServer;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -64,6 +69,7 @@ class LogServer : public QObject {
   static constexpr qint64 kMessageBytes = 32 << 10;  // a message stops growing past this
   static constexpr std::size_t kStreamBatch = 512;   // records per WebSocket message, at most
   static constexpr qint64 kCacheBytes = 8 << 20;     // encoded messages kept for sharing
+  static constexpr int kHttpIdleMs = 30'000;         // an HTTP connection silent this long is closed
 
   // WebSocket close codes (private-use range 4000-4999).
   static constexpr int kCloseFellBehind = 4000;
@@ -92,6 +98,8 @@ class LogServer : public QObject {
   // Batches encoded and messages sent so far: with clients at one position, one encoding
   // serves them all.
   quint64 encodings() const { return m_encodings; }
+  // How long an HTTP connection may stay silent (tests shorten it); call before listen().
+  void setHttpIdleTimeout(int milliseconds) { m_httpIdleMs = milliseconds; }
   quint64 messagesSent() const { return m_messagesSent; }
 
  signals:
@@ -124,6 +132,8 @@ class LogServer : public QObject {
   void removeClient(QWebSocket* socket);
   Client* findClient(QWebSocket* socket);
   void positionsChanged();
+  void watchHttpConnections();  // notes new HTTP sockets' activity
+  void closeIdleHttpConnections();
 
   LogAdapter* m_adapter;
   QHttpServer* m_http = nullptr;
@@ -139,4 +149,7 @@ class LogServer : public QObject {
   quint64 m_messagesSent = 0;
   QTimer m_changedTimer;  // merges remoteConsumersChanged
   QTimer m_trimTimer;     // gives memory back after clients left
+  QTimer m_idleTimer;     // closes silent HTTP connections
+  int m_httpIdleMs = kHttpIdleMs;
+  QTcpServer* m_httpTcp = nullptr;
 };
