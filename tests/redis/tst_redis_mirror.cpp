@@ -3,6 +3,7 @@
 // their offsets; across a Redis restart mid-run the gap is filled from the log and what could
 // not be delivered is reported exactly; an unreachable Redis is retried while the log goes
 // on; MAXLEN ~ keeps the stream near the log's retention; a replayed log is not sent twice.
+#include <QScopeGuard>
 #include <QTest>
 
 #include <memlog/redis/redis_mirror.hpp>
@@ -141,10 +142,12 @@ class TestRedisMirror : public QObject {
     auto& redis = m.redis;
     RedisMirror& mirror = *m.mirror;
     std::atomic<bool> done = false;
+    std::atomic<bool> restarted = false;  // the writer goes on until Redis is back (a restart mid-run)
     std::atomic<int> written = 0;
     std::jthread writer([&] {
-      // ~20,000 records/s for ~1.5 s: the log purges what Redis could not take while it was down.
-      for (int i = 0; i < 300; ++i) {
+      // ~20,000 records/s for ~1.5 s or more: the log purges what Redis could not take while it
+      // was down.
+      for (int i = 0; i < 300 || !restarted; ++i) {
         for (int k = 0; k < 100; ++k) {
           if (!log->write(payload(log->stats().next_offset))) return;
           ++written;
@@ -153,10 +156,13 @@ class TestRedisMirror : public QObject {
       }
       done = true;
     });
+    const auto release = qScopeGuard([&] { restarted = true; });  // also when a check fails: the writer ends
     QTRY_VERIFY_WITH_TIMEOUT(written > 5000, kTimeout);
     redis.stop();
-    QTest::qWait(300);
+    // Restarted once the mirror has found it gone (the writer goes on meanwhile).
+    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::retrying, kTimeout);
     QVERIFY(redis.start());
+    restarted = true;
     QTRY_VERIFY_WITH_TIMEOUT(done.load(), 60000);
     const memlog::Offset last = log->stats().next_offset - 1;
     QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, last, kTimeout);
@@ -222,8 +228,13 @@ class TestRedisMirror : public QObject {
     QVERIFY(m.start(1000));
     QVERIFY(writeConfirmed(*m.log, *m.mirror, 100));
     auto replay = make_log(1000, 50);
+    const auto problems = m.mirror->status().problems;
     m.mirror->attach(replay);
-    QTest::qWait(500);  // not waiting for a result: making sure of this interleaving (waits are 200 ms)
+    // Taken up (it says so: one message), and only then written to.
+    QTRY_COMPARE_WITH_TIMEOUT(m.mirror->status().problems, problems + 1, kTimeout);
+    QVERIFY2(QString::fromStdString(m.mirror->status().last_problem).contains(u"taken as a replay"_s),
+             m.mirror->status().last_problem.c_str());
+    QCOMPARE(m.mirror->status().confirmed, 99);
     QVERIFY(writeConfirmed(*replay, *m.mirror, 60));  // offsets 50..109: 100..109 are new
     const auto entries = m.entries();
     checkEntries(entries);
