@@ -160,7 +160,7 @@ QWidget* MainWindow::scrollable(QWidget* panel) {
   area->setWidget(panel);
   area->setWidgetResizable(true);
   area->setFrameShape(QFrame::NoFrame);
-  area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  area->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);  // so the column can be made narrow
   return area;
 }
 

@@ -112,7 +112,8 @@ void SegmentsView::paintEvent(QPaintEvent*) {
                     .arg(number(static_cast<qint64>(fill * m_segmentSize + 0.5)),
                          number(static_cast<qint64>(m_segmentSize)), bytes(segmentBytes))
                     .arg(qRound(fill * 100));
-    p.drawText(QRectF(left + 8, top, segmentWidth - 16, barHeight), Qt::AlignCenter, detail);
+    p.drawText(QRectF(left + 8, top, segmentWidth - 16, barHeight), Qt::AlignCenter | Qt::TextWordWrap,
+               detail);  // narrow: wraps, not clipped
   };
 
   // The purged zone, with the last purge fading out in it.
@@ -143,7 +144,10 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     words.setAlphaF(std::max(0.6, sealGlow));
     p.setPen(words);
     const double after = QFontMetricsF(bold).horizontalAdvance(u"History (sealed)"_s) + 14;
-    p.drawText(QRectF(xAt(0) + after, 6, segmentWidth - after, 24), Qt::AlignLeft | Qt::AlignVCenter, u"just sealed"_s);
+    // Only where it fits beside the title: on a narrow picture it would run into "Active".
+    if (QFontMetricsF(font()).horizontalAdvance(u"just sealed"_s) <= segmentWidth - after)
+      p.drawText(QRectF(xAt(0) + after, 6, segmentWidth - after, 24), Qt::AlignLeft | Qt::AlignVCenter,
+                 u"just sealed"_s);
   }
   drawSegment(xAt(0), u"History (sealed)"_s, g.historyFirst, g.historyLast, g.historyFill, g.historyBytes,
               theme.historyFill, g.hasHistory);
