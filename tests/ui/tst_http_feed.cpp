@@ -33,10 +33,10 @@ std::shared_ptr<memlog::Log> make_log(std::size_t segment = 100000) {
   return *memlog::Log::create({.start_offset = 0, .segment_size = segment});
 }
 
+// A loopback port nothing listens on (0 if none could be found): bound, then released.
 quint16 freePort() {
   QTcpServer probe;
-  probe.listen(QHostAddress::LocalHost, 0);
-  return probe.serverPort();
+  return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
 }
 
 // A legacy API: GET /items returns whatever `respond` makes of the request.
@@ -56,6 +56,12 @@ struct LegacyApi {
   }
   QString url(const QString& query = QString()) const { return u"http://127.0.0.1:%1/items%2"_s.arg(port).arg(query); }
 };
+
+// Waits until the server has had `more` requests after the `seen` so far. The feed asks again
+// only once it has taken the last answer, so `more` - 1 more answers are in the log by then.
+bool waitForPolls(const LegacyApi& api, qsizetype seen, qsizetype more) {
+  return QTest::qWaitFor([&] { return api.queries.size() >= seen + more; }, kTimeout);
+}
 
 QJsonArray items(std::initializer_list<std::pair<int, const char*>> entries) {
   QJsonArray out;
@@ -79,8 +85,8 @@ class TestHttpFeed : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"alpha"_s, u"beta"_s}), kTimeout);
     list.append(u"gamma"_s);
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"alpha"_s, u"beta"_s, u"gamma"_s}), kTimeout);
-    QTest::qWait(300);  // several more polls: nothing written twice
-    QCOMPARE(log->stats().next_offset, 3);
+    QVERIFY(waitForPolls(api, api.queries.size(), 4));  // three more answers of the same list:
+    QCOMPARE(log->stats().next_offset, 3);              // nothing written twice
     QCOMPARE(feed.status().state, FeedState::running);
 
     list = QJsonArray{u"after reset"_s};  // the server started over
@@ -102,7 +108,7 @@ class TestHttpFeed : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 2, kTimeout);
     window = items({{2, "two"}, {3, "three"}, {4, "four"}});
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 4, kTimeout);
-    QTest::qWait(300);
+    QVERIFY(waitForPolls(api, api.queries.size(), 4));  // three more answers of the same window
     const QStringList got = logText(*log);
     QCOMPARE(got.size(), 4);
     for (int i = 0; i < 4; ++i)
@@ -159,6 +165,7 @@ class TestHttpFeed : public QObject {
 
   void nothingListeningIsRetriedUntilItIs() {
     const quint16 port = freePort();
+    QVERIFY(port != 0);
     auto log = make_log();
     HttpFeed feed(u"http://127.0.0.1:%1/items"_s.arg(port), log, 50ms);
     feed.set_backoff(50ms, 200ms);
