@@ -22,13 +22,16 @@ class TestLogSession : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(session.adapter()->log()->stats().next_offset > 20, 5000);
     source->togglePause();
     QVERIFY(source->isPaused());
+    QCOMPARE(state.count(), 2);  // started, paused
     const auto paused = session.adapter()->log()->stats().next_offset;
-    QTest::qWait(100);
+    QCOMPARE(source->counters().written, static_cast<std::uint64_t>(paused));  // no write in flight
+    // Two refreshes of the counters later (what the source panel shows), still nothing written.
+    const auto refreshes = counters.count();
+    QTRY_VERIFY_WITH_TIMEOUT(counters.count() >= refreshes + 2, 5000);
     QCOMPARE(session.adapter()->log()->stats().next_offset, paused);
+    QCOMPARE(source->counters().written, static_cast<std::uint64_t>(paused));
     source->step();
     QCOMPARE(session.adapter()->log()->stats().next_offset, paused + 1);
-    QVERIFY(state.count() >= 2);
-    QTRY_VERIFY_WITH_TIMEOUT(counters.count() >= 1, 5000);
     source->setRate(1234);
     QCOMPARE(source->options().rate, 1234.0);
     source->setKind(memlog::sim::SourceKind::tickets);
