@@ -336,6 +336,7 @@ void LogServer::acceptClients() {
       if (c->inFlight < kWindowBytes) pump(*c);
     });
     Client& c = *client;
+    m_bySocket.insert(socket, client.get());
     m_clients.push_back(std::move(client));
 
     const QUrl url = socket->requestUrl();
@@ -416,7 +417,9 @@ const LogServer::Encoded* LogServer::encodedAt(memlog::Offset position, std::err
     ++count;
   }
   json += ']';
-  Encoded encoded{position, count, QString::fromUtf8(json), json.size()};
+  QString message = QString::fromUtf8(json);
+  const qint64 held = message.size() * static_cast<qint64>(sizeof(QChar));
+  Encoded encoded{position, count, std::move(message), held};
   ++m_encodings;
 
   // Keep it for the clients that come to this offset next, within kCacheBytes (oldest out).
@@ -451,15 +454,15 @@ void LogServer::closeClient(Client& client, int code, const QString& reason) {
 }
 
 LogServer::Client* LogServer::findClient(QWebSocket* socket) {
-  for (const auto& client : m_clients)
-    if (client->socket == socket) return client.get();
-  return nullptr;
+  // Every socket write of every client asks: a hash, not a walk over a thousand clients.
+  return m_bySocket.value(socket, nullptr);
 }
 
 void LogServer::removeClient(QWebSocket* socket) {
   const auto it = std::find_if(m_clients.begin(), m_clients.end(),
                                [socket](const auto& client) { return client->socket == socket; });
   if (it == m_clients.end()) return;
+  m_bySocket.remove(socket);
   m_clients.erase(it);
   socket->deleteLater();
   positionsChanged();

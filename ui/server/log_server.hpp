@@ -38,6 +38,7 @@
 // Threading: a GUI-thread object; its sockets live on the same thread.
 #pragma once
 
+#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -111,8 +112,8 @@ class LogServer : public QObject {
   struct Encoded {
     memlog::Offset first = 0;
     std::size_t count = 0;
-    QString message;  // implicitly shared by every client that sends it
-    qint64 bytes = 0;
+    QString message;   // implicitly shared by every client that sends it
+    qint64 bytes = 0;  // what it holds in memory (UTF-16), counted against kCacheBytes
   };
   // The message that starts at `position` (encoded now if no client asked for it yet), or
   // null when there is nothing to send; *error says why a read found nothing.
@@ -141,7 +142,8 @@ class LogServer : public QObject {
   quint16 m_httpPort = 0;
   quint16 m_wsPort = 0;
   std::vector<std::unique_ptr<Client>> m_clients;
-  std::vector<memlog::Record> m_batch;  // read buffer, reused
+  QHash<QWebSocket*, Client*> m_bySocket;  // the same clients, found by their socket
+  std::vector<memlog::Record> m_batch;     // read buffer, reused
   std::unordered_map<memlog::Offset, Encoded> m_encoded;
   std::deque<memlog::Offset> m_encodedOrder;  // oldest first, for eviction
   qint64 m_encodedBytes = 0;
