@@ -96,8 +96,10 @@ class ManualSourceClock final : public SourceClock {
   // Moves the time on by `by` (>= 0); returns how many sleepers it woke (their deadline came).
   std::size_t advance(duration by);
   // Sleeps started so far, by every source on this clock: a source starts one whenever it has
-  // written all that is due (or is paused), so one more than before an action means the action
-  // has been taken up and its writes are done.
+  // written all that is due (or is paused). So after an action that wakes a sleeping source
+  // (start, advance() past its deadline, pause, resume, a new rate), one sleep more than before
+  // means it has taken the action up and written what that made due. (Actions that cancel out
+  // before the thread wakes — pause, then resume — leave it in the sleep it was in.)
   std::uint64_t sleeps() const;
   // Waits (in real time, at most `timeout`) until sleeps() >= count.
   bool wait_for_sleeps(std::uint64_t count, std::chrono::milliseconds timeout) const;
