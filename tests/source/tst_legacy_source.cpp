@@ -37,7 +37,8 @@ struct ClockedSource {
   explicit ClockedSource(SourceOptions options) : source(log, options, clock) {}
 
   // Does `action`, then waits until the source's thread has taken it up: written what it made
-  // due and asleep again (`sleeps` new sleeps: one per source woken).
+  // due and asleep again (`sleeps` new sleeps: one per source woken). For a source that sleeps
+  // when the action comes, and an action that wakes it.
   template <class Action>
   bool settle(Action action, std::uint64_t sleeps = 1) {
     const std::uint64_t before = clock->sleeps();
@@ -222,6 +223,62 @@ class TestLegacySource : public QObject {
     QCOMPARE(s.written(), 2u);
     QVERIFY(s.advance(100ms));
     QCOMPARE(s.written(), 12u);
+  }
+
+  // One clock, several sources: advance() wakes every one whose next write came.
+  void oneClockPacesSeveralSources() {
+    auto clock = std::make_shared<ManualSourceClock>();
+    auto slowLog = make_log();
+    auto fastLog = make_log();
+    LegacySource slow(slowLog, {.rate = 10}, clock);
+    LegacySource fast(fastLog, {.rate = 100}, clock);
+    const std::uint64_t before = clock->sleeps();
+    slow.start();
+    fast.start();
+    QVERIFY(clock->wait_for_sleeps(before + 2, kSettle));
+    for (int step = 0; step < 10; ++step) {
+      const std::uint64_t sleeps = clock->sleeps();
+      QCOMPARE(clock->advance(100ms), 2u);  // both were due
+      QVERIFY(clock->wait_for_sleeps(sleeps + 2, kSettle));
+    }
+    QCOMPARE(slow.counters().written, 1u + 10u);
+    QCOMPARE(fast.counters().written, 1u + 100u);
+  }
+
+  // A race test for the tsan preset: the clock moves while the source writes, pauses and
+  // resumes, without waiting for it. Then what must hold once the thread is joined: never ahead
+  // of the clock (plus one record per resume, which starts a schedule), record n the source's
+  // n-th payload; and a new thread on the same clock is its only sleeper and answers it.
+  void clockMovedWhileTheSourceWrites() {
+    ClockedSource s({.kind = SourceKind::tickets, .seed = 3, .rate = 1000});
+    QVERIFY(s.start());
+    std::chrono::nanoseconds moved{0};
+    int resumes = 0;
+    for (int i = 0; i < 3000; ++i) {
+      s.clock->advance(1ms);
+      moved += 1ms;
+      if (i % 500 == 250) s.source.pause();
+      if (i % 500 == 400) {
+        s.source.resume();
+        ++resumes;
+      }
+      if (i % 100 == 0) (void)s.source.counters();
+    }
+    s.source.stop();  // joined: the counts are final (a pause and a resume the thread did not
+                      // see in between cancel out, so no sleep count would say when)
+    const std::uint64_t written = s.written();
+    QVERIFY2(written <= 1 + static_cast<std::uint64_t>(moved / 1ms) + static_cast<std::uint64_t>(resumes),
+             qPrintable(QString::number(written)));
+    QCOMPARE(s.log->stats().next_offset, static_cast<memlog::Offset>(written));
+    for (memlog::Offset o = 0; o < static_cast<memlog::Offset>(written); ++o)
+      QCOMPARE(std::string(s.log->read(o)->text()),
+               memlog::sim::make_payload(SourceKind::tickets, 3, static_cast<std::uint64_t>(o)));
+    QVERIFY(s.start());
+    QCOMPARE(s.written(), written + 1);
+    const std::uint64_t sleeps = s.clock->sleeps();
+    QCOMPARE(s.clock->advance(1ms), 1u);  // the old thread left no sleeper behind
+    QVERIFY(s.clock->wait_for_sleeps(sleeps + 1, kSettle));
+    QCOMPARE(s.written(), written + 2);
   }
 
   void unthrottledWritesFast() {
