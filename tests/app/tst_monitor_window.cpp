@@ -21,11 +21,18 @@
 #include <set>
 
 namespace {
-// A free loopback port with a free one after it (HTTP on it, WebSocket on the next).
+// A loopback port P with P + 1 free too (HTTP on P, WebSocket on P + 1): both bound, then
+// released on return; `fallback` if no such pair turns up in 50 tries.
 quint16 freePortPair(quint16 fallback) {
-  QTcpServer probe;
-  if (!probe.listen(QHostAddress::LocalHost, 0)) return fallback;
-  return probe.serverPort() < 65000 ? probe.serverPort() : fallback;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    QTcpServer http;
+    if (!http.listen(QHostAddress::LocalHost, 0)) break;
+    const quint16 port = http.serverPort();
+    if (port == 65535) continue;  // no port after it
+    QTcpServer webSocket;
+    if (webSocket.listen(QHostAddress::LocalHost, static_cast<quint16>(port + 1))) return port;
+  }
+  return fallback;
 }
 
 // Starts memlog-monitor without a display and with its own settings folder.
