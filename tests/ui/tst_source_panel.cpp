@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The source panel: the rate scale, the simulation's controls, switching to a real source (and
 // explaining a malformed one), the mirror switch, and each kind's last target remembered.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTest>
 

@@ -7,6 +7,7 @@
 
 #include "adapter/log_session.hpp"
 #include "timeline/event_timeline_model.hpp"
+#include "timeline/purge_event_model.hpp"
 #include "timeline/timeline_panel.hpp"
 
 using memlog::sim::ConsumerState;
