@@ -7,12 +7,9 @@
 # CXX_COMPILER, CXX_COMPILER_LAUNCHER, BUILD_TYPE, CXX_FLAGS, EXE_LINKER_FLAGS, WITH_BRIDGE,
 # QT6_DIR (with WITH_BRIDGE).
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/outside_project.cmake)
 
-foreach(var CORE_BINARY_DIR WORK_DIR EXAMPLES_SOURCE_DIR GENERATOR CXX_COMPILER)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "run_examples_build.cmake: ${var} is not set")
-  endif()
-endforeach()
+memlog_require_inputs(run_examples_build.cmake CORE_BINARY_DIR WORK_DIR EXAMPLES_SOURCE_DIR GENERATOR CXX_COMPILER)
 if(NOT BUILD_TYPE)
   set(BUILD_TYPE Release)
 endif()
@@ -36,21 +33,9 @@ endfunction()
 # whether or not the rest of the project (the Qt application) has been built.
 run_step("install memlog::core" ${CMAKE_COMMAND} --install ${CORE_BINARY_DIR} --prefix ${prefix} --config ${BUILD_TYPE})
 
-set(configure_args
-  -S ${EXAMPLES_SOURCE_DIR} -B ${build} -G ${GENERATOR}
-  -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-  -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
-  -DCMAKE_PREFIX_PATH=${prefix}
-  # Only the installed package may be found: not the build tree through the user package
-  # registry, nor a copy installed system-wide.
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_CMAKE_SYSTEM_PATH=OFF
-  "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
-  "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}")
-if(MAKE_PROGRAM)
-  list(APPEND configure_args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
-endif()
+# Only the installed package may be found.
+memlog_outside_configure_args(configure_args ${EXAMPLES_SOURCE_DIR} ${build} ${prefix})
+list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}")
 if(CXX_COMPILER_LAUNCHER)
   list(APPEND configure_args "-DCMAKE_CXX_COMPILER_LAUNCHER=${CXX_COMPILER_LAUNCHER}")
 endif()
@@ -64,9 +49,7 @@ endif()
 run_step("configure examples/" ${CMAKE_COMMAND} ${configure_args})
 
 # The package found must be the one just installed.
-file(STRINGS ${build}/CMakeCache.txt found_dir REGEX "^memlog_DIR:")
-string(REGEX REPLACE "^memlog_DIR:[A-Z]+=" "" found_dir "${found_dir}")
-file(REAL_PATH "${found_dir}" found_dir)
+memlog_found_package_dir(found_dir ${build})
 file(REAL_PATH "${prefix}" real_prefix)
 string(FIND "${found_dir}" "${real_prefix}/" position)
 if(NOT position EQUAL 0)

@@ -5,12 +5,9 @@
 # Inputs (-D): MEMLOG_BUILD_DIR, WORK_DIR, CONSUMER_SOURCE_DIR, GENERATOR, MAKE_PROGRAM,
 # CXX_COMPILER, BUILD_TYPE, CXX_FLAGS, EXE_LINKER_FLAGS.
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/outside_project.cmake)
 
-foreach(var MEMLOG_BUILD_DIR WORK_DIR CONSUMER_SOURCE_DIR GENERATOR CXX_COMPILER)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "run_install_test.cmake: ${var} is not set")
-  endif()
-endforeach()
+memlog_require_inputs(run_install_test.cmake MEMLOG_BUILD_DIR WORK_DIR CONSUMER_SOURCE_DIR GENERATOR CXX_COMPILER)
 if(NOT BUILD_TYPE)
   set(BUILD_TYPE Release)
 endif()
@@ -37,27 +34,13 @@ foreach(file include/memlog/memlog.hpp include/memlog/log.hpp include/memlog/ver
   endif()
 endforeach()
 
-set(configure_args
-  -S ${CONSUMER_SOURCE_DIR} -B ${consumer_build} -G ${GENERATOR}
-  -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-  -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
-  -DCMAKE_PREFIX_PATH=${prefix}
-  # Only the installed package may be found: not the build tree through the user package
-  # registry, nor a copy installed system-wide.
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_CMAKE_SYSTEM_PATH=OFF
-  "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
-  "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}")
-if(MAKE_PROGRAM)
-  list(APPEND configure_args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
-endif()
+# Only the installed package may be found.
+memlog_outside_configure_args(configure_args ${CONSUMER_SOURCE_DIR} ${consumer_build} ${prefix})
+list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}")
 run_step("configure the consumer" ${CMAKE_COMMAND} ${configure_args})
 
 # The package found must be the one just installed.
-file(STRINGS ${consumer_build}/CMakeCache.txt found_dir REGEX "^memlog_DIR:")
-string(REGEX REPLACE "^memlog_DIR:[A-Z]+=" "" found_dir "${found_dir}")
-file(REAL_PATH "${found_dir}" found_dir)
+memlog_found_package_dir(found_dir ${consumer_build})
 file(REAL_PATH "${prefix}" real_prefix)
 string(FIND "${found_dir}" "${real_prefix}/" position)
 if(NOT position EQUAL 0)

@@ -7,13 +7,10 @@
 # Inputs (-D): CPACK_COMMAND, CPACK_CONFIG, VERSION, SOURCE_DIR, BUILD_DIR, WORK_DIR,
 # CONSUMER_SOURCE_DIR, GENERATOR, MAKE_PROGRAM, CXX_COMPILER, BUILD_TYPE.
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/outside_project.cmake)
 
-foreach(var CPACK_COMMAND CPACK_CONFIG VERSION SOURCE_DIR BUILD_DIR WORK_DIR CONSUMER_SOURCE_DIR GENERATOR
-            CXX_COMPILER)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "run_package_test.cmake: ${var} is not set")
-  endif()
-endforeach()
+memlog_require_inputs(run_package_test.cmake CPACK_COMMAND CPACK_CONFIG VERSION SOURCE_DIR BUILD_DIR WORK_DIR
+                      CONSUMER_SOURCE_DIR GENERATOR CXX_COMPILER)
 if(NOT BUILD_TYPE)
   set(BUILD_TYPE Release)
 endif()
@@ -176,26 +173,12 @@ foreach(file IN LISTS cmake_files)
   endforeach()
 endforeach()
 
-set(configure_args
-  -S ${CONSUMER_SOURCE_DIR} -B ${consumer_build} -G ${GENERATOR}
-  -DCMAKE_CXX_COMPILER=${CXX_COMPILER}
-  -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
-  -DCMAKE_PREFIX_PATH=${root}/usr
-  # Only the unpacked package may be found: not the build tree through the package registries,
-  # nor a copy installed system-wide (found through the system paths or PATH).
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_CMAKE_SYSTEM_PATH=OFF
-  -DCMAKE_FIND_USE_SYSTEM_ENVIRONMENT_PATH=OFF
-  -DCMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH=OFF)
-if(MAKE_PROGRAM)
-  list(APPEND configure_args -DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM})
-endif()
+# Only the unpacked package may be found (not through PATH or the environment either).
+memlog_outside_configure_args(configure_args ${CONSUMER_SOURCE_DIR} ${consumer_build} ${root}/usr)
+list(APPEND configure_args -DCMAKE_FIND_USE_SYSTEM_ENVIRONMENT_PATH=OFF -DCMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH=OFF)
 run_step("configure the consumer" COMMAND ${CMAKE_COMMAND} ${configure_args})
 
-file(STRINGS ${consumer_build}/CMakeCache.txt found_dir REGEX "^memlog_DIR:")
-string(REGEX REPLACE "^memlog_DIR:[A-Z]+=" "" found_dir "${found_dir}")
-file(REAL_PATH "${found_dir}" found_dir)
+memlog_found_package_dir(found_dir ${consumer_build})
 file(REAL_PATH "${root}/usr/lib/cmake/memlog" expected_dir)
 if(NOT found_dir STREQUAL expected_dir)
   fail("the consumer found memlog in '${found_dir}', not in '${expected_dir}'")
