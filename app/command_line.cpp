@@ -10,7 +10,7 @@
 #include <memlog/source/feed_spec.hpp>
 
 #include "adapter/log_adapter.hpp"
-#include "adapter/mirror_controller.hpp"
+#include "controllers/mirror_controller.hpp"
 
 using namespace Qt::StringLiterals;
 

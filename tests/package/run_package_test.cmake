@@ -105,7 +105,7 @@ foreach(file IN LISTS required)
     fail("${file} is not in the package")
   endif()
 endforeach()
-# No tests, benchmarks, helper libraries (memlog_ui, memlog_monitor_app, …) or third-party files.
+# No tests, benchmarks, helper libraries (memlog_session, memlog_widgets, memlog_monitor_app, …) or third-party files.
 set(allowed
   "usr/bin/memlog-monitor"
   "usr/share/applications/memlog-monitor\\.desktop"

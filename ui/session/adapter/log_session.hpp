@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// LogSession: everything the monitor watches, owned in one place — the log (through its
+// adapter), its source (the simulated legacy system, or a real one: a feed), the consumers
+// and the Redis mirror — and the scenario that ties them together: "the log process crashed:
+// recreate the log at the last checkpoint and replay".
+//
+// Threading: a GUI-thread object.
+#pragma once
+
+#include <QObject>
+
+#include <memory>
+
+#include "adapter/frame_clock.hpp"
+#include "adapter/log_adapter.hpp"
+#include "controllers/consumer_controller.hpp"
+#include "controllers/feed_controller.hpp"
+#include "controllers/mirror_controller.hpp"
+#include "controllers/source_controller.hpp"
+
+class LogSession : public QObject {
+  Q_OBJECT
+
+ public:
+  // `options` must be valid (check with LogAdapter::validate first).
+  explicit LogSession(const memlog::Options& options, const memlog::sim::SourceOptions& source = {},
+                      QObject* parent = nullptr);
+  ~LogSession() override;
+
+  LogAdapter* adapter() const { return m_adapter; }
+  SourceController* source() const { return m_source; }
+  ConsumerController* consumers() const { return m_consumers; }
+  FeedController* feed() const { return m_feed; }
+  MirrorController* mirror() const { return m_mirror; }
+  // One sample of the log, the consumers and the source per frame, for every view.
+  FrameClock* frames() const { return m_frames; }
+
+  // The log's source becomes a real one (see FeedController::open): the simulation pauses.
+  bool useFeed(const QString& source, QString* error = nullptr);
+  // The simulation is the source again (started): the real source is closed.
+  void useSimulation();
+
+  // The crash-and-replay scenario: the log is dropped (as if its process died), a new one is
+  // created with start_offset = the lowest consumer checkpoint (or the earliest retained
+  // offset when no consumer has one), the source replays from there and every consumer
+  // resumes from its checkpoint. Returns the checkpoint used.
+  memlog::Offset crashAndReplay();
+
+ signals:
+  void replayed(qint64 checkpoint);
+
+ private:
+  LogAdapter* m_adapter;
+  SourceController* m_source;
+  ConsumerController* m_consumers;
+  FeedController* m_feed;
+  MirrorController* m_mirror;
+  FrameClock* m_frames;
+};

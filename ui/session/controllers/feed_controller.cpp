@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include "controllers/feed_controller.hpp"
+
+#include "adapter/log_adapter.hpp"
+#include "feeds/feed_factory.hpp"
+
+FeedController::FeedController(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter) {
+  // Directly connected: the feed stops writing before the adapter swaps the log.
+  connect(adapter, &LogAdapter::aboutToReplaceLog, this, [this] {
+    if (m_feed) m_feed->attach(nullptr);  // writes wait; nothing read is lost
+  });
+  connect(adapter, &LogAdapter::logReplaced, this, [this] {
+    if (m_feed) m_feed->attach(m_adapter->log());
+  });
+  m_refresh.setInterval(250);
+  connect(&m_refresh, &QTimer::timeout, this, &FeedController::refresh);
+}
+
+FeedController::~FeedController() = default;  // the feed stops in its destructor
+
+bool FeedController::open(const QString& source, QString* error) {
+  const auto spec = memlog::feed::parse_feed_spec(source.trimmed().toStdString());
+  if (!spec) {
+    if (error) *error = QString::fromStdString(spec.error());
+    return false;
+  }
+  m_feed.reset();  // stops the old one first: one source at a time
+  m_feed = makeFeed(*spec, m_adapter->log(), m_pollInterval);
+  m_problemsSeen = 0;
+  m_feed->start();
+  m_refresh.start();
+  emit openChanged();
+  emit statusChanged();
+  return true;
+}
+
+void FeedController::close() {
+  if (!m_feed) return;
+  refresh();  // report what happened last
+  m_feed.reset();
+  m_refresh.stop();
+  emit openChanged();
+  emit statusChanged();
+}
+
+QString FeedController::source() const { return m_feed ? QString::fromStdString(m_feed->name()) : QString(); }
+
+memlog::feed::FeedStatus FeedController::status() const {
+  return m_feed ? m_feed->status() : memlog::feed::FeedStatus{};
+}
+
+void FeedController::refresh() {
+  if (!m_feed) return;
+  const memlog::feed::FeedStatus s = m_feed->status();
+  if (s.problems > m_problemsSeen) {
+    m_problemsSeen = s.problems;
+    emit problem(QString::fromStdString(s.last_problem));
+  }
+  emit statusChanged();
+}
