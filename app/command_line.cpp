@@ -9,7 +9,7 @@
 
 #include <memlog/source/feed_spec.hpp>
 
-#include "adapter/log_adapter.hpp"
+#include "adapter/log_limits.hpp"
 #include "controllers/mirror_controller.hpp"
 
 using namespace Qt::StringLiterals;
@@ -116,13 +116,13 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     return result;
   };
   if (parser.isSet(segmentSize)) {
-    const auto v = integer(u"segment-size"_s, parser.value(segmentSize), 1, LogAdapter::kMaxSegmentSize, error);
+    const auto v = integer(u"segment-size"_s, parser.value(segmentSize), 1, log_limits::kMaxSegmentSize, error);
     if (!v) return fail();
     o.log.segment_size = static_cast<std::size_t>(*v);
     o.hasSegmentSize = true;
   }
   if (parser.isSet(maxRecordBytes)) {
-    const auto v = integer(u"max-record-bytes"_s, parser.value(maxRecordBytes), 1, LogAdapter::kMaxRecordBytes, error);
+    const auto v = integer(u"max-record-bytes"_s, parser.value(maxRecordBytes), 1, log_limits::kMaxRecordBytes, error);
     if (!v) return fail();
     o.log.max_record_bytes = static_cast<std::size_t>(*v);
     o.hasMaxRecordBytes = true;

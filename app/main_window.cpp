@@ -55,21 +55,21 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   setWindowIcon(QIcon(u":/memlog-monitor.svg"_s));
   m_table = new RecordTableView(session->adapter(), this);
   setCentralWidget(m_table);
-  m_segments = new SegmentsView(session, this);
+  m_segments = new SegmentsView(session->adapter(), session->frames(), this);
   m_segmentsDock = addDock(m_segments, u"Segments"_s, Qt::TopDockWidgetArea, u"segments"_s);
   // The panels on the right scroll rather than make the window taller than a small screen.
   m_sourcePanel = new SourcePanel(session, this);
   QDockWidget* source = addDock(scrollable(m_sourcePanel), u"Source"_s, Qt::RightDockWidgetArea, u"source"_s);
   m_sourceDock = source;
-  m_consumers = new ConsumersPanel(session, this);
+  m_consumers = new ConsumersPanel(session->consumers(), this);
   QDockWidget* consumers = addDock(m_consumers, u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
   m_consumersDock = consumers;
-  QDockWidget* configuration = addDock(scrollable(new ConfigurationPanel(session, this)), u"Configuration"_s,
-                                       Qt::RightDockWidgetArea, u"configuration"_s);
+  QDockWidget* configuration = addDock(scrollable(new ConfigurationPanel(session->adapter(), session->frames(), this)),
+                                       u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
   splitDockWidget(source, consumers, Qt::Vertical);
   tabifyDockWidget(source, configuration);
   source->raise();
-  m_charts = new ChartsPanel(session, this);
+  m_charts = new ChartsPanel(session->adapter(), session->consumers(), this);
   QDockWidget* charts = addDock(m_charts, u"Charts"_s, Qt::BottomDockWidgetArea, u"charts"_s);
   QDockWidget* timeline =
       addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);

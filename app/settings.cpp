@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "settings.hpp"
 
-#include "adapter/log_adapter.hpp"
+#include "adapter/log_limits.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -28,10 +28,10 @@ std::optional<qint64> readInteger(QSettings& store, const QString& key, qint64 l
 
 void load(QSettings& store, MonitorOptions& o, QStringList& warnings) {
   if (!o.hasSegmentSize)
-    if (auto v = readInteger(store, u"log/segmentSize"_s, 1, LogAdapter::kMaxSegmentSize, warnings))
+    if (auto v = readInteger(store, u"log/segmentSize"_s, 1, log_limits::kMaxSegmentSize, warnings))
       o.log.segment_size = static_cast<std::size_t>(*v);
   if (!o.hasMaxRecordBytes)
-    if (auto v = readInteger(store, u"log/maxRecordBytes"_s, 1, LogAdapter::kMaxRecordBytes, warnings))
+    if (auto v = readInteger(store, u"log/maxRecordBytes"_s, 1, log_limits::kMaxRecordBytes, warnings))
       o.log.max_record_bytes = static_cast<std::size_t>(*v);
   if (!o.hasRate && store.contains(u"source/rate"_s)) {
     bool ok = false;

@@ -20,7 +20,7 @@ class TestChartsPanel : public QObject {
  private slots:
   void chartsPauseFreezesWhileSamplingGoesOn() {
     LogSession session({.segment_size = 50}, {.rate = 0});
-    ChartsPanel charts(&session);
+    ChartsPanel charts(session.adapter(), session.consumers());
     for (int i = 0; i < 3; ++i) {
       for (int k = 0; k < 40; ++k) session.source()->step();
       charts.sample();
@@ -94,7 +94,7 @@ class TestChartsPanel : public QObject {
     LogSession session({.segment_size = 50}, {.rate = 0});
     session.consumers()->add({.name = "reader", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     session.consumers()->refresh();
-    ChartsPanel charts(&session);
+    ChartsPanel charts(session.adapter(), session.consumers());
     charts.sample();
     charts.sample();
     for (QChartView* view : charts.findChildren<QChartView*>()) {
@@ -121,7 +121,7 @@ class TestChartsPanel : public QObject {
     LogSession session({.segment_size = 50}, {.rate = 0});
     session.consumers()->add({.name = "reader", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     session.consumers()->refresh();
-    ChartsPanel charts(&session);
+    ChartsPanel charts(session.adapter(), session.consumers());
     for (int k = 0; k < 30; ++k) session.source()->step();
     charts.sample();
     const auto views = charts.findChildren<QChartView*>();

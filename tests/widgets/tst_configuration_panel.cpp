@@ -31,7 +31,7 @@ class TestConfigurationPanel : public QObject {
     QFETCH(QString, maxBytes);
     QFETCH(QString, start);
     LogSession session({.segment_size = 33}, {.rate = 0});
-    ConfigurationPanel panel(&session);
+    ConfigurationPanel panel(session.adapter(), session.frames());
     panel.setConfirmationEnabled(false);
     auto old = session.adapter()->log();
     QSignalSpy replaced(session.adapter(), &LogAdapter::logReplaced);
@@ -44,7 +44,7 @@ class TestConfigurationPanel : public QObject {
 
   void configurationApplies() {
     LogSession session({.segment_size = 33}, {.rate = 0});
-    ConfigurationPanel panel(&session);
+    ConfigurationPanel panel(session.adapter(), session.frames());
     panel.setConfirmationEnabled(false);
     QVERIFY(panel.apply(QStringLiteral("64"), QStringLiteral("2048"), QStringLiteral("1000")).isEmpty());
     const memlog::Options& o = session.adapter()->log()->options();
@@ -58,7 +58,7 @@ class TestConfigurationPanel : public QObject {
   // same records, and the source writes on at the next offset.
   void configurationContinuesTheOffsets() {
     LogSession session({.segment_size = 100}, {.rate = 0});
-    ConfigurationPanel panel(&session);
+    ConfigurationPanel panel(session.adapter(), session.frames());
     panel.setConfirmationEnabled(false);
     const int id = session.consumers()->add({.name = "c", .pace = 0, .start = memlog::sim::ConsumerStart::earliest});
     for (int i = 0; i < 37; ++i) session.source()->step();
@@ -81,7 +81,7 @@ class TestConfigurationPanel : public QObject {
   // A refused value's message goes when the value is fixed, and changes while still wrong.
   void configurationMessageFollowsTheFix() {
     LogSession session({.segment_size = 10}, {.rate = 0});
-    ConfigurationPanel panel(&session);
+    ConfigurationPanel panel(session.adapter(), session.frames());
     panel.setConfirmationEnabled(false);
     QVERIFY(!panel.apply(QStringLiteral("0"), QStringLiteral("100"), QString()).isEmpty());
     auto* segment = panel.findChildren<QLineEdit*>().at(0);

@@ -23,7 +23,7 @@ class TestConsumersPanel : public QObject {
   void consumersPanelTracksConsumers() {
     LogSession session({.segment_size = 20}, {.rate = 0});
     session.consumers()->setRefreshInterval(20);
-    ConsumersPanel panel(&session);
+    ConsumersPanel panel(session.consumers());
     QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     session.consumers()->add({.name = "fast", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     const int slow = session.consumers()->add(
@@ -55,7 +55,7 @@ class TestConsumersPanel : public QObject {
     LogServer server(session.adapter());
     QString error;
     QVERIFY2(server.listen(QHostAddress::LocalHost, 0, 0, &error), qPrintable(error));
-    ConsumersPanel panel(&session);
+    ConsumersPanel panel(session.consumers());
     panel.showRemoteConsumers(&server);
     QCOMPARE(panel.remoteTable()->rowCount(), 0);
     QWebSocket client;

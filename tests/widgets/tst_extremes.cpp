@@ -67,8 +67,8 @@ class TestExtremes : public QObject {
                        {.rate = rate, .payload_bytes = static_cast<std::size_t>(payloadBytes)});
     session.consumers()->add({.name = "c", .pace = 0, .start = memlog::sim::ConsumerStart::earliest, .offset = 0});
     RecordTableView table(session.adapter());
-    SegmentsView segments(&session);
-    ChartsPanel charts(&session);
+    SegmentsView segments(session.adapter(), session.frames());
+    ChartsPanel charts(session.adapter(), session.consumers());
     table.resize(900, 500);
     segments.resize(900, 200);
     table.show();

@@ -62,7 +62,7 @@ class TestSegmentsView : public QObject {
 
   void followsSealsAndPurges() {
     LogSession session({.segment_size = 5}, {.rate = 0});
-    SegmentsView view(&session);
+    SegmentsView view(session.adapter(), session.frames());
     view.resize(800, 220);
     for (int i = 0; i < 16; ++i) session.source()->step();  // seals at 5, 10, 15; purges at 10, 15
     QTRY_COMPARE_WITH_TIMEOUT(view.sealsSeen() >= 1 && view.purgesSeen() >= 1, true, 5000);
@@ -115,7 +115,7 @@ class TestSegmentsView : public QObject {
   // The widget carries it as its accessible description, following the log frame by frame.
   void accessibleDescriptionFollowsTheLog() {
     LogSession session({.segment_size = 20}, {.rate = 0});
-    SegmentsView view(&session);
+    SegmentsView view(session.adapter(), session.frames());
     QVERIFY(!view.accessibleName().isEmpty());
     QVERIFY(view.focusPolicy() & Qt::TabFocus);  // a screen reader reaches it with Tab
     for (int i = 0; i < 24; ++i) session.source()->step();

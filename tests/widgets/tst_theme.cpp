@@ -202,9 +202,9 @@ class TestTheme : public QObject {
     LogSession session({.segment_size = 10}, {.rate = 0});
     for (int i = 0; i < 14; ++i) session.source()->step();
     QWidget window;
-    auto* segments = new SegmentsView(&session, &window);
+    auto* segments = new SegmentsView(session.adapter(), session.frames(), &window);
     segments->setGeometry(0, 0, 600, 200);
-    auto* charts = new ChartsPanel(&session, &window);
+    auto* charts = new ChartsPanel(session.adapter(), session.consumers(), &window);
     charts->setGeometry(0, 200, 900, 260);
     auto* label = new QLabel(QStringLiteral("Source: connection refused"), &window);
     Theme::tint(label, Theme::Message::warning);

@@ -37,14 +37,6 @@ class LogAdapter : public QObject {
   std::shared_ptr<memlog::Log> log() const;
   memlog::Stats stats() const { return log()->stats(); }
 
-  // The monitor's own limits, stricter than the core's: two segments of 64-byte slots must fit
-  // in memory (10,000,000 records: 1.3 GB at most), and one record in a table cell.
-  static constexpr std::size_t kMaxSegmentSize = 10'000'000;
-  static constexpr std::size_t kMaxRecordBytes = 64u << 20;
-
-  // A user-readable reason why `options` cannot make a log, or an empty string.
-  static QString validate(const memlog::Options& options);
-
   // Replaces the log with a new one made from `options`. Bad options: returns the reason,
   // emits errorOccurred and leaves the old log running. Otherwise emits aboutToReplaceLog
   // (writers and readers of the old log stop: directly connected slots run before the

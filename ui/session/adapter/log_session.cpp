@@ -4,10 +4,10 @@
 namespace {
 std::shared_ptr<memlog::Log> make_log(const memlog::Options& options) {
   auto log = memlog::Log::create(options);
-  // A programmer's error (options are validated first, with LogAdapter::validate), but never
+  // A programmer's error (options are validated first, with log_limits::validate), but never
   // undefined behaviour: a release build stops here with the reason too.
   if (!log)
-    qFatal("LogSession: options must be validated first (LogAdapter::validate): %s", log.error().message().c_str());
+    qFatal("LogSession: options must be validated first (log_limits::validate): %s", log.error().message().c_str());
   return std::move(*log);
 }
 }  // namespace

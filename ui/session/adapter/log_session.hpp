@@ -22,7 +22,7 @@ class LogSession : public QObject {
   Q_OBJECT
 
  public:
-  // `options` must be valid (check with LogAdapter::validate first).
+  // `options` must be valid (check with log_limits::validate first).
   explicit LogSession(const memlog::Options& options, const memlog::sim::SourceOptions& source = {},
                       QObject* parent = nullptr);
   ~LogSession() override;

@@ -16,9 +16,10 @@
 
 #include <algorithm>
 
-#include "adapter/log_session.hpp"
+#include "adapter/log_adapter.hpp"
 #include "charts/axis_ticks.hpp"
 #include "charts/chart_style.hpp"
+#include "controllers/consumer_controller.hpp"
 #include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
@@ -79,7 +80,8 @@ void fit(QChart* chart, double now) {
 QList<QPointF> toList(const std::deque<QPointF>& ring) { return QList<QPointF>(ring.begin(), ring.end()); }
 }  // namespace
 
-ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent), m_session(session) {
+ChartsPanel::ChartsPanel(LogAdapter* adapter, ConsumerController* consumers, QWidget* parent)
+    : QWidget(parent), m_adapter(adapter), m_consumerController(consumers) {
   m_throughput = makeChart(u"Writes and reads per second"_s);
   m_writesSeries = new QLineSeries(this);
   m_writesSeries->setName(u"writes/s"_s);
@@ -129,7 +131,7 @@ ChartsPanel::ChartsPanel(LogSession* session, QWidget* parent) : QWidget(parent)
 
   applyTheme();
 
-  connect(session->adapter(), &LogAdapter::logReplaced, this, [this] { m_lastNext = -1; });
+  connect(adapter, &LogAdapter::logReplaced, this, [this] { m_lastNext = -1; });
   m_clock.start();
   m_timer.setInterval(kSampleMs);
   connect(&m_timer, &QTimer::timeout, this, &ChartsPanel::sample);
@@ -144,7 +146,7 @@ void ChartsPanel::push(Ring& ring, QPointF point) {
 void ChartsPanel::sample() {
   const double now = m_clock.elapsed() / 1000.0;
   const double seconds = kSampleMs / 1000.0;
-  const memlog::Stats s = m_session->adapter()->stats();
+  const memlog::Stats s = m_adapter->stats();
   // Across a replaced log the counters restart: count from the new log's first sample.
   const bool fresh = m_lastNext < 0 || s.records_written < m_lastWritten;
   push(m_writes, {now, fresh ? 0.0 : static_cast<double>(s.records_written - m_lastWritten) / seconds});
@@ -156,7 +158,7 @@ void ChartsPanel::sample() {
   push(m_bytes, {now, static_cast<double>(s.active_bytes + s.history_bytes) / 1024.0});
   while (!m_purges.empty() && m_purges.front().x() < now - kWindowSeconds) m_purges.pop_front();
 
-  const auto& snapshots = m_session->consumers()->snapshots();
+  const auto& snapshots = m_consumerController->snapshots();
   for (const auto& c : snapshots) {
     auto [it, inserted] = m_consumers.try_emplace(c.id);
     ConsumerSeries& series = it->second;

@@ -18,7 +18,8 @@
 
 #include <memlog/log.hpp>
 
-class LogSession;
+class ConsumerController;
+class LogAdapter;
 class QAbstractSeries;
 class QCheckBox;
 class QChart;
@@ -34,7 +35,7 @@ class ChartsPanel : public QWidget {
   static constexpr int kSampleMs = 500;
   static constexpr int kWindowSeconds = 120;
 
-  explicit ChartsPanel(LogSession* session, QWidget* parent = nullptr);
+  ChartsPanel(LogAdapter* adapter, ConsumerController* consumers, QWidget* parent = nullptr);
 
   bool isPaused() const { return m_paused; }
   QCheckBox* pauseBox() const { return m_pauseBox; }
@@ -64,7 +65,8 @@ class ChartsPanel : public QWidget {
   void colourSeries();  // series colours: colour-blind safe, one per consumer in both charts
   void describe();      // accessible descriptions: each chart's latest values
 
-  LogSession* m_session;
+  LogAdapter* m_adapter;
+  ConsumerController* m_consumerController;
   QTimer m_timer;
   QElapsedTimer m_clock;
   bool m_paused = false;

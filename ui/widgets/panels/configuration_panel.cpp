@@ -8,12 +8,15 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "adapter/log_session.hpp"
+#include "adapter/frame_clock.hpp"
+#include "adapter/log_adapter.hpp"
+#include "adapter/log_limits.hpp"
 #include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 
-ConfigurationPanel::ConfigurationPanel(LogSession* session, QWidget* parent) : QWidget(parent), m_session(session) {
+ConfigurationPanel::ConfigurationPanel(LogAdapter* adapter, FrameClock* frames, QWidget* parent)
+    : QWidget(parent), m_adapter(adapter) {
   m_segmentSize = new QLineEdit(this);
   m_segmentSize->setToolTip(
       u"Records per segment. The log keeps the active segment and one sealed history segment: "
@@ -38,9 +41,9 @@ ConfigurationPanel::ConfigurationPanel(LogSession* session, QWidget* parent) : Q
   layout->addWidget(m_message);
   layout->addStretch();
   connect(apply, &QPushButton::clicked, this, &ConfigurationPanel::applyFromFields);
-  connect(session->adapter(), &LogAdapter::logReplaced, this, &ConfigurationPanel::showCurrent);
+  connect(adapter, &LogAdapter::logReplaced, this, &ConfigurationPanel::showCurrent);
   // The placeholder names the offset an empty start offset continues at, frame by frame.
-  connect(session->frames(), &FrameClock::frame, this, [this](const Frame& frame) {
+  connect(frames, &FrameClock::frame, this, [this](const Frame& frame) {
     m_startOffset->setPlaceholderText(u"continue at %1"_s.arg(frame.stats.next_offset));
   });
   // A refused value's message goes once the values are fixed (or says what is still wrong).
@@ -60,11 +63,11 @@ ConfigurationPanel::ConfigurationPanel(LogSession* session, QWidget* parent) : Q
 }
 
 void ConfigurationPanel::showCurrent() {
-  const memlog::Options& o = m_session->adapter()->log()->options();
+  const memlog::Options& o = m_adapter->log()->options();
   m_segmentSize->setText(QString::number(o.segment_size));
   m_maxRecordBytes->setText(QString::number(o.max_record_bytes));
   m_startOffset->clear();  // continue where the log ends, unless the user says otherwise
-  m_startOffset->setPlaceholderText(u"continue at %1"_s.arg(m_session->adapter()->stats().next_offset));
+  m_startOffset->setPlaceholderText(u"continue at %1"_s.arg(m_adapter->stats().next_offset));
 }
 
 std::optional<memlog::Options> ConfigurationPanel::parseFields(QString* why) const {
@@ -76,21 +79,21 @@ std::optional<memlog::Options> ConfigurationPanel::parseFields(QString* why) con
   const qlonglong segment = m_segmentSize->text().trimmed().toLongLong(&ok1);
   const qlonglong maxBytes = m_maxRecordBytes->text().trimmed().toLongLong(&ok2);
   const QString startText = m_startOffset->text().trimmed();
-  const qlonglong start = startText.isEmpty() ? m_session->adapter()->stats().next_offset : startText.toLongLong(&ok3);
+  const qlonglong start = startText.isEmpty() ? m_adapter->stats().next_offset : startText.toLongLong(&ok3);
   if (!ok1 || segment <= 0) return refuse(u"Segment size must be a whole number of records, at least 1."_s);
   if (!ok2 || maxBytes <= 0) return refuse(u"Max record size must be a whole number of bytes, at least 1."_s);
   if (!ok3 || start < 0) return refuse(u"Start offset must be a whole number, 0 or more (empty: continue)."_s);
-  memlog::Options options = m_session->adapter()->log()->options();
+  memlog::Options options = m_adapter->log()->options();
   options.segment_size = static_cast<std::size_t>(segment);
   options.max_record_bytes = static_cast<std::size_t>(maxBytes);
   options.start_offset = start;
-  if (QString reason = LogAdapter::validate(options); !reason.isEmpty()) return refuse(reason);
+  if (QString reason = log_limits::validate(options); !reason.isEmpty()) return refuse(reason);
   why->clear();
   return options;
 }
 
 QString ConfigurationPanel::confirmation(const memlog::Options& options) const {
-  const memlog::Stats stats = m_session->adapter()->stats();
+  const memlog::Stats stats = m_adapter->stats();
   const auto retained = stats.active_records + stats.history_records;
   QString text =
       u"The new log starts empty: the %1 records retained now are dropped; the consumers move to the "
@@ -131,11 +134,11 @@ void ConfigurationPanel::applyFromFields() {
   QString why;
   const std::optional<memlog::Options> options = parseFields(&why);
   if (!options) return refuse(why);
-  const memlog::Stats stats = m_session->adapter()->stats();
+  const memlog::Stats stats = m_adapter->stats();
   if (m_confirm && stats.active_records + stats.history_records > 0 &&
       QMessageBox::question(this, u"Replace the log?"_s, confirmation(*options)) != QMessageBox::Yes)
     return;
-  if (why = m_session->adapter()->reconfigure(*options); !why.isEmpty()) return refuse(why);
+  if (why = m_adapter->reconfigure(*options); !why.isEmpty()) return refuse(why);
   Theme::tint(m_message, Theme::Message::success);
   m_message->setText(
       u"Applied: a new log with segments of %1 records, starting at offset %2."_s.arg(options->segment_size)

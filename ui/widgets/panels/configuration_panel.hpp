@@ -14,7 +14,8 @@
 
 #include <memlog/options.hpp>
 
-class LogSession;
+class FrameClock;
+class LogAdapter;
 class QLabel;
 class QSpinBox;
 class QLineEdit;
@@ -23,7 +24,7 @@ class ConfigurationPanel : public QWidget {
   Q_OBJECT
 
  public:
-  explicit ConfigurationPanel(LogSession* session, QWidget* parent = nullptr);
+  ConfigurationPanel(LogAdapter* adapter, FrameClock* frames, QWidget* parent = nullptr);
 
   void setConfirmationEnabled(bool enabled) { m_confirm = enabled; }  // off in tests
   // Sets the fields (as a user would type them) and applies; returns the error shown, if any.
@@ -40,7 +41,7 @@ class ConfigurationPanel : public QWidget {
   // The options the fields describe, or nullopt with the reason in *why.
   std::optional<memlog::Options> parseFields(QString* why) const;
 
-  LogSession* m_session;
+  LogAdapter* m_adapter;
   QLineEdit* m_segmentSize;
   QLineEdit* m_maxRecordBytes;
   QLineEdit* m_startOffset;

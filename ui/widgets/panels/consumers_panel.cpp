@@ -16,15 +16,15 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "adapter/log_session.hpp"
+#include "controllers/consumer_controller.hpp"
 #include "panels/consumer_table_model.hpp"
 #include "server/log_server.hpp"
 
 using namespace Qt::StringLiterals;
 using memlog::sim::ConsumerStart;
 
-ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
-    : QWidget(parent), m_session(session), m_model(new ConsumerTableModel(session->consumers(), this)) {
+ConsumersPanel::ConsumersPanel(ConsumerController* consumers, QWidget* parent)
+    : QWidget(parent), m_consumers(consumers), m_model(new ConsumerTableModel(consumers, this)) {
   m_table = new QTableView(this);
   m_table->setModel(m_model);
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -95,8 +95,7 @@ ConsumersPanel::ConsumersPanel(LogSession* session, QWidget* parent)
   connect(remove, &QPushButton::clicked, this, &ConsumersPanel::removeSelected);
   connect(fromEarliest, &QPushButton::clicked, this, [this] { resumeSelected(false); });
   connect(fromCheckpoint, &QPushButton::clicked, this, [this] { resumeSelected(true); });
-  connect(session->consumers(), &ConsumerController::consumersChanged, this,
-          [this] { m_totalLag->setText(totalLagText()); });
+  connect(consumers, &ConsumerController::consumersChanged, this, [this] { m_totalLag->setText(totalLagText()); });
   m_totalLag->setText(totalLagText());
 }
 
@@ -127,7 +126,7 @@ void ConsumersPanel::showRemoteConsumers(LogServer* server) {
 }
 
 QString ConsumersPanel::totalLagText() const {
-  return u"Total lag: %1 records"_s.arg(QLocale().toString(m_session->consumers()->totalLag()));
+  return u"Total lag: %1 records"_s.arg(QLocale().toString(m_consumers->totalLag()));
 }
 
 int ConsumersPanel::selectedId() const {
@@ -142,14 +141,14 @@ void ConsumersPanel::addFromForm() {
   options.start = static_cast<ConsumerStart>(m_start->currentData().toInt());
   options.offset = m_offset->value();
   options.at = memlog::Timestamp{std::chrono::milliseconds(m_time->dateTime().toMSecsSinceEpoch())};
-  m_session->consumers()->add(options);
+  m_consumers->add(options);
   m_name->clear();
 }
 
 void ConsumersPanel::removeSelected() {
-  if (const int id = selectedId(); id >= 0) m_session->consumers()->remove(id);
+  if (const int id = selectedId(); id >= 0) m_consumers->remove(id);
 }
 
 void ConsumersPanel::resumeSelected(bool fromCheckpoint) {
-  if (const int id = selectedId(); id >= 0) m_session->consumers()->resume(id, fromCheckpoint);
+  if (const int id = selectedId(); id >= 0) m_consumers->resume(id, fromCheckpoint);
 }

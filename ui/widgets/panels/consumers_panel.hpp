@@ -9,7 +9,7 @@
 #include <QWidget>
 
 class LogServer;
-class LogSession;
+class ConsumerController;
 class QTableWidget;
 class ConsumerTableModel;
 class QComboBox;
@@ -24,7 +24,7 @@ class ConsumersPanel : public QWidget {
   Q_OBJECT
 
  public:
-  explicit ConsumersPanel(LogSession* session, QWidget* parent = nullptr);
+  explicit ConsumersPanel(ConsumerController* consumers, QWidget* parent = nullptr);
 
   ConsumerTableModel* model() const { return m_model; }
   QTableView* table() const { return m_table; }
@@ -41,7 +41,7 @@ class ConsumersPanel : public QWidget {
  private:
   int selectedId() const;
 
-  LogSession* m_session;
+  ConsumerController* m_consumers;
   ConsumerTableModel* m_model;
   QTableView* m_table;
   QLineEdit* m_name;

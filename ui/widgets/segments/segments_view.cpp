@@ -9,7 +9,8 @@
 
 #include <algorithm>
 
-#include "adapter/log_session.hpp"
+#include "adapter/frame_clock.hpp"
+#include "adapter/log_adapter.hpp"
 #include "segments/segments_description.hpp"
 #include "theme/theme.hpp"
 
@@ -24,13 +25,12 @@ QString bytes(std::size_t n) {
 }
 }  // namespace
 
-SegmentsView::SegmentsView(LogSession* session, QWidget* parent) : QWidget(parent), m_session(session) {
+SegmentsView::SegmentsView(LogAdapter* adapter, FrameClock* frames, QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent, false);
   setMouseTracking(true);
   // Reachable by Tab so that a screen reader reads what the picture shows (the description).
   setFocusPolicy(Qt::TabFocus);
   setAccessibleName(u"Segments picture"_s);
-  LogAdapter* adapter = session->adapter();
   connect(adapter, &LogAdapter::sealed, this, [this] {
     ++m_seals;
     m_sinceSeal.start();
@@ -46,8 +46,8 @@ SegmentsView::SegmentsView(LogSession* session, QWidget* parent) : QWidget(paren
     m_sincePurge.invalidate();
   });
   // Every frame: the log and the consumers as sampled together, and the animations' next step.
-  connect(session->frames(), &FrameClock::frame, this, &SegmentsView::showFrame);
-  showFrame(session->frames()->current());
+  connect(frames, &FrameClock::frame, this, &SegmentsView::showFrame);
+  showFrame(frames->current());
 }
 
 void SegmentsView::showFrame(const Frame& frame) {

@@ -17,14 +17,16 @@
 
 #include "segments/segment_geometry.hpp"
 
-class LogSession;
+class FrameClock;
+class LogAdapter;
 struct Frame;
 
 class SegmentsView : public QWidget {
   Q_OBJECT
 
  public:
-  explicit SegmentsView(LogSession* session, QWidget* parent = nullptr);
+  // Seals and purges come from the adapter; the picture is redrawn from each frame of `frames`.
+  SegmentsView(LogAdapter* adapter, FrameClock* frames, QWidget* parent = nullptr);
 
   const SegmentGeometry& geometry() const { return m_geometry; }
   int sealsSeen() const { return m_seals; }
@@ -41,7 +43,6 @@ class SegmentsView : public QWidget {
  private:
   void showFrame(const Frame& frame);
 
-  LogSession* m_session;
   SegmentGeometry m_geometry;
   std::vector<memlog::sim::ConsumerSnapshot> m_consumers;  // of the frame shown
   std::size_t m_segmentSize = 0;
