@@ -16,23 +16,11 @@
 #include <cassert>
 #include <optional>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include "adapter/log_adapter.hpp"
 #include "encoding/record_json.hpp"
 
 using namespace Qt::StringLiterals;
 using Status = QHttpServerResponse::StatusCode;
-
-struct LogServer::Client {
-  QWebSocket* socket = nullptr;  // owned by the server (QObject child), deleted on disconnect
-  QString peer;
-  memlog::Offset position = 0;  // the next offset to send
-  qint64 inFlight = 0;          // bytes handed to the socket and not reported written yet
-  bool closing = false;         // closed by us: send nothing more, wait for disconnected
-};
 
 namespace {
 
@@ -100,36 +88,9 @@ std::optional<qint64> parseInteger(QStringView text) {
 
 }  // namespace
 
-LogServer::LogServer(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter) {
+LogServer::LogServer(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter), m_streams(adapter) {
   assert(adapter && "LogServer needs an adapter");
-  m_changedTimer.setSingleShot(true);
-  m_changedTimer.setInterval(100);
-  connect(&m_changedTimer, &QTimer::timeout, this, &LogServer::remoteConsumersChanged);
-
-  // Purges are checked too: a client held back by backpressure is closed as soon as it has
-  // fallen behind, not when its socket drains.
-  connect(m_adapter, &LogAdapter::appended, this, &LogServer::pumpAll);
-  connect(m_adapter, &LogAdapter::purged, this, &LogServer::pumpAll);
-  connect(m_adapter, &LogAdapter::logReplaced, this, [this] {
-    forgetEncoded();  // the new log's offsets may name other records
-    for (const auto& client : m_clients) closeClient(*client, kCloseLogReplaced, u"log replaced"_s);
-  });
-  // Clients that left gave back their sockets' buffers to the allocator, which keeps them;
-  // hand them to the system once the churn settles, so memory returns when clients leave.
-  m_trimTimer.setSingleShot(true);
-  m_trimTimer.setInterval(1000);
-  connect(&m_trimTimer, &QTimer::timeout, this, [this] {
-    if (m_clients.empty()) forgetEncoded();
-#if defined(__GLIBC__)
-    malloc_trim(0);
-#endif
-  });
-}
-
-LogServer::~LogServer() {
-  // The sockets are our children; disconnect first so that their destruction does not call
-  // back into a half-destroyed server.
-  for (const auto& client : m_clients) client->socket->disconnect(this);
+  connect(&m_streams, &StreamClients::changed, this, &LogServer::remoteConsumersChanged);
 }
 
 bool LogServer::listen(const QHostAddress& address, quint16 httpPort, quint16 wsPort, QString* error) {
@@ -319,167 +280,23 @@ void LogServer::closeIdleHttpConnections() {
 
 void LogServer::acceptClients() {
   while (QWebSocket* socket = m_ws->nextPendingConnection()) {
-    socket->setParent(this);
-    auto client = std::make_unique<Client>();
-    client->socket = socket;
-    client->peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
-    // Queued: a socket may disconnect inside close(), while pump() or pumpAll() still holds
-    // a reference to its Client.
-    connect(
-        socket, &QWebSocket::disconnected, this, [this, socket] { removeClient(socket); }, Qt::QueuedConnection);
-    connect(socket, &QWebSocket::bytesWritten, this, [this, socket](qint64 bytes) {
-      Client* c = findClient(socket);
-      if (!c) return;
-      // The socket drained: read the next batch from the log. bytesWritten also counts frame
-      // headers, which `inFlight` does not: clamp at zero.
-      c->inFlight = std::max<qint64>(0, c->inFlight - bytes);
-      if (c->inFlight < kWindowBytes) pump(*c);
-    });
-    Client& c = *client;
-    m_bySocket.insert(socket, client.get());
-    m_clients.push_back(std::move(client));
-
     const QUrl url = socket->requestUrl();
     const QString from = QUrlQuery(url).queryItemValue(u"from"_s);
     const memlog::Stats stats = m_adapter->log()->stats();
     // A close reason holds 123 bytes at most: what it quotes is cut shorter than in HTTP errors.
     if (url.path() != u"/stream"_s) {
-      closeClient(c, kCloseBadRequest,
-                  u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(quoted(url.path(), kCloseQuote)));
+      m_streams.reject(socket, kCloseBadRequest,
+                       u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(quoted(url.path(), kCloseQuote)));
     } else if (from == u"earliest"_s) {
       // An empty log's earliest is -1: start where its first record will be.
-      c.position = memlog::first_readable(stats);
+      m_streams.add(socket, memlog::first_readable(stats));
     } else if (from == u"latest"_s) {
-      c.position = stats.next_offset;
+      m_streams.add(socket, stats.next_offset);
     } else if (const auto offset = parseInteger(from)) {
-      c.position = *offset;
+      m_streams.add(socket, *offset);
     } else {
-      closeClient(c, kCloseBadRequest,
-                  u"'from' must be an offset, earliest or latest, not '%1'"_s.arg(quoted(from, kCloseQuote)));
+      m_streams.reject(socket, kCloseBadRequest,
+                       u"'from' must be an offset, earliest or latest, not '%1'"_s.arg(quoted(from, kCloseQuote)));
     }
-    pump(c);
   }
-  positionsChanged();
-}
-
-void LogServer::pump(Client& client) {
-  if (client.closing) return;
-  // Overtaken by the purge, checked before the window: a client that stopped reading keeps
-  // its window full and would otherwise never be told (nor let go).
-  if (const memlog::Range range = m_adapter->log()->range(); !range.empty() && client.position < range.earliest) {
-    closeClient(client, kCloseFellBehind, u"fell behind the purge; earliest %1"_s.arg(range.earliest));
-    return;
-  }
-  const memlog::Offset before = client.position;
-  // Pull: only while the client's window has room; its socket draining calls us again.
-  while (client.inFlight < kWindowBytes) {
-    std::error_code error;
-    const Encoded* e = encodedAt(client.position, &error);
-    if (e == nullptr) {
-      if (error == memlog::Errc::out_of_range) {
-        // A position before the log's earliest: purged, or before a replayed log's start.
-        closeClient(client, kCloseFellBehind,
-                    u"fell behind the purge; earliest %1"_s.arg(m_adapter->log()->range().earliest));
-      }
-      break;  // caught up (future_offset), or closed
-    }
-    client.inFlight += client.socket->sendTextMessage(e->message);
-    client.position += static_cast<qint64>(e->count);
-    ++m_messagesSent;
-  }
-  if (client.position != before) positionsChanged();
-}
-
-const LogServer::Encoded* LogServer::encodedAt(memlog::Offset position, std::error_code* error) {
-  const auto log = m_adapter->log();
-  // Purged records are not sent, even from the cache: a client the purge overtook is told so.
-  const memlog::Range range = log->range();
-  if (!range.empty() && position < range.earliest) {
-    *error = memlog::make_error_code(memlog::Errc::out_of_range);
-    return nullptr;
-  }
-  if (const auto it = m_encoded.find(position); it != m_encoded.end()) return &it->second;
-
-  if (m_batch.size() < kStreamBatch) m_batch.resize(kStreamBatch);
-  const memlog::BatchResult result = log->read_batch(position, m_batch);
-  if (result.count == 0) {
-    *error = result.error;
-    return nullptr;
-  }
-  // Encode up to kMessageBytes: a message is a handful of TCP segments, not megabytes.
-  QByteArray json;
-  json.reserve(kMessageBytes + 4096);
-  json += '[';
-  std::size_t count = 0;
-  while (count < result.count && (count == 0 || json.size() < kMessageBytes)) {
-    if (count > 0) json += ',';
-    record_json::appendRecord(json, m_batch[count]);
-    ++count;
-  }
-  json += ']';
-  QString message = QString::fromUtf8(json);
-  const qint64 held = message.size() * static_cast<qint64>(sizeof(QChar));
-  Encoded encoded{position, count, std::move(message), held};
-  ++m_encodings;
-
-  // Keep it for the clients that come to this offset next, within kCacheBytes (oldest out).
-  while (!m_encodedOrder.empty() && m_encodedBytes + encoded.bytes > kCacheBytes) {
-    const auto old = m_encoded.find(m_encodedOrder.front());
-    m_encodedOrder.pop_front();
-    if (old == m_encoded.end()) continue;
-    m_encodedBytes -= old->second.bytes;
-    m_encoded.erase(old);
-  }
-  m_encodedBytes += encoded.bytes;
-  m_encodedOrder.push_back(position);
-  return &m_encoded.insert_or_assign(position, std::move(encoded)).first->second;
-}
-
-void LogServer::forgetEncoded() {
-  m_encoded.clear();
-  m_encodedOrder.clear();
-  m_encodedBytes = 0;
-}
-
-void LogServer::pumpAll() {
-  // Index loop: pump() may close a client but never adds or removes one here.
-  for (std::size_t i = 0; i < m_clients.size(); ++i) pump(*m_clients[i]);
-}
-
-void LogServer::closeClient(Client& client, int code, const QString& reason) {
-  if (client.closing) return;
-  client.closing = true;
-  client.socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
-  positionsChanged();
-}
-
-LogServer::Client* LogServer::findClient(QWebSocket* socket) {
-  // Every socket write of every client asks: a hash, not a walk over a thousand clients.
-  return m_bySocket.value(socket, nullptr);
-}
-
-void LogServer::removeClient(QWebSocket* socket) {
-  const auto it = std::find_if(m_clients.begin(), m_clients.end(),
-                               [socket](const auto& client) { return client->socket == socket; });
-  if (it == m_clients.end()) return;
-  m_bySocket.remove(socket);
-  m_clients.erase(it);
-  socket->deleteLater();
-  positionsChanged();
-  m_trimTimer.start();
-}
-
-void LogServer::positionsChanged() {
-  if (!m_changedTimer.isActive()) m_changedTimer.start();
-}
-
-QList<LogServer::RemoteConsumer> LogServer::remoteConsumers() const {
-  const memlog::Offset next = m_adapter->log()->stats().next_offset;
-  QList<RemoteConsumer> out;
-  out.reserve(static_cast<qsizetype>(m_clients.size()));
-  for (const auto& client : m_clients) {
-    if (client->closing) continue;
-    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position), client->inFlight});
-  }
-  return out;
 }
