@@ -8,9 +8,9 @@
 #include <memlog/version.hpp>
 
 #include <memlog/source/feed_spec.hpp>
+#include <memlog/source/redis_stream_address.hpp>
 
 #include "adapter/log_limits.hpp"
-#include "controllers/mirror_controller.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -163,12 +163,12 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     o.pollMs = static_cast<int>(*v);
   }
   if (parser.isSet(mirror)) {
-    const auto target = MirrorController::parseTarget(parser.value(mirror));
+    const auto target = memlog::parse_redis_stream_address(parser.value(mirror).trimmed().toStdString());
     if (!target) {
-      error = u"--mirror: %1"_s.arg(target.error());
+      error = u"--mirror: %1"_s.arg(QString::fromStdString(target.error()));
       return fail();
     }
-    o.mirror = u"redis:"_s + QString::fromStdString(target->text());
+    o.mirror = QString::fromStdString(std::string(memlog::kRedisPrefix) + target->text());
   }
   if (parser.isSet(seed)) {
     bool ok = false;

@@ -11,6 +11,12 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+QString stateText(memlog::WorkerState state, bool mirror = false) {
+  if (mirror && state == memlog::WorkerState::running) return u"mirroring"_s;
+  const std::string_view text = memlog::to_string(state);
+  return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
 void print(const QString& line) {
   std::fprintf(stdout, "%s\n", qPrintable(line));
   std::fflush(stdout);
@@ -65,17 +71,12 @@ QString HeadlessReporter::statusLine() {
   if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
   if (FeedController* feed = m_session->feed(); feed->isOpen()) {
     const memlog::feed::FeedStatus f = feed->status();
-    line +=
-        u" source %1 %2 records %3"_s.arg(feed->source(), QString::fromUtf8(memlog::feed::to_string(f.state).data()))
-            .arg(f.records);
+    line += u" source %1 %2 records %3"_s.arg(feed->source(), stateText(f.state)).arg(f.records);
     if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
   }
   if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
     const memlog::redis::MirrorStatus m = mirror->status();
-    line += u" mirror %1 %2 lag %3 sent %4"_s
-                .arg(mirror->target(), QString::fromUtf8(memlog::redis::to_string(m.state).data()))
-                .arg(m.lag)
-                .arg(m.sent);
+    line += u" mirror %1 %2 lag %3 sent %4"_s.arg(mirror->target(), stateText(m.state, true)).arg(m.lag).arg(m.sent);
     if (m.lost > 0) line += u" lost %1"_s.arg(m.lost);
   }
   return line;
@@ -91,7 +92,7 @@ QString HeadlessReporter::summaryLine(const QString& why) const {
     // How far it read is in the feed's own terms ("end of input after 300000 lines, 1988895
     // bytes", "entry 1764064800123-0"); lines too long for the log are among the problems.
     const memlog::feed::FeedStatus f = feed->status();
-    line += u" source %1 %2"_s.arg(feed->source(), QString::fromUtf8(memlog::feed::to_string(f.state).data()));
+    line += u" source %1 %2"_s.arg(feed->source(), stateText(f.state));
     if (!f.position.empty()) line += u" (%1)"_s.arg(QString::fromStdString(f.position));
     if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
     problems += f.problems;

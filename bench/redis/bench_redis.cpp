@@ -104,7 +104,7 @@ void BM_MirrorEndToEnd(benchmark::State& state) {
   auto log = *memlog::Log::create({.segment_size = 100'000});
   memlog::redis::RedisMirror mirror(log, {.host = "127.0.0.1", .port = g_port, .stream = "bench"});
   mirror.start();
-  while (mirror.status().state != memlog::redis::MirrorState::mirroring)
+  while (mirror.status().state != memlog::WorkerState::running)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   for (auto _ : state) {
     memlog::Offset last = -1;

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 
-#include <memlog/source/feed.hpp>
+#include <memlog/source/retrying_worker.hpp>
 
 namespace memlog::redis::detail {
 
@@ -60,7 +60,7 @@ Connection::Connection(const std::string& host, int port, std::chrono::milliseco
     : reply_timeout_(reply_timeout),
       address_((host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port)) {
   context_ = redisConnectWithTimeout(host.c_str(), port, to_timeval(timeout));
-  if (context_ == nullptr) throw feed::FeedError("cannot connect to " + address_ + ": out of memory");
+  if (context_ == nullptr) throw SessionError("cannot connect to " + address_ + ": out of memory");
   // A constructor that throws runs no destructor: the context is freed here.
   try {
     if (context_->err) fail("cannot connect to");
@@ -87,7 +87,7 @@ void Connection::fail(std::string_view doing) {
                   std::chrono::duration<double>(reply_timeout_).count());
     why = waited;
   }
-  throw feed::FeedError(std::string(doing) + " " + address_ + ": " + why);
+  throw SessionError(std::string(doing) + " " + address_ + ": " + why);
 }
 
 Reply Connection::command(const std::vector<std::string_view>& args) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Connection: one hiredis connection with RAII, timeouts, pipelining and errors as messages
-// that name the server. A broken connection throws memlog::feed::FeedError; an error *reply*
+// that name the server. A broken connection throws memlog::SessionError; an error *reply*
 // (WRONGTYPE, a rejected ID) is a value the caller inspects.
 #pragma once
 

@@ -123,8 +123,10 @@ std::string payload_of(const redisReply* fields) {
 }
 }  // namespace
 
-RedisFeed::RedisFeed(std::shared_ptr<Log> log, feed::RedisTarget target)
-    : Feed("redis:" + target.text(), std::move(log)), target_(std::move(target)) {}
+RedisFeed::RedisFeed(std::shared_ptr<Log> log, RedisStreamAddress stream, std::string from)
+    : Feed(std::string(kRedisPrefix) + stream.text() + (from != "$" ? "@" + from : ""), std::move(log)),
+      stream_(std::move(stream)),
+      from_(std::move(from)) {}
 
 RedisFeed::~RedisFeed() { stop(); }
 
@@ -134,16 +136,16 @@ std::string RedisFeed::last_id() const {
 }
 
 feed::Feed::SessionEnd RedisFeed::session(std::stop_token stop) {
-  detail::Connection redis(target_.host, target_.port, kConnectTimeout, kReplyTimeout);
-  const std::string where = redis.address() + "/" + target_.stream;
+  detail::Connection redis(stream_.host, stream_.port, kConnectTimeout, kReplyTimeout);
+  const std::string where = redis.address() + "/" + stream_.stream;
   std::string after = last_id();
   if (after.empty()) {
     // "$" is resolved once, to the stream's newest entry now: a reconnection then resumes
     // right after the last entry written, missing nothing added while disconnected.
-    after = target_.from;
+    after = from_;
     if (after == "$") {
-      const Reply top = redis.command({"XREVRANGE", target_.stream, "+", "-", "COUNT", "1"});
-      if (detail::is_error(top.get())) throw feed::FeedError(where + ": " + std::string(text_of(top.get())));
+      const Reply top = redis.command({"XREVRANGE", stream_.stream, "+", "-", "COUNT", "1"});
+      if (detail::is_error(top.get())) throw SessionError(where + ": " + std::string(text_of(top.get())));
       after = top->type == REDIS_REPLY_ARRAY && top->elements > 0 ? std::string(text_of(top->element[0]->element[0]))
                                                                   : "0-0";
     }
@@ -153,8 +155,8 @@ feed::Feed::SessionEnd RedisFeed::session(std::stop_token stop) {
   set_position("after entry " + after);
   bool first = true;
   while (!stop.stop_requested()) {
-    const Reply reply = redis.command({"XREAD", "COUNT", kCount, "BLOCK", kBlockMs, "STREAMS", target_.stream, after});
-    if (detail::is_error(reply.get())) throw feed::FeedError(where + ": " + std::string(text_of(reply.get())));
+    const Reply reply = redis.command({"XREAD", "COUNT", kCount, "BLOCK", kBlockMs, "STREAMS", stream_.stream, after});
+    if (detail::is_error(reply.get())) throw SessionError(where + ": " + std::string(text_of(reply.get())));
     if (first) {  // the stream answered: reading
       connected();
       first = false;

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <span>
 #include <vector>
 
-#include <memlog/source/feed.hpp>
 #include <memlog/stream.hpp>
 
 #include "redis_connection.hpp"
@@ -46,24 +46,17 @@ bool is_duplicate(const redisReply* reply) {
 }
 }  // namespace
 
-std::string_view to_string(MirrorState state) noexcept {
-  switch (state) {
-    case MirrorState::stopped:
-      return "stopped";
-    case MirrorState::connecting:
-      return "connecting";
-    case MirrorState::mirroring:
-      return "mirroring";
-    case MirrorState::retrying:
-      return "retrying";
-  }
-  return "unknown";
-}
-
 struct RedisMirror::Impl {
-  mutable std::mutex mutex;  // guards everything below
-  std::condition_variable_any wake;
-  MirrorStatus status;
+  explicit Impl(RetryingWorker& worker, std::size_t batch_size)
+      : worker(worker), ids(batch_size), offsets(batch_size), created(batch_size) {}
+
+  RetryingWorker& worker;  // the health: problems are reported to it
+
+  // The mirror thread's own text of one pipelined batch's XADDs (reused, not reallocated).
+  std::vector<std::string> ids, offsets, created;
+
+  mutable std::mutex mutex;       // guards everything below
+  MirrorStatus status;            // the mirror's own fields; the WorkerHealth part is the worker's
   std::shared_ptr<Log> log;       // the log attached (by the constructor or attach())
   std::shared_ptr<Log> mirrored;  // the log the mirror thread reads: `log`, once picked up
   bool log_replaced = false;
@@ -76,10 +69,7 @@ struct RedisMirror::Impl {
   Offset next = -1;    // the next offset to send; -1 until the first connection decides
   std::deque<std::pair<Offset, Offset>> lost_ranges;  // the newest kLostRangesKept, as in status.lost_ranges
 
-  void problem(std::string message) {
-    ++status.problems;
-    status.last_problem = std::move(message);
-  }
+  void problem(std::string message) { worker.report(std::move(message)); }
   // Records [first, last] can no longer be delivered: count and describe them.
   void lose(Offset first, Offset last, std::string_view why = "were purged from the log before Redis confirmed them") {
     if (last < first) return;
@@ -156,44 +146,74 @@ struct RedisMirror::Impl {
       next = start;
     }
   }
+
+  // On (re)connection the stream's top entry is `id` carrying offset `top_offset` (-1 and ""
+  // when the stream is empty): where to go on. Called with the mutex held.
+  void reconcile_with_top(const std::string& id, Offset top_offset, const std::string& where) {
+    pick_up(where);
+    const Stats stats = mirrored->stats();
+    const Offset earliest = first_readable(stats);
+    if (next < 0) {
+      next = earliest;  // a new mirror: what the log holds now, and all that follows
+    } else if (top_offset < held_top()) {
+      problem(where + " holds entries only up to offset " + std::to_string(top_offset) + ", not up to " +
+              std::to_string(held_top()) + " as it had confirmed (restarted without persistence?); " +
+              "sending the log's records after it again");
+      redis_lost_after(top_offset, earliest);
+    } else if (top_offset > held_top() && top_offset >= next && top_offset < stats.next_offset && id != top_id) {
+      // Entries Redis took before the connection broke, their replies lost: confirmed now.
+      // (Only if the stream grew since the last connection: an old entry that happens to
+      // carry such an offset, there before this mirror, proves nothing.)
+      hold(next, top_offset);
+      status.confirmed = top_offset;
+      next = top_offset + 1;
+    }
+    top_id = id;
+  }
+
+  // Records before `earliest`, from `from` on, were purged before the mirror read them (unless
+  // the mirror has moved on meanwhile: attach()).
+  void skip_purged(Offset from, Offset earliest) {
+    std::lock_guard lock(mutex);
+    if (next == from && earliest > from) {
+      lose(from, earliest - 1);
+      next = earliest;
+    }
+  }
+
+  // The log to read and the offset to read from, a replacement taken up first.
+  std::pair<std::shared_ptr<Log>, Offset> position(const std::string& where) {
+    std::lock_guard lock(mutex);
+    pick_up(where);
+    return {mirrored, next};
+  }
 };
 
-RedisMirror::RedisMirror(std::shared_ptr<Log> log, feed::RedisTarget target, MirrorOptions options)
-    : target_(std::move(target)), options_(options), impl_(std::make_unique<Impl>()) {
+RedisMirror::RedisMirror(std::shared_ptr<Log> log, RedisStreamAddress target, MirrorOptions options)
+    : target_(std::move(target)),
+      options_(options),
+      worker_("", [this](std::stop_token stop) { return session(stop); }),
+      impl_(std::make_unique<Impl>(worker_, std::max<std::size_t>(1, options.batch))) {
   impl_->log = impl_->mirrored = std::move(log);
+  worker_.set_backoff(options_.backoff_initial, options_.backoff_max);
 }
 
 RedisMirror::~RedisMirror() { stop(); }
 
-void RedisMirror::start() {
-  std::lock_guard lock(thread_mutex_);
-  if (thread_.joinable()) return;
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
-}
+void RedisMirror::start() { worker_.start(); }
 
-void RedisMirror::stop() {
-  std::jthread thread;
-  {
-    std::lock_guard lock(thread_mutex_);
-    thread = std::move(thread_);
-  }
-  if (!thread.joinable()) return;
-  thread.request_stop();
-  thread.join();
-  std::lock_guard lock(impl_->mutex);
-  impl_->status.state = MirrorState::stopped;
-}
+void RedisMirror::stop() { worker_.stop(); }
 
 void RedisMirror::attach(std::shared_ptr<Log> log) {
   std::lock_guard lock(impl_->mutex);
   impl_->log = std::move(log);
-  impl_->log_replaced = true;
-  impl_->wake.notify_all();
+  impl_->log_replaced = true;  // taken up by the mirror thread before its next read
 }
 
 MirrorStatus RedisMirror::status() const {
   std::lock_guard lock(impl_->mutex);
   MirrorStatus status = impl_->status;
+  static_cast<WorkerHealth&>(status) = worker_.health();
   // The lag is computed now, so it stays true while the mirror waits or retries: the records
   // from the next one to send on (all of the log's before the first connection).
   const Stats stats = impl_->log->stats();
@@ -202,132 +222,73 @@ MirrorStatus RedisMirror::status() const {
   return status;
 }
 
-void RedisMirror::run(std::stop_token stop) {
+SessionEnd RedisMirror::session(std::stop_token stop) {
   Impl& m = *impl_;
-  auto backoff = options_.backoff_initial;
-  std::vector<Record> batch(std::max<std::size_t>(1, options_.batch));
-  std::vector<std::string> ids(batch.size()), offsets(batch.size()), created(batch.size());
-
+  std::vector<Record> batch(m.ids.size());
+  detail::Connection redis(target_.host, target_.port, options_.connect_timeout, kReplyTimeout);
+  const std::string where = redis.address() + "/" + target_.stream;
+  reconcile(redis, where);
+  worker_.mark_running();
   while (!stop.stop_requested()) {
-    {
-      std::lock_guard lock(m.mutex);
-      m.status.state = MirrorState::connecting;
+    const auto [log, next] = m.position(where);
+    const BatchResult read = log->read_batch(next, batch);
+    if (read.count > 0) {
+      send_batch(redis, where, *log, std::span(batch).first(read.count));
+      worker_.reset_backoff();  // a whole batch went through
+    } else if (read.error == Errc::out_of_range) {
+      m.skip_purged(next, first_readable(log->stats()));
+    } else {
+      // Caught up, so the connection works: a later failure starts the back-off afresh. Wait
+      // for the next record (or, within kIdleWait, a replacement or stop).
+      worker_.reset_backoff();
+      Stream wait = log->stream(next, stop, std::chrono::steady_clock::now() + kIdleWait);
+      (void)wait.next();
     }
-    std::string failure;
-    try {
-      detail::Connection redis(target_.host, target_.port, options_.connect_timeout, kReplyTimeout);
-      const std::string where = redis.address() + "/" + target_.stream;
+  }
+  return SessionEnd::finished;  // stopped
+}
 
-      // Where does the stream end? Decides what to send after a reconnection.
-      const Reply top = redis.command({"XREVRANGE", target_.stream, "+", "-", "COUNT", "1"});
-      if (detail::is_error(top.get())) throw feed::FeedError(where + ": " + std::string(text_of(top.get())));
-      const std::string top_id =
-          top->type == REDIS_REPLY_ARRAY && top->elements > 0 ? std::string(text_of(top->element[0]->element[0])) : "";
-      const Offset top_offset =
-          top->type == REDIS_REPLY_ARRAY && top->elements > 0 ? offset_of(top->element[0]) : Offset{-1};
-      {
-        std::lock_guard lock(m.mutex);
-        m.pick_up(where);
-        const Stats stats = m.mirrored->stats();
-        const Offset earliest = first_readable(stats);
-        if (m.next < 0) {
-          m.next = earliest;  // a new mirror: what the log holds now, and all that follows
-        } else if (top_offset < m.held_top()) {
-          m.problem(where + " holds entries only up to offset " + std::to_string(top_offset) + ", not up to " +
-                    std::to_string(m.held_top()) + " as it had confirmed (restarted without persistence?); " +
-                    "sending the log's records after it again");
-          m.redis_lost_after(top_offset, earliest);
-        } else if (top_offset > m.held_top() && top_offset >= m.next && top_offset < stats.next_offset &&
-                   top_id != m.top_id) {
-          // Entries Redis took before the connection broke, their replies lost: confirmed now.
-          // (Only if the stream grew since the last connection: an old entry that happens to
-          // carry such an offset, there before this mirror, proves nothing.)
-          m.hold(m.next, top_offset);
-          m.status.confirmed = top_offset;
-          m.next = top_offset + 1;
-        }
-        m.top_id = top_id;
-        m.status.state = MirrorState::mirroring;
-        m.status.retry_in = {};
-      }
+void RedisMirror::reconcile(detail::Connection& redis, const std::string& where) {
+  const Reply top = redis.command({"XREVRANGE", target_.stream, "+", "-", "COUNT", "1"});
+  if (detail::is_error(top.get())) throw SessionError(where + ": " + std::string(text_of(top.get())));
+  const bool empty = top->type != REDIS_REPLY_ARRAY || top->elements == 0;
+  const std::string top_id = empty ? "" : std::string(text_of(top->element[0]->element[0]));
+  const Offset top_offset = empty ? Offset{-1} : offset_of(top->element[0]);
+  std::lock_guard lock(impl_->mutex);
+  impl_->reconcile_with_top(top_id, top_offset, where);
+}
 
-      while (!stop.stop_requested()) {
-        std::shared_ptr<Log> log;
-        Offset next;
-        {
-          std::lock_guard lock(m.mutex);
-          m.pick_up(where);
-          log = m.mirrored;
-          next = m.next;
-        }
-        const BatchResult read = log->read_batch(next, batch);
-        if (read.count == 0) {
-          if (read.error == Errc::out_of_range) {  // purged before the mirror got to it
-            const Stats stats = log->stats();
-            const Offset earliest = first_readable(stats);
-            std::lock_guard lock(m.mutex);
-            if (m.next == next && earliest > next) {
-              m.lose(next, earliest - 1);
-              m.next = earliest;
-            }
-            continue;
-          }
-          // Caught up, so the connection works: a later failure starts the back-off afresh.
-          backoff = options_.backoff_initial;
-          // Wait for the next record (or a replacement, or stop).
-          Stream wait = log->stream(next, stop, std::chrono::steady_clock::now() + kIdleWait);
-          (void)wait.next();
-          continue;
-        }
-        // One pipelined round trip for the whole batch.
-        const std::string max_length =
-            std::to_string(options_.max_length > 0 ? options_.max_length : 2 * log->options().segment_size);
-        for (std::size_t i = 0; i < read.count; ++i) {
-          const Record& record = batch[i];
-          const auto ns =
-              std::chrono::duration_cast<std::chrono::nanoseconds>(record.created().time_since_epoch()).count();
-          const auto ms =
-              std::chrono::duration_cast<std::chrono::milliseconds>(record.created().time_since_epoch()).count();
-          ids[i] = std::to_string(ms) + "-" + std::to_string(record.offset());
-          offsets[i] = std::to_string(record.offset());
-          created[i] = std::to_string(ns);
-          redis.append({"XADD", target_.stream, "MAXLEN", "~", max_length, ids[i], "offset", offsets[i], "created",
-                        created[i], "payload", record.text()});
-        }
-        for (std::size_t i = 0; i < read.count; ++i) {
-          const Reply reply = redis.reply();
-          std::lock_guard lock(m.mutex);
-          if (is_duplicate(reply.get())) {
-            ++m.status.duplicates;
-          } else if (detail::is_error(reply.get())) {
-            // Not a transient failure of the connection: say so and retry the batch later.
-            throw feed::FeedError(where + ": XADD of offset " + offsets[i] +
-                                  " refused: " + std::string(text_of(reply.get())));
-          } else {
-            ++m.status.sent;
-          }
-          // Only this thread moves `next`: it is the offset just sent.
-          m.hold(batch[i].offset(), batch[i].offset());
-          m.status.confirmed = batch[i].offset();
-          m.next = batch[i].offset() + 1;
-        }
-        backoff = options_.backoff_initial;  // a whole batch went through
-      }
-      break;  // stopped
-    } catch (const std::exception& e) {
-      failure = e.what();
+void RedisMirror::send_batch(detail::Connection& redis, const std::string& where, const Log& log,
+                             std::span<const Record> batch) {
+  Impl& m = *impl_;
+  const std::size_t count = batch.size();
+  const std::string max_length =
+      std::to_string(options_.max_length > 0 ? options_.max_length : 2 * log.options().segment_size);
+  for (std::size_t i = 0; i < count; ++i) {
+    const Record& record = batch[i];
+    const auto since_epoch = record.created().time_since_epoch();
+    m.ids[i] = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count()) + "-" +
+               std::to_string(record.offset());
+    m.offsets[i] = std::to_string(record.offset());
+    m.created[i] = std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count());
+    redis.append({"XADD", target_.stream, "MAXLEN", "~", max_length, m.ids[i], "offset", m.offsets[i], "created",
+                  m.created[i], "payload", record.text()});
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const Reply reply = redis.reply();
+    std::lock_guard lock(m.mutex);
+    if (is_duplicate(reply.get())) {
+      ++m.status.duplicates;
+    } else if (detail::is_error(reply.get())) {
+      // Not a transient failure of the connection: say so and retry the batch later.
+      throw SessionError(where + ": XADD of offset " + m.offsets[i] + " refused: " + std::string(text_of(reply.get())));
+    } else {
+      ++m.status.sent;
     }
-    if (stop.stop_requested()) break;
-    {
-      std::lock_guard lock(m.mutex);
-      ++m.status.failures;
-      m.problem(failure + feed::retrying_in(backoff));
-      m.status.state = MirrorState::retrying;
-      m.status.retry_in = backoff;
-    }
-    std::unique_lock lock(m.mutex);
-    m.wake.wait_for(lock, stop, backoff, [] { return false; });
-    backoff = std::min(backoff * 2, options_.backoff_max);
+    // Only this thread moves `next`: it is the offset just sent.
+    m.hold(batch[i].offset(), batch[i].offset());
+    m.status.confirmed = batch[i].offset();
+    m.next = batch[i].offset() + 1;
   }
 }
 

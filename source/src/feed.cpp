@@ -1,60 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include <memlog/source/feed.hpp>
 
-#include <algorithm>
-#include <cstdio>
-
 namespace memlog::feed {
 
-std::string_view to_string(FeedState state) noexcept {
-  switch (state) {
-    case FeedState::stopped:
-      return "stopped";
-    case FeedState::connecting:
-      return "connecting";
-    case FeedState::running:
-      return "running";
-    case FeedState::retrying:
-      return "retrying";
-    case FeedState::finished:
-      return "finished";
-  }
-  return "unknown";
-}
-
-std::string retrying_in(std::chrono::milliseconds wait) {
-  const double seconds = std::chrono::duration<double>(wait).count();
-  char text[64];
-  std::snprintf(text, sizeof text, "; retrying in %.*f s", seconds < 10 ? 2 : 0, seconds);
-  return text;
-}
-
 Feed::Feed(std::string name, std::shared_ptr<Log> log)
-    : name_(std::move(name)), backoff_(backoff_initial_), log_(std::move(log)) {}
+    : name_(std::move(name)),
+      log_(std::move(log)),
+      worker_(name_, [this](std::stop_token stop) { return session(stop); }) {}
 
 Feed::~Feed() = default;  // subclasses have stopped the thread (it runs their session())
 
-void Feed::start() {
-  std::lock_guard lock(thread_mutex_);
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard status(mutex_);
-    backoff_ = backoff_initial_;
-  }
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
-}
+void Feed::start() { worker_.start(); }
 
-void Feed::stop() {
-  std::jthread thread;
-  {
-    std::lock_guard lock(thread_mutex_);
-    thread = std::move(thread_);
-  }
-  if (!thread.joinable()) return;
-  thread.request_stop();  // wakes sleep_for and a write waiting for a log (stop_token waits)
-  thread.join();
-  set_state(FeedState::stopped);
-}
+// Wakes sleep_for and a write waiting for a log (both wait on the stop token).
+void Feed::stop() { worker_.stop(); }
 
 void Feed::attach(std::shared_ptr<Log> log) {
   std::lock_guard lock(log_mutex_);  // a write under way finishes first
@@ -64,43 +23,11 @@ void Feed::attach(std::shared_ptr<Log> log) {
 
 FeedStatus Feed::status() const {
   std::lock_guard lock(mutex_);
-  return status_;
+  return FeedStatus{worker_.health(), records_, bytes_, rejected_, position_};
 }
 
 void Feed::set_backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max) {
-  std::lock_guard lock(mutex_);
-  backoff_initial_ = std::max(initial, std::chrono::milliseconds(1));
-  backoff_max_ = std::max(max, backoff_initial_);
-  backoff_ = backoff_initial_;
-}
-
-void Feed::run(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    set_state(FeedState::connecting);
-    std::string failure;
-    try {
-      const SessionEnd end = session(stop);
-      if (stop.stop_requested()) break;
-      if (end == SessionEnd::finished) {
-        set_state(FeedState::finished);
-        return;
-      }
-      continue;  // reopen at once
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    if (stop.stop_requested()) break;
-    std::chrono::milliseconds wait;
-    {
-      std::lock_guard lock(mutex_);
-      wait = backoff_;
-      backoff_ = std::min(backoff_ * 2, backoff_max_);
-      ++status_.failures;
-    }
-    problem(failure + retrying_in(wait));
-    set_state(FeedState::retrying, wait);
-    if (!sleep_for(wait, stop)) break;
-  }
+  worker_.set_backoff(initial, max);
 }
 
 bool Feed::write(std::span<const std::byte> payload, std::stop_token stop) {
@@ -109,59 +36,29 @@ bool Feed::write(std::span<const std::byte> payload, std::stop_token stop) {
   const Result<Offset> written = log_->write(payload);
   const std::size_t limit = log_->options().max_record_bytes;
   lock.unlock();
+  std::lock_guard status(mutex_);
   if (written) {
-    std::lock_guard status(mutex_);
-    ++status_.records;
-    status_.bytes += payload.size();
+    ++records_;
+    bytes_ += payload.size();
     return true;
   }
-  {
-    std::lock_guard status(mutex_);
-    ++status_.rejected;
-  }
+  ++rejected_;
   if (written.error() == Errc::record_too_large)
-    problem("a record of " + std::to_string(payload.size()) + " bytes is over the log's limit of " +
-            std::to_string(limit) + " bytes (--max-record-bytes); skipped");
+    warn("a record of " + std::to_string(payload.size()) + " bytes is over the log's limit of " +
+         std::to_string(limit) + " bytes (--max-record-bytes); skipped");
   else
-    problem("the log refused a record (" + written.error().message() + "); skipped");
+    warn("the log refused a record (" + written.error().message() + "); skipped");
   return false;
-}
-
-void Feed::connected() {
-  std::lock_guard lock(mutex_);
-  backoff_ = backoff_initial_;
-  status_.state = FeedState::running;
-  status_.retry_in = {};
 }
 
 void Feed::set_position(std::string position) {
   std::lock_guard lock(mutex_);
-  status_.position = std::move(position);
-}
-
-void Feed::warn(std::string message) { problem(std::move(message)); }
-
-bool Feed::sleep_for(std::chrono::milliseconds duration, std::stop_token stop) {
-  std::unique_lock lock(mutex_);
-  sleep_.wait_for(lock, stop, duration, [] { return false; });
-  return !stop.stop_requested();
+  position_ = std::move(position);
 }
 
 std::size_t Feed::max_record_bytes() const {
   std::lock_guard lock(log_mutex_);
   return log_ ? log_->options().max_record_bytes : Options{}.max_record_bytes;
-}
-
-void Feed::set_state(FeedState state, std::chrono::milliseconds retry_in) {
-  std::lock_guard lock(mutex_);
-  status_.state = state;
-  status_.retry_in = retry_in;
-}
-
-void Feed::problem(std::string message) {
-  std::lock_guard lock(mutex_);
-  ++status_.problems;
-  status_.last_problem = name_ + ": " + std::move(message);
 }
 
 // --- LineSplitter -----------------------------------------------------------------------------

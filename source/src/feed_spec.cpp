@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include <memlog/source/feed_spec.hpp>
 
-#include <charconv>
-
 namespace memlog::feed {
 
 namespace {
-constexpr std::string_view kRedisForm = "redis:HOST:PORT/STREAM[@ID], e.g. redis:127.0.0.1:6379/events";
-
 bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 // A Redis entry ID: "$", "0", "MS" or "MS-SEQ" with decimal numbers.
@@ -22,55 +18,6 @@ bool valid_entry_id(std::string_view id) {
 }
 }  // namespace
 
-std::string RedisTarget::text() const {
-  const bool v6 = host.find(':') != std::string::npos;
-  std::string out = (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/" + stream;
-  if (from != "$") out += "@" + from;
-  return out;
-}
-
-std::expected<RedisTarget, std::string> parse_redis_target(std::string_view text) {
-  RedisTarget target;
-  const std::size_t slash = text.find('/');
-  if (slash == std::string_view::npos)
-    return std::unexpected("no stream name in '" + std::string(text) + "': " + std::string(kRedisForm));
-  std::string_view address = text.substr(0, slash);
-  std::string_view stream = text.substr(slash + 1);
-  if (const std::size_t at = stream.rfind('@'); at != std::string_view::npos) {
-    target.from = std::string(stream.substr(at + 1));
-    stream = stream.substr(0, at);
-    if (!valid_entry_id(target.from))
-      return std::unexpected("'" + target.from + "' is not a Redis entry ID (MS-SEQ, 0, or $ for only new entries)");
-  }
-  if (stream.empty())
-    return std::unexpected("no stream name in '" + std::string(text) + "': " + std::string(kRedisForm));
-  target.stream = std::string(stream);
-
-  std::string_view port_text;
-  if (starts_with(address, "[")) {  // [IPv6]:PORT
-    const std::size_t close = address.find(']');
-    if (close == std::string_view::npos) return std::unexpected("unclosed '[' in '" + std::string(address) + "'");
-    target.host = std::string(address.substr(1, close - 1));
-    address.remove_prefix(close + 1);
-    if (!address.empty() && address.front() != ':')
-      return std::unexpected("expected ':PORT' after ']' in '" + std::string(text) + "'");
-    port_text = address.empty() ? std::string_view{} : address.substr(1);
-  } else {
-    const std::size_t colon = address.rfind(':');
-    target.host = std::string(address.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = address.substr(colon + 1);
-  }
-  if (target.host.empty()) return std::unexpected("no host in '" + std::string(text) + "': " + std::string(kRedisForm));
-  if (!port_text.empty()) {
-    int port = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 || port > 65535)
-      return std::unexpected("'" + std::string(port_text) + "' is not a port (1 to 65535)");
-    target.port = port;
-  }
-  return target;
-}
-
 std::string FeedSpec::text() const {
   switch (kind) {
     case Kind::standard_input:
@@ -80,7 +27,7 @@ std::string FeedSpec::text() const {
     case Kind::http:
       return "http:" + target;
     case Kind::redis:
-      return "redis:" + target;
+      return std::string(kRedisPrefix) + target;
   }
   return target;
 }
@@ -113,12 +60,20 @@ std::expected<FeedSpec, std::string> parse_feed_spec(std::string_view text) {
     spec.target = std::string(url);
     return spec;
   }
-  if (starts_with(text, "redis:")) {
+  if (starts_with(text, kRedisPrefix)) {
+    // "redis:HOST:PORT/STREAM" and, after the stream, the entry ID to start after.
     spec.kind = FeedSpec::Kind::redis;
-    auto target = parse_redis_target(text.substr(6));
-    if (!target) return std::unexpected(target.error());
-    spec.redis = std::move(*target);
-    spec.target = spec.redis.text();
+    std::string_view address = text;
+    if (const std::size_t at = text.rfind('@'); at != std::string_view::npos && at > text.find('/')) {
+      spec.from = std::string(text.substr(at + 1));
+      address = text.substr(0, at);
+      if (!valid_entry_id(spec.from))
+        return std::unexpected("'" + spec.from + "' is not a Redis entry ID (MS-SEQ, 0, or $ for only new entries)");
+    }
+    auto stream = parse_redis_stream_address(address);
+    if (!stream) return std::unexpected(stream.error());
+    spec.redis = std::move(*stream);
+    spec.target = spec.redis.text() + (spec.from != "$" ? "@" + spec.from : "");
     return spec;
   }
   return std::unexpected("unknown source '" + std::string(text) +

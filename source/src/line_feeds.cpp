@@ -67,12 +67,12 @@ Feed::SessionEnd DescriptorFeed::session(std::stop_token stop) {
     // Poll with a timeout so that stop() is noticed while the input is quiet.
     pollfd p{.fd = fd_, .events = POLLIN, .revents = 0};
     const int ready = ::poll(&p, 1, 100);
-    if (ready < 0 && errno != EINTR) throw FeedError("waiting for input: " + errno_text());
+    if (ready < 0 && errno != EINTR) throw SessionError("waiting for input: " + errno_text());
     if (ready <= 0) continue;
     const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw FeedError("reading: " + errno_text());
+      throw SessionError("reading: " + errno_text());
     }
     if (n == 0) {  // end of input: the last line may have no newline
       flush(stop);
@@ -100,11 +100,11 @@ void FileFeed::report_position() {
 
 Feed::SessionEnd FileFeed::session(std::stop_token stop) {
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw FeedError("cannot open " + path_ + ": " + errno_text());
+  if (fd < 0) throw SessionError("cannot open " + path_ + ": " + errno_text());
   FdCloser closer{fd};
   struct stat opened {};
-  if (::fstat(fd, &opened) != 0) throw FeedError("cannot stat " + path_ + ": " + errno_text());
-  if (S_ISDIR(opened.st_mode)) throw FeedError(path_ + " is a directory, not a file");
+  if (::fstat(fd, &opened) != 0) throw SessionError("cannot stat " + path_ + ": " + errno_text());
+  if (S_ISDIR(opened.st_mode)) throw SessionError(path_ + " is a directory, not a file");
 
   if (known_ && (opened.st_dev != device_ || opened.st_ino != inode_)) {
     warn(path_ + " was replaced (rotated); reading the new file from its start");
@@ -119,7 +119,7 @@ Feed::SessionEnd FileFeed::session(std::stop_token stop) {
   inode_ = opened.st_ino;
   known_ = true;
   if (position_ > 0 && ::lseek(fd, position_, SEEK_SET) < 0)
-    throw FeedError("cannot seek in " + path_ + ": " + errno_text());
+    throw SessionError("cannot seek in " + path_ + ": " + errno_text());
   connected();
   report_position();
 
@@ -129,7 +129,7 @@ Feed::SessionEnd FileFeed::session(std::stop_token stop) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw FeedError("reading " + path_ + ": " + errno_text());
+      throw SessionError("reading " + path_ + ": " + errno_text());
     }
     if (n > 0) {
       position_ += n;
@@ -151,7 +151,7 @@ Feed::SessionEnd FileFeed::session(std::stop_token stop) {
     struct stat current {};
     if (::fstat(fd, &current) == 0 && S_ISREG(current.st_mode) && current.st_size < position_) {
       warn(path_ + " was truncated; reading it again from its start");
-      if (::lseek(fd, 0, SEEK_SET) < 0) throw FeedError("cannot seek in " + path_ + ": " + errno_text());
+      if (::lseek(fd, 0, SEEK_SET) < 0) throw SessionError("cannot seek in " + path_ + ": " + errno_text());
       position_ = 0;
       forget_partial_line();
     }

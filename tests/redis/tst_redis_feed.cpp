@@ -15,7 +15,7 @@
 
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
-using memlog::feed::FeedState;
+using memlog::WorkerState;
 using memlog::redis::RedisFeed;
 
 namespace {
@@ -23,8 +23,8 @@ constexpr int kTimeout = 20000;
 
 std::shared_ptr<memlog::Log> make_log() { return *memlog::Log::create({.segment_size = 100000}); }
 
-memlog::feed::RedisTarget target(const RedisServer& server, const std::string& stream) {
-  return *memlog::feed::parse_redis_target(server.target(stream));
+memlog::RedisStreamAddress target(const RedisServer& server, const std::string& stream) {
+  return *memlog::parse_redis_stream_address(server.target(stream));
 }
 
 std::string add(RedisClient& client, const std::string& stream, const std::string& payload) {
@@ -49,9 +49,7 @@ class TestRedisFeed : public QObject {
     add(client, "orders", "second");
     const std::string third = add(client, "orders", "third");
     auto log = make_log();
-    auto from = target(redis, "orders");
-    from.from = "0";
-    RedisFeed feed(log, from);
+    RedisFeed feed(log, target(redis, "orders"), "0");
     feed.start();
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log),
                               (QStringList{QStringLiteral("first"), QStringLiteral("second"), QStringLiteral("third")}),
@@ -59,7 +57,7 @@ class TestRedisFeed : public QObject {
     QCOMPARE(feed.last_id(), third);
     add(client, "orders", "fourth");
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 4, kTimeout);
-    QCOMPARE(feed.status().state, FeedState::running);
+    QCOMPARE(feed.status().state, WorkerState::running);
   }
 
   void latestMeansOnlyNewEntries() {
@@ -70,7 +68,7 @@ class TestRedisFeed : public QObject {
     auto log = make_log();
     RedisFeed feed(log, target(redis, "orders"));  // from "$"
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, FeedState::running, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, WorkerState::running, kTimeout);
     add(client, "orders", "new");
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), QStringList{QStringLiteral("new")}, kTimeout);
   }
@@ -81,9 +79,7 @@ class TestRedisFeed : public QObject {
     RedisClient client(redis.port());
     client.command({"XADD", "sensors", "*", "room", "4.12", "note", "say \"hi\"\n"});
     auto log = make_log();
-    auto from = target(redis, "sensors");
-    from.from = "0";
-    RedisFeed feed(log, from);
+    RedisFeed feed(log, target(redis, "sensors"), "0");
     feed.start();
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 1, kTimeout);
     QCOMPARE(log->read(0)->text(), std::string_view("{\"room\":\"4.12\",\"note\":\"say \\\"hi\\\"\\n\"}"));
@@ -145,9 +141,7 @@ class TestRedisFeed : public QObject {
     const ReplyPtr id = client.command(xadd);
     QVERIFY(id && id->type == REDIS_REPLY_STRING);
     auto log = make_log();
-    auto from = target(redis, "mixed");
-    from.from = "0";
-    RedisFeed feed(log, from);
+    RedisFeed feed(log, target(redis, "mixed"), "0");
     feed.start();
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 1, kTimeout);
     const auto record = log->read(0);
@@ -175,9 +169,7 @@ class TestRedisFeed : public QObject {
     RedisServer redis;
     QVERIFY(redis.start());
     auto log = make_log();
-    auto from = target(redis, "orders");
-    from.from = "0";
-    RedisFeed feed(log, from);
+    RedisFeed feed(log, target(redis, "orders"), "0");
     feed.set_backoff(50ms, 200ms);
     feed.start();
     {
@@ -195,7 +187,7 @@ class TestRedisFeed : public QObject {
     add(client, "orders", "after");
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{QStringLiteral("before"), QStringLiteral("after")}),
                               kTimeout);
-    QCOMPARE(feed.status().state, FeedState::running);
+    QCOMPARE(feed.status().state, WorkerState::running);
   }
 
   void aKeyThatIsNotAStreamIsReported() {
@@ -219,7 +211,7 @@ class TestRedisFeed : public QObject {
     auto log = make_log();
     RedisFeed feed(log, target(redis, "quiet"));
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, FeedState::running, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, WorkerState::running, kTimeout);
     const auto before = std::chrono::steady_clock::now();
     feed.stop();
     QVERIFY(std::chrono::steady_clock::now() - before < 1000ms);  // XREAD blocks 500 ms at most
@@ -232,11 +224,9 @@ class TestRedisFeed : public QObject {
     auto source = make_log();
     memlog::redis::RedisMirror mirror(source, target(redis, "bridge"));
     mirror.start();
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, memlog::redis::MirrorState::mirroring, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, WorkerState::running, kTimeout);
     auto copy = make_log();
-    auto from = target(redis, "bridge");
-    from.from = "0";
-    RedisFeed feed(copy, from);
+    RedisFeed feed(copy, target(redis, "bridge"), "0");
     feed.start();
     QStringList expected;
     for (int i = 0; i < 2000; ++i) {

@@ -17,8 +17,8 @@
 
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+using memlog::WorkerState;
 using memlog::redis::MirrorOptions;
-using memlog::redis::MirrorState;
 using memlog::redis::RedisMirror;
 
 namespace {
@@ -34,8 +34,8 @@ void write(memlog::Log& log, int count) {
   for (int i = 0; i < count; ++i) QVERIFY(log.write(payload(log.stats().next_offset)).has_value());
 }
 
-memlog::feed::RedisTarget target(const RedisServer& server, const std::string& stream) {
-  return *memlog::feed::parse_redis_target(server.target(stream));
+memlog::RedisStreamAddress target(const RedisServer& server, const std::string& stream) {
+  return *memlog::parse_redis_stream_address(server.target(stream));
 }
 
 qint64 offsetOf(const RedisClient::Entry& e) { return std::stoll(e.field("offset")); }
@@ -65,7 +65,7 @@ void checkHoldsTheLog(const memlog::Log& log, const std::vector<RedisClient::Ent
 
 // Waits until the mirror has connected and is mirroring.
 bool waitMirroring(const RedisMirror& mirror) {
-  return QTest::qWaitFor([&] { return mirror.status().state == MirrorState::mirroring; }, kTimeout);
+  return QTest::qWaitFor([&] { return mirror.status().state == WorkerState::running; }, kTimeout);
 }
 
 // Writes `count` records, then waits until Redis has confirmed the last of them.
@@ -125,7 +125,7 @@ class TestRedisMirror : public QObject {
     for (int step = 1; step <= 12; ++step) QVERIFY(writeConfirmed(*m.log, *m.mirror, 250));
     const auto status = m.mirror->status();
     QCOMPARE(status.lag, 0);
-    QCOMPARE(status.state, MirrorState::mirroring);
+    QCOMPARE(status.state, WorkerState::running);
     QCOMPARE(status.sent, 3000u);
     QCOMPARE(status.lost, 0u);
     const auto entries = m.entries();
@@ -160,7 +160,7 @@ class TestRedisMirror : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(written > 5000, kTimeout);
     redis.stop();
     // Restarted once the mirror has found it gone (the writer goes on meanwhile).
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::retrying, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, WorkerState::retrying, kTimeout);
     QVERIFY(redis.start());
     restarted = true;
     QTRY_VERIFY_WITH_TIMEOUT(done.load(), 60000);
@@ -272,7 +272,7 @@ class TestRedisMirror : public QObject {
     RedisMirror& mirror = *m.mirror;
     redis.stop();
     write(*first, 20);  // 100..119: the mirror fails to send them
-    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, MirrorState::retrying, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, WorkerState::retrying, kTimeout);
     auto later = make_log(1000, 500);
     mirror.attach(later);
     write(*later, 10);       // 500..509
@@ -295,7 +295,7 @@ class TestRedisMirror : public QObject {
     const auto before = std::chrono::steady_clock::now();
     mirror.stop();  // waiting for records: a stop request wakes the wait at once
     QVERIFY(std::chrono::steady_clock::now() - before < 500ms);
-    QCOMPARE(mirror.status().state, MirrorState::stopped);
+    QCOMPARE(mirror.status().state, WorkerState::stopped);
   }
 
   void aKeyThatIsNotAStreamIsReported() {

@@ -24,7 +24,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
-using memlog::feed::FeedState;
+using memlog::WorkerState;
 
 namespace {
 constexpr int kTimeout = 20000;
@@ -87,7 +87,7 @@ class TestHttpFeed : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"alpha"_s, u"beta"_s, u"gamma"_s}), kTimeout);
     QVERIFY(waitForPolls(api, api.queries.size(), 4));  // three more answers of the same list:
     QCOMPARE(log->stats().next_offset, 3);              // nothing written twice
-    QCOMPARE(feed.status().state, FeedState::running);
+    QCOMPARE(feed.status().state, WorkerState::running);
 
     list = QJsonArray{u"after reset"_s};  // the server started over
     QTRY_COMPARE_WITH_TIMEOUT(log->stats().next_offset, 4, kTimeout);
@@ -179,7 +179,7 @@ class TestHttpFeed : public QObject {
     api.respond = [](const QHttpServerRequest&) { return QHttpServerResponse(QJsonArray{u"finally"_s}); };
     QVERIFY(api.listen(port));
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), QStringList{u"finally"_s}, kTimeout);
-    QCOMPARE(feed.status().state, FeedState::running);
+    QCOMPARE(feed.status().state, WorkerState::running);
   }
 
   void badResponses_data() {
@@ -230,7 +230,7 @@ class TestHttpFeed : public QObject {
     const auto before = std::chrono::steady_clock::now();
     feed.stop();
     QVERIFY(std::chrono::steady_clock::now() - before < 1s);
-    QCOMPARE(feed.status().state, FeedState::stopped);
+    QCOMPARE(feed.status().state, WorkerState::stopped);
   }
 
   void slowServerTimesOut() {

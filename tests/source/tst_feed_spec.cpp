@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The names of real sources: each form parsed to its kind and target, and malformed ones
-// refused with a message that says what is wrong.
+// refused with a message that says what is wrong; a Redis stream's address, which the mirror
+// takes too.
 #include <QTest>
 
 #include <memlog/source/feed_spec.hpp>
@@ -60,7 +61,57 @@ class TestFeedSpec : public QObject {
     QCOMPARE(spec->redis.host, std::string("::1"));
     QCOMPARE(spec->redis.port, 6380);
     QCOMPARE(spec->redis.stream, std::string("orders"));
-    QCOMPARE(spec->redis.from, std::string("0"));
+    QCOMPARE(spec->from, std::string("0"));
+  }
+
+  // The one parser of a Redis stream's address, with or without "redis:" (the mirror's form).
+  void streamAddress_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("stream");
+    QTest::addColumn<QString>("normalized");
+    QTest::addRow("with redis:") << u"redis:127.0.0.1:6390/copy"_s << u"127.0.0.1"_s << 6390 << u"copy"_s
+                                 << u"127.0.0.1:6390/copy"_s;
+    QTest::addRow("without redis:") << u"cache:7000/events"_s << u"cache"_s << 7000 << u"events"_s
+                                    << u"cache:7000/events"_s;
+    QTest::addRow("default port") << u"redis:cache/events"_s << u"cache"_s << 6379 << u"events"_s
+                                  << u"cache:6379/events"_s;
+    QTest::addRow("ipv6") << u"redis:[::1]:6380/s"_s << u"::1"_s << 6380 << u"s"_s << u"[::1]:6380/s"_s;
+    QTest::addRow("slash in the key") << u"h:1/a/b"_s << u"h"_s << 1 << u"a/b"_s << u"h:1/a/b"_s;
+  }
+  void streamAddress() {
+    QFETCH(QString, text);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, stream);
+    QFETCH(QString, normalized);
+    const auto address = memlog::parse_redis_stream_address(text.toStdString());
+    QVERIFY2(address.has_value(), address ? "" : address.error().c_str());
+    QCOMPARE(QString::fromStdString(address->host), host);
+    QCOMPARE(address->port, port);
+    QCOMPARE(QString::fromStdString(address->stream), stream);
+    QCOMPARE(QString::fromStdString(address->text()), normalized);
+    QCOMPARE(memlog::parse_redis_stream_address(address->text()), address);  // text() reads back
+  }
+
+  void badStreamAddress_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("no stream") << u"redis:127.0.0.1:6379"_s << u"no stream name in 'redis:127.0.0.1:6379'"_s;
+    QTest::addRow("empty stream") << u"h:1/"_s << u"no stream name"_s;
+    QTest::addRow("an entry ID") << u"redis:h:1/s@0"_s << u"'@ID' has no meaning in 'redis:h:1/s@0'"_s;
+    QTest::addRow("bad port") << u"redis:h:70000/s"_s << u"'70000' is not a port"_s;
+    QTest::addRow("no host") << u":6379/s"_s << u"no host"_s;
+    QTest::addRow("empty") << QString() << u"no stream name"_s;
+    QTest::addRow("only the prefix") << u"redis:"_s << u"no stream name"_s;
+  }
+  void badStreamAddress() {
+    QFETCH(QString, text);
+    QFETCH(QString, message);
+    const auto address = memlog::parse_redis_stream_address(text.toStdString());
+    QVERIFY(!address.has_value());
+    QVERIFY2(QString::fromStdString(address.error()).contains(message), address.error().c_str());
   }
 
   void invalid_data() {

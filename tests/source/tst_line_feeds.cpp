@@ -19,8 +19,8 @@
 
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+using memlog::WorkerState;
 using memlog::feed::DescriptorFeed;
-using memlog::feed::FeedState;
 using memlog::feed::FileFeed;
 using memlog::feed::LineSplitter;
 
@@ -112,10 +112,10 @@ class TestLineFeeds : public QObject {
     feed.start();
     pipe.send("first\nsecond\n");
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), (QStringList{u"first"_s, u"second"_s}), 10000);
-    QCOMPARE(feed.status().state, FeedState::running);
+    QCOMPARE(feed.status().state, WorkerState::running);
     pipe.send("third without newline");
     pipe.closeWrite();
-    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, FeedState::finished, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, WorkerState::finished, 10000);
     QCOMPARE(logText(*log), (QStringList{u"first"_s, u"second"_s, u"third without newline"_s}));
     const auto status = feed.status();
     QCOMPARE(status.records, 3u);
@@ -141,11 +141,11 @@ class TestLineFeeds : public QObject {
     Pipe pipe;
     DescriptorFeed feed("stdin", pipe.fds[0], log);
     feed.start();
-    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, FeedState::running, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(feed.status().state, WorkerState::running, 10000);
     const auto before = std::chrono::steady_clock::now();
     feed.stop();
     QVERIFY(std::chrono::steady_clock::now() - before < 1s);
-    QCOMPARE(feed.status().state, FeedState::stopped);
+    QCOMPARE(feed.status().state, WorkerState::stopped);
   }
 
   void logSwappedUnderARunningFeedLosesNothing() {
@@ -226,14 +226,14 @@ class TestLineFeeds : public QObject {
     feed.start();
     QTRY_VERIFY_WITH_TIMEOUT(feed.status().failures >= 2, 10000);
     const auto status = feed.status();
-    QCOMPARE(status.state == FeedState::retrying || status.state == FeedState::connecting, true);
+    QCOMPARE(status.state == WorkerState::retrying || status.state == WorkerState::connecting, true);
     const QString problem = QString::fromStdString(status.last_problem);
     QVERIFY2(
         problem.contains(u"cannot open"_s) && problem.contains(u"No such file"_s) && problem.contains(u"retrying in"_s),
         qPrintable(problem));
     append(path, "finally\n");
     QTRY_COMPARE_WITH_TIMEOUT(logText(*log), QStringList{u"finally"_s}, 10000);
-    QCOMPARE(feed.status().state, FeedState::running);
+    QCOMPARE(feed.status().state, WorkerState::running);
   }
 
   void directoryIsAClearError() {

@@ -15,20 +15,10 @@ MirrorController::MirrorController(LogAdapter* adapter, QObject* parent) : QObje
 
 MirrorController::~MirrorController() = default;  // the mirror stops in its destructor
 
-std::expected<memlog::feed::RedisTarget, QString> MirrorController::parseTarget(const QString& text) {
-  QString rest = text.trimmed();
-  if (rest.startsWith(u"redis:"_s)) rest = rest.mid(6);
-  const auto target = memlog::feed::parse_redis_target(rest.toStdString());
-  if (!target) return std::unexpected(QString::fromStdString(target.error()));
-  if (rest.contains(u'@'))
-    return std::unexpected(u"a mirror appends new entries: '@ID' has no meaning in '%1'"_s.arg(text.trimmed()));
-  return *target;
-}
-
 bool MirrorController::start(const QString& target, QString* error) {
-  const auto parsed = parseTarget(target);
+  const auto parsed = memlog::parse_redis_stream_address(target.trimmed().toStdString());
   if (!parsed) {
-    if (error) *error = parsed.error();
+    if (error) *error = QString::fromStdString(parsed.error());
     return false;
   }
   m_mirror.reset();
@@ -51,7 +41,7 @@ void MirrorController::stop() {
 }
 
 QString MirrorController::target() const {
-  return m_mirror ? u"redis:"_s + QString::fromStdString(m_mirror->target().text()) : QString();
+  return m_mirror ? QString::fromStdString(std::string(memlog::kRedisPrefix) + m_mirror->target().text()) : QString();
 }
 
 memlog::redis::MirrorStatus MirrorController::status() const {

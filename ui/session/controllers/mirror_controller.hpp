@@ -10,7 +10,6 @@
 #include <QString>
 #include <QTimer>
 
-#include <expected>
 #include <memory>
 
 #include <memlog/redis/redis_mirror.hpp>
@@ -24,11 +23,9 @@ class MirrorController : public QObject {
   explicit MirrorController(LogAdapter* adapter, QObject* parent = nullptr);
   ~MirrorController() override;
 
-  // "redis:HOST:PORT/STREAM" (the "redis:" may be left out), or an error naming what is wrong.
-  static std::expected<memlog::feed::RedisTarget, QString> parseTarget(const QString& text);
-
-  // Starts mirroring to `target` (stopping a mirror to another one). A malformed target: false,
-  // the reason in `error`, nothing changes.
+  // Starts mirroring to `target`, "redis:HOST:PORT/STREAM" (the "redis:" may be left out;
+  // memlog::parse_redis_stream_address), stopping a mirror to another one. A malformed target:
+  // false, the reason in `error`, nothing changes.
   bool start(const QString& target, QString* error = nullptr);
   void stop();
 

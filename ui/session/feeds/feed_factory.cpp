@@ -18,7 +18,7 @@ std::unique_ptr<memlog::feed::Feed> makeFeed(const FeedSpec& spec, std::shared_p
     case FeedSpec::Kind::http:
       return std::make_unique<HttpFeed>(QString::fromStdString(spec.target), std::move(log), pollInterval);
     case FeedSpec::Kind::redis:
-      return std::make_unique<memlog::redis::RedisFeed>(std::move(log), spec.redis);
+      return std::make_unique<memlog::redis::RedisFeed>(std::move(log), spec.redis, spec.from);
   }
   return nullptr;
 }

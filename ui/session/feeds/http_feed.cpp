@@ -13,7 +13,7 @@
 #include <stop_token>
 
 using namespace Qt::StringLiterals;
-using memlog::feed::FeedError;
+using memlog::SessionError;
 
 namespace {
 const QRegularExpression kCursor(u"\\{cursor(?::([^}]*))?\\}"_s);
@@ -111,9 +111,9 @@ memlog::feed::Feed::SessionEnd HttpFeed::session(std::stop_token stop) {
     const QString errorText = reply->errorString();
     delete reply;
     if (status >= 400)
-      throw FeedError(
+      throw SessionError(
           text(u"GET %1: HTTP %2 %3"_s.arg(address).arg(status).arg(QString::fromUtf8(body.left(200)).simplified())));
-    if (error != QNetworkReply::NoError) throw FeedError(text(u"GET %1: %2"_s.arg(address, errorText)));
+    if (error != QNetworkReply::NoError) throw SessionError(text(u"GET %1: %2"_s.arg(address, errorText)));
     take(body, stop);
     if (!sleep_for(m_interval, stop)) break;
   }
@@ -137,12 +137,12 @@ void HttpFeed::take(const QByteArray& body, std::stop_token stop) {
   QJsonParseError parseError{};
   const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
   if (parseError.error != QJsonParseError::NoError)
-    throw FeedError(text(u"the response is not JSON (%1 at byte %2): %3"_s.arg(parseError.errorString())
-                             .arg(parseError.offset)
-                             .arg(QString::fromUtf8(body.left(80)).simplified())));
+    throw SessionError(text(u"the response is not JSON (%1 at byte %2): %3"_s.arg(parseError.errorString())
+                                .arg(parseError.offset)
+                                .arg(QString::fromUtf8(body.left(80)).simplified())));
   const std::optional<QJsonArray> elements = elementsOf(doc);
   if (!elements)
-    throw FeedError(
+    throw SessionError(
         "the response is neither a JSON array nor an object with a \"records\", \"items\", \"data\", \"entries\", "
         "\"results\" or \"events\" array");
 

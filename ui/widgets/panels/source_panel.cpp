@@ -399,11 +399,11 @@ void SourcePanel::showFeedStatus() {
   const memlog::feed::FeedStatus s = feed->status();
   const QLocale locale;
   QString text = u"<b>%1</b> · %2 records · %3"_s.arg(
-      QString::fromUtf8(memlog::feed::to_string(s.state).data()), locale.toString(static_cast<qulonglong>(s.records)),
+      QString::fromUtf8(memlog::to_string(s.state).data()), locale.toString(static_cast<qulonglong>(s.records)),
       locale.formattedDataSize(static_cast<qint64>(s.bytes), 1, QLocale::DataSizeTraditionalFormat));
   if (s.rejected > 0) text += u" · %1 skipped"_s.arg(locale.toString(static_cast<qulonglong>(s.rejected)));
   if (s.failures > 0) text += u" · %1 failed attempts"_s.arg(locale.toString(static_cast<qulonglong>(s.failures)));
-  if (s.state == memlog::feed::FeedState::retrying)
+  if (s.state == memlog::WorkerState::retrying)
     text += u" · next try in %1 s"_s.arg(locale.toString(s.retry_in.count() / 1000.0, 'f', 1));
   if (!s.position.empty()) text += u"<br>%1"_s.arg(QString::fromStdString(s.position).toHtmlEscaped());
   m_feedStatus->setText(text);
@@ -422,16 +422,16 @@ void SourcePanel::syncFromMirror() {
   }
   const memlog::redis::MirrorStatus s = mirror->status();
   const QLocale locale;
-  QString text = u"<b>%1</b> · lag %2 · %3 sent"_s.arg(QString::fromUtf8(memlog::redis::to_string(s.state).data()),
-                                                       locale.toString(static_cast<qlonglong>(s.lag)),
-                                                       locale.toString(static_cast<qulonglong>(s.sent)));
+  QString text = u"<b>%1</b> · lag %2 · %3 sent"_s.arg(
+      s.state == memlog::WorkerState::running ? u"mirroring"_s : QString::fromUtf8(memlog::to_string(s.state).data()),
+      locale.toString(static_cast<qlonglong>(s.lag)), locale.toString(static_cast<qulonglong>(s.sent)));
   if (s.confirmed >= 0) text += u" · confirmed to offset %1"_s.arg(locale.toString(s.confirmed));
   if (s.duplicates > 0) text += u" · %1 already there"_s.arg(locale.toString(static_cast<qulonglong>(s.duplicates)));
   if (s.lost > 0)
     text += u"<br><span style='color:%1'>%2 never delivered (purged first): %3</span>"_s.arg(
         Theme::of(palette()).error.name(), locale.toString(static_cast<qulonglong>(s.lost)),
         QString::fromStdString(s.lost_ranges).toHtmlEscaped());
-  if (s.state == memlog::redis::MirrorState::retrying)
+  if (s.state == memlog::WorkerState::retrying)
     text += u" · next try in %1 s"_s.arg(locale.toString(s.retry_in.count() / 1000.0, 'f', 1));
   m_mirrorStatus->setText(text);
 }

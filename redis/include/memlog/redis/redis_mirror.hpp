@@ -10,23 +10,28 @@
 // side). A record Redis already holds (an ID not above the stream's top) counts as a
 // duplicate, not an error.
 //
-// When the connection fails the mirror retries with back-off (250 ms doubling to 30 s). On
-// every (re)connection it reads the stream's top entry: if Redis lost entries (restarted
-// without persistence), it sends again from the top's offset + 1 — the gap is filled from the
-// log, and whatever the log has already purged is reported exactly as lost (count and ranges).
+// The mirror's sessions run on a RetryingWorker: when the connection fails the mirror retries
+// with back-off (250 ms doubling to 30 s, reset once a batch goes through or the mirror has
+// caught up). On every (re)connection it reads the stream's top entry: if Redis lost entries
+// (restarted without persistence), it sends again from the top's offset + 1 — the gap is
+// filled from the log, and whatever the log has already purged is reported exactly as lost
+// (count and ranges). Its state while connected is WorkerState::running ("mirroring").
 //
-// Threading: every public member may be called from any thread.
+// Threading: every public member may be called from any thread; the session, reconcile() and
+// send_batch() run on the worker's thread. The mirror's mutex (in Impl) is taken before the
+// worker's, never after.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
+#include <span>
+#include <stop_token>
 #include <string>
-#include <thread>
 
 #include <memlog/log.hpp>
-#include <memlog/source/feed_spec.hpp>
+#include <memlog/source/redis_stream_address.hpp>
+#include <memlog/source/retrying_worker.hpp>
 
 namespace memlog::redis {
 
@@ -37,31 +42,28 @@ struct MirrorOptions {
   std::chrono::milliseconds backoff_initial{250}, backoff_max{30'000};
 };
 
-enum class MirrorState { stopped, connecting, mirroring, retrying };
-std::string_view to_string(MirrorState state) noexcept;
-
-struct MirrorStatus {
-  MirrorState state = MirrorState::stopped;
+// The mirror's health (state, failures, problems, …: WorkerHealth) and how far it got.
+struct MirrorStatus : WorkerHealth {
   Offset confirmed = -1;         // the highest offset Redis has confirmed (-1: none yet)
   std::int64_t lag = 0;          // records in the log after `confirmed` (not yet in Redis)
   std::uint64_t sent = 0;        // XADDs confirmed (new entries)
   std::uint64_t duplicates = 0;  // XADDs Redis already held (sent again after a reconnection)
   std::uint64_t lost = 0;        // records that never reached Redis: purged from the log first
   std::string lost_ranges;       // the newest lost ranges, "120-340, 900-905"
-  std::uint64_t failures = 0;    // connections that failed or broke
-  std::uint64_t problems = 0;    // grows by one per new message in last_problem
-  std::string last_problem;      // the newest problem, saying what the mirror does about it
-  std::chrono::milliseconds retry_in{0};
 };
+
+namespace detail {
+class Connection;
+}
 
 class RedisMirror {
  public:
-  RedisMirror(std::shared_ptr<Log> log, feed::RedisTarget target, MirrorOptions options = {});
+  RedisMirror(std::shared_ptr<Log> log, RedisStreamAddress target, MirrorOptions options = {});
   RedisMirror(const RedisMirror&) = delete;
   RedisMirror& operator=(const RedisMirror&) = delete;
   ~RedisMirror();  // stops
 
-  const feed::RedisTarget& target() const noexcept { return target_; }
+  const RedisStreamAddress& target() const noexcept { return target_; }
   void start();  // no-op while running
   void stop();   // stops and joins promptly
   // The log was replaced: mirror `log` from now on, from confirmed + 1 when it holds that
@@ -74,13 +76,17 @@ class RedisMirror {
 
  private:
   struct Impl;
-  void run(std::stop_token stop);
+  // One connection: reconcile, then send what the log has, batch by batch, until stopped.
+  SessionEnd session(std::stop_token stop);
+  // On (re)connection: where the stream ends decides what to send next.
+  void reconcile(detail::Connection& redis, const std::string& where);
+  // `batch`, read from `log`, as one pipeline of XADDs; then their replies.
+  void send_batch(detail::Connection& redis, const std::string& where, const Log& log, std::span<const Record> batch);
 
-  feed::RedisTarget target_;
-  MirrorOptions options_;
+  const RedisStreamAddress target_;
+  const MirrorOptions options_;
+  RetryingWorker worker_;  // runs session(); the health and the back-off
   std::unique_ptr<Impl> impl_;
-  std::mutex thread_mutex_;
-  std::jthread thread_;
 };
 
 }  // namespace memlog::redis

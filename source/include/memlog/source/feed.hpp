@@ -4,15 +4,17 @@
 // not being there yet, going away, sending garbage.
 //
 // A feed runs *sessions* (open or connect, then read until the input ends, fails or the feed
-// is stopped). A failed session is retried with exponential back-off (250 ms doubling to
-// 30 s, reset once a session gets going); its error is counted and kept in status(). Records
-// the log refuses (over max_record_bytes) are skipped, counted and reported, never fatal.
+// is stopped) on a RetryingWorker: a failed session is retried with exponential back-off
+// (250 ms doubling to 30 s, reset once a session gets going); its error is counted and kept in
+// status(). Records the log refuses (over max_record_bytes) are skipped, counted and reported,
+// never fatal.
 //
 // The log can be swapped under a running feed (attach()): writes wait for the new log, so
 // nothing read from the input is lost across a replacement.
 //
 // Threading: every public member may be called from any thread. Subclasses implement
-// session() and must call stop() in their destructor (the thread runs their code).
+// session() — it runs on the worker's thread, which also calls the protected members — and
+// must call stop() in their destructor (the thread runs their code).
 #pragma once
 
 #include <chrono>
@@ -22,43 +24,21 @@
 #include <memory>
 #include <mutex>
 #include <span>
-#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include <memlog/log.hpp>
+#include <memlog/source/retrying_worker.hpp>
 
 namespace memlog::feed {
 
-enum class FeedState {
-  stopped,     // not started, or stopped
-  connecting,  // a session is opening its input
-  running,     // a session is reading
-  retrying,    // the last session failed; waiting to try again (FeedStatus::retry_in)
-  finished,    // the input ended for good (end of standard input)
-};
-std::string_view to_string(FeedState state) noexcept;
-
-struct FeedStatus {
-  FeedState state = FeedState::stopped;
-  std::uint64_t records = 0;              // records written to the log
-  std::uint64_t bytes = 0;                // payload bytes written
-  std::uint64_t rejected = 0;             // items the log refused (too large), skipped
-  std::uint64_t failures = 0;             // sessions that failed (could not connect, read error, bad data)
-  std::uint64_t problems = 0;             // failures + rejections + warnings: grows by one per new message
-  std::string last_problem;               // the newest such message, saying what the feed does about it
-  std::string position;                   // where the feed is in its input ("byte 5230, line 97")
-  std::chrono::milliseconds retry_in{0};  // while retrying: the back-off being waited out
-};
-
-// "; retrying in 0.25 s": what a failure message says about the back-off (feeds and the mirror).
-std::string retrying_in(std::chrono::milliseconds wait);
-
-// Thrown by a session that failed: the message is reported and the session retried.
-struct FeedError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// A feed's health (state, failures, problems, …: WorkerHealth) and what it has read.
+struct FeedStatus : WorkerHealth {
+  std::uint64_t records = 0;   // records written to the log
+  std::uint64_t bytes = 0;     // payload bytes written
+  std::uint64_t rejected = 0;  // items the log refused (too large), skipped
+  std::string position;        // where the feed is in its input ("byte 5230, line 97")
 };
 
 class Feed {
@@ -84,12 +64,11 @@ class Feed {
  protected:
   Feed(std::string name, std::shared_ptr<Log> log);
 
-  enum class SessionEnd {
-    finished,  // the input has ended for good: the feed stops reading
-    reopen,    // open the input again now (a rotated file), no failure
-  };
+  // finished: the input has ended for good, the feed stops reading; reopen: open the input
+  // again now (a rotated file), no failure.
+  using SessionEnd = memlog::SessionEnd;
   // One session. Returns on end of input or when `stop` is requested (the return value is then
-  // ignored); throws FeedError (or any std::exception) when it fails.
+  // ignored); throws SessionError (or any std::exception) when it fails.
   virtual SessionEnd session(std::stop_token stop) = 0;
 
   // For sessions: write one record; waits while no log is attached. False when the log
@@ -97,32 +76,29 @@ class Feed {
   bool write(std::span<const std::byte> payload, std::stop_token stop);
   bool write(std::string_view payload, std::stop_token stop) { return write(std::as_bytes(std::span(payload)), stop); }
   // The session has its input and is reading: state running, back-off reset.
-  void connected();
+  void connected() {
+    worker_.mark_running();
+    worker_.reset_backoff();
+  }
   void set_position(std::string position);
   // A problem that does not end the session (e.g. "the list shrank; starting over").
-  void warn(std::string message);
+  void warn(std::string message) { worker_.report(std::move(message)); }
   // Sleeps up to `duration`; false at once when stop is requested.
-  bool sleep_for(std::chrono::milliseconds duration, std::stop_token stop);
+  bool sleep_for(std::chrono::milliseconds duration, std::stop_token stop) { return worker_.sleep_for(duration, stop); }
   // The largest record the attached log accepts (the default Options value while detached).
   std::size_t max_record_bytes() const;
 
  private:
-  void run(std::stop_token stop);
-  void set_state(FeedState state, std::chrono::milliseconds retry_in = {});
-  void problem(std::string message);
-
   const std::string name_;
-  mutable std::mutex mutex_;  // guards the status and the back-off
-  FeedStatus status_;
-  std::chrono::milliseconds backoff_initial_{250}, backoff_max_{30'000}, backoff_;
-  std::condition_variable_any sleep_;
+  mutable std::mutex mutex_;  // guards the counters and the position (taken before the worker's)
+  std::uint64_t records_ = 0, bytes_ = 0, rejected_ = 0;
+  std::string position_;
 
   mutable std::mutex log_mutex_;  // held while a record is written: attach() waits for it
   std::condition_variable_any log_attached_;
   std::shared_ptr<Log> log_;
 
-  std::mutex thread_mutex_;
-  std::jthread thread_;
+  RetryingWorker worker_;  // runs session(); the health and the back-off
 };
 
 // Splits bytes into lines ('\n', a trailing '\r' dropped) of at most `max_line` bytes: longer

@@ -12,25 +12,16 @@
 #include <string>
 #include <string_view>
 
+#include <memlog/source/redis_stream_address.hpp>
+
 namespace memlog::feed {
-
-// Where a Redis stream is: "HOST:PORT/STREAM" with an optional "@ID" to start after.
-struct RedisTarget {
-  std::string host;  // name or IPv4/IPv6 address ("[::1]" written with brackets)
-  int port = 6379;
-  std::string stream;        // the stream's key
-  std::string from = "$";    // an entry ID to read after ("0" = from the start, "$" = only new)
-  std::string text() const;  // back to "HOST:PORT/STREAM[@ID]"
-};
-
-// Parses "HOST:PORT/STREAM[@ID]"; the error names what is wrong and shows the form.
-std::expected<RedisTarget, std::string> parse_redis_target(std::string_view text);
 
 struct FeedSpec {
   enum class Kind { standard_input, file, http, redis };
   Kind kind = Kind::standard_input;
-  std::string target;        // the path, the URL, or the Redis target's text
-  RedisTarget redis;         // for Kind::redis
+  std::string target;        // the path, the URL, or the Redis stream's "HOST:PORT/STREAM[@ID]"
+  RedisStreamAddress redis;  // for Kind::redis: the stream
+  std::string from = "$";    // for Kind::redis: the entry ID to read after ("0" = from the start, "$" = only new)
   std::string text() const;  // back to the form above ("file:/var/log/syslog")
 };
 
