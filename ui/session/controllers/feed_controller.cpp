@@ -4,7 +4,7 @@
 #include "adapter/log_adapter.hpp"
 #include "feeds/feed_factory.hpp"
 
-FeedController::FeedController(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter) {
+FeedController::FeedController(LogAdapter* adapter, QObject* parent) : WorkerController(parent), m_adapter(adapter) {
   // Directly connected: the feed stops writing before the adapter swaps the log.
   connect(adapter, &LogAdapter::aboutToReplaceLog, this, [this] {
     if (m_feed) m_feed->attach(nullptr);  // writes wait; nothing read is lost
@@ -12,8 +12,6 @@ FeedController::FeedController(LogAdapter* adapter, QObject* parent) : QObject(p
   connect(adapter, &LogAdapter::logReplaced, this, [this] {
     if (m_feed) m_feed->attach(m_adapter->log());
   });
-  m_refresh.setInterval(250);
-  connect(&m_refresh, &QTimer::timeout, this, &FeedController::refresh);
 }
 
 FeedController::~FeedController() = default;  // the feed stops in its destructor
@@ -26,9 +24,8 @@ bool FeedController::open(const QString& source, QString* error) {
   }
   m_feed.reset();  // stops the old one first: one source at a time
   m_feed = makeFeed(*spec, m_adapter->log(), m_pollInterval);
-  m_problemsSeen = 0;
   m_feed->start();
-  m_refresh.start();
+  watch();
   emit openChanged();
   emit statusChanged();
   return true;
@@ -36,9 +33,8 @@ bool FeedController::open(const QString& source, QString* error) {
 
 void FeedController::close() {
   if (!m_feed) return;
-  refresh();  // report what happened last
+  unwatch();  // reports what happened last
   m_feed.reset();
-  m_refresh.stop();
   emit openChanged();
   emit statusChanged();
 }
@@ -49,12 +45,7 @@ memlog::feed::FeedStatus FeedController::status() const {
   return m_feed ? m_feed->status() : memlog::feed::FeedStatus{};
 }
 
-void FeedController::refresh() {
-  if (!m_feed) return;
-  const memlog::feed::FeedStatus s = m_feed->status();
-  if (s.problems > m_problemsSeen) {
-    m_problemsSeen = s.problems;
-    emit problem(QString::fromStdString(s.last_problem));
-  }
-  emit statusChanged();
+std::optional<memlog::WorkerHealth> FeedController::health() const {
+  if (!m_feed) return std::nullopt;
+  return m_feed->status();
 }

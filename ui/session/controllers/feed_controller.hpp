@@ -2,23 +2,24 @@
 // FeedController: the real source the monitor reads (standard input, a file, an HTTP
 // endpoint, a Redis stream) as a QObject for the source panel, the status bar and --headless.
 // It follows the adapter's log: writes wait during a replacement, then go to the new log.
-// Every new problem of the feed (unreachable, bad data, a record too large) is signalled once.
+// Every new problem of the feed (unreachable, bad data, a record too large) is signalled once
+// (WorkerController).
 //
 // Threading: a GUI-thread object; the feed reads and writes on its own thread.
 #pragma once
 
-#include <QObject>
 #include <QString>
-#include <QTimer>
 
 #include <chrono>
 #include <memory>
 
 #include <memlog/source/feed.hpp>
 
+#include "controllers/worker_controller.hpp"
+
 class LogAdapter;
 
-class FeedController : public QObject {
+class FeedController : public WorkerController {
   Q_OBJECT
 
  public:
@@ -39,16 +40,12 @@ class FeedController : public QObject {
   std::chrono::milliseconds pollInterval() const { return m_pollInterval; }
 
  signals:
-  void openChanged();                    // a source was opened or closed
-  void statusChanged();                  // every refresh tick (~250 ms) while open
-  void problem(const QString& message);  // each new problem, once (with what the feed does about it)
+  void openChanged();  // a source was opened or closed (statusChanged and problem: WorkerController)
 
  private:
-  void refresh();
+  std::optional<memlog::WorkerHealth> health() const override;
 
   LogAdapter* m_adapter;
   std::unique_ptr<memlog::feed::Feed> m_feed;
   std::chrono::milliseconds m_pollInterval{1000};
-  std::uint64_t m_problemsSeen = 0;
-  QTimer m_refresh;
 };

@@ -5,12 +5,11 @@
 
 using namespace Qt::StringLiterals;
 
-MirrorController::MirrorController(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter) {
+MirrorController::MirrorController(LogAdapter* adapter, QObject* parent)
+    : WorkerController(parent), m_adapter(adapter) {
   connect(adapter, &LogAdapter::logReplaced, this, [this] {
     if (m_mirror) m_mirror->attach(m_adapter->log());
   });
-  m_refresh.setInterval(250);
-  connect(&m_refresh, &QTimer::timeout, this, &MirrorController::refresh);
 }
 
 MirrorController::~MirrorController() = default;  // the mirror stops in its destructor
@@ -23,9 +22,8 @@ bool MirrorController::start(const QString& target, QString* error) {
   }
   m_mirror.reset();
   m_mirror = std::make_unique<memlog::redis::RedisMirror>(m_adapter->log(), *parsed);
-  m_problemsSeen = 0;
   m_mirror->start();
-  m_refresh.start();
+  watch();
   emit runningChanged();
   emit statusChanged();
   return true;
@@ -33,9 +31,8 @@ bool MirrorController::start(const QString& target, QString* error) {
 
 void MirrorController::stop() {
   if (!m_mirror) return;
-  refresh();
+  unwatch();  // reports what happened last
   m_mirror.reset();
-  m_refresh.stop();
   emit runningChanged();
   emit statusChanged();
 }
@@ -48,12 +45,7 @@ memlog::redis::MirrorStatus MirrorController::status() const {
   return m_mirror ? m_mirror->status() : memlog::redis::MirrorStatus{};
 }
 
-void MirrorController::refresh() {
-  if (!m_mirror) return;
-  const memlog::redis::MirrorStatus s = m_mirror->status();
-  if (s.problems > m_problemsSeen) {
-    m_problemsSeen = s.problems;
-    emit problem(QString::fromStdString(s.last_problem));
-  }
-  emit statusChanged();
+std::optional<memlog::WorkerHealth> MirrorController::health() const {
+  if (!m_mirror) return std::nullopt;
+  return m_mirror->status();
 }

@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: MIT
 // MirrorController: the switch that mirrors the log into a Redis stream (memlog::redis::
 // RedisMirror) as a QObject for the GUI and --headless. It follows the adapter's log across
-// replacements. Every new problem of the mirror (unreachable, lost records) is signalled once.
+// replacements. Every new problem of the mirror (unreachable, lost records) is signalled once
+// (WorkerController).
 //
 // Threading: a GUI-thread object; the mirror reads the log and talks to Redis on its own thread.
 #pragma once
 
-#include <QObject>
 #include <QString>
-#include <QTimer>
 
 #include <memory>
 
 #include <memlog/redis/redis_mirror.hpp>
 
+#include "controllers/worker_controller.hpp"
+
 class LogAdapter;
 
-class MirrorController : public QObject {
+class MirrorController : public WorkerController {
   Q_OBJECT
 
  public:
@@ -34,15 +35,11 @@ class MirrorController : public QObject {
   memlog::redis::MirrorStatus status() const;
 
  signals:
-  void runningChanged();
-  void statusChanged();                  // every refresh tick (~250 ms) while running
-  void problem(const QString& message);  // each new problem, once
+  void runningChanged();  // started or stopped (statusChanged and problem: WorkerController)
 
  private:
-  void refresh();
+  std::optional<memlog::WorkerHealth> health() const override;
 
   LogAdapter* m_adapter;
   std::unique_ptr<memlog::redis::RedisMirror> m_mirror;
-  std::uint64_t m_problemsSeen = 0;
-  QTimer m_refresh;
 };
