@@ -6,17 +6,12 @@
 #include <memlog/source/payloads.hpp>
 
 #include "adapter/log_session.hpp"
+#include "controllers/status_text.hpp"
 #include "server/log_server.hpp"
 
 using namespace Qt::StringLiterals;
 
 namespace {
-QString stateText(memlog::WorkerState state, bool mirror = false) {
-  if (mirror && state == memlog::WorkerState::running) return u"mirroring"_s;
-  const std::string_view text = memlog::to_string(state);
-  return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
-
 void print(const QString& line) {
   std::fprintf(stdout, "%s\n", qPrintable(line));
   std::fflush(stdout);
@@ -69,16 +64,10 @@ QString HeadlessReporter::statusLine() {
                      .arg(qRound64(rate))
                      .arg(consumers.isEmpty() ? u" none"_s : consumers);
   if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
-  if (FeedController* feed = m_session->feed(); feed->isOpen()) {
-    const memlog::feed::FeedStatus f = feed->status();
-    line += u" source %1 %2 records %3"_s.arg(feed->source(), stateText(f.state)).arg(f.records);
-    if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
-  }
-  if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
-    const memlog::redis::MirrorStatus m = mirror->status();
-    line += u" mirror %1 %2 lag %3 sent %4"_s.arg(mirror->target(), stateText(m.state, true)).arg(m.lag).arg(m.sent);
-    if (m.lost > 0) line += u" lost %1"_s.arg(m.lost);
-  }
+  if (FeedController* feed = m_session->feed(); feed->isOpen())
+    line += u' ' + feedStatusLine(feed->source(), feed->status());
+  if (MirrorController* mirror = m_session->mirror(); mirror->isRunning())
+    line += u' ' + mirrorStatusLine(mirror->target(), mirror->status());
   return line;
 }
 
@@ -89,12 +78,9 @@ QString HeadlessReporter::summaryLine(const QString& why) const {
   line += u':';
   quint64 problems = m_refusedBySource;
   if (FeedController* feed = m_session->feed(); feed->isOpen()) {
-    // How far it read is in the feed's own terms ("end of input after 300000 lines, 1988895
-    // bytes", "entry 1764064800123-0"); lines too long for the log are among the problems.
+    // Lines too long for the log are among the problems.
     const memlog::feed::FeedStatus f = feed->status();
-    line += u" source %1 %2"_s.arg(feed->source(), stateText(f.state));
-    if (!f.position.empty()) line += u" (%1)"_s.arg(QString::fromStdString(f.position));
-    if (f.rejected > 0) line += u" skipped %1"_s.arg(f.rejected);
+    line += u' ' + feedSummary(feed->source(), f);
     problems += f.problems;
   } else {
     const std::string_view kind = memlog::sim::to_string(m_session->source()->options().kind);
@@ -111,7 +97,7 @@ QString HeadlessReporter::summaryLine(const QString& why) const {
   line += u" purges %1"_s.arg(s.purges);
   if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
     const memlog::redis::MirrorStatus m = mirror->status();
-    line += u" mirror %1 sent %2 lag %3 lost %4"_s.arg(mirror->target()).arg(m.sent).arg(m.lag).arg(m.lost);
+    line += u' ' + mirrorSummary(mirror->target(), m);
     problems += m.problems;
   }
   line += u" problems %1"_s.arg(problems);

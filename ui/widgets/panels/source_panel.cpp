@@ -23,6 +23,7 @@
 #include <memlog/source/feed_spec.hpp>
 
 #include "adapter/log_session.hpp"
+#include "controllers/status_text.hpp"
 #include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
@@ -396,17 +397,7 @@ void SourcePanel::showFeedStatus() {
     m_feedStatus->setText(u"Not connected"_s);
     return;
   }
-  const memlog::feed::FeedStatus s = feed->status();
-  const QLocale locale;
-  QString text = u"<b>%1</b> · %2 records · %3"_s.arg(
-      QString::fromUtf8(memlog::to_string(s.state).data()), locale.toString(static_cast<qulonglong>(s.records)),
-      locale.formattedDataSize(static_cast<qint64>(s.bytes), 1, QLocale::DataSizeTraditionalFormat));
-  if (s.rejected > 0) text += u" · %1 skipped"_s.arg(locale.toString(static_cast<qulonglong>(s.rejected)));
-  if (s.failures > 0) text += u" · %1 failed attempts"_s.arg(locale.toString(static_cast<qulonglong>(s.failures)));
-  if (s.state == memlog::WorkerState::retrying)
-    text += u" · next try in %1 s"_s.arg(locale.toString(s.retry_in.count() / 1000.0, 'f', 1));
-  if (!s.position.empty()) text += u"<br>%1"_s.arg(QString::fromStdString(s.position).toHtmlEscaped());
-  m_feedStatus->setText(text);
+  m_feedStatus->setText(feedStatusText(feed->status()));
 }
 
 void SourcePanel::syncFromMirror() {
@@ -420,20 +411,7 @@ void SourcePanel::syncFromMirror() {
     m_mirrorStatus->setText(u"Off"_s);
     return;
   }
-  const memlog::redis::MirrorStatus s = mirror->status();
-  const QLocale locale;
-  QString text = u"<b>%1</b> · lag %2 · %3 sent"_s.arg(
-      s.state == memlog::WorkerState::running ? u"mirroring"_s : QString::fromUtf8(memlog::to_string(s.state).data()),
-      locale.toString(static_cast<qlonglong>(s.lag)), locale.toString(static_cast<qulonglong>(s.sent)));
-  if (s.confirmed >= 0) text += u" · confirmed to offset %1"_s.arg(locale.toString(s.confirmed));
-  if (s.duplicates > 0) text += u" · %1 already there"_s.arg(locale.toString(static_cast<qulonglong>(s.duplicates)));
-  if (s.lost > 0)
-    text += u"<br><span style='color:%1'>%2 never delivered (purged first): %3</span>"_s.arg(
-        Theme::of(palette()).error.name(), locale.toString(static_cast<qulonglong>(s.lost)),
-        QString::fromStdString(s.lost_ranges).toHtmlEscaped());
-  if (s.state == memlog::WorkerState::retrying)
-    text += u" · next try in %1 s"_s.arg(locale.toString(s.retry_in.count() / 1000.0, 'f', 1));
-  m_mirrorStatus->setText(text);
+  m_mirrorStatus->setText(mirrorStatusText(mirror->status(), Theme::of(palette()).error.name()));
 }
 
 void SourcePanel::applyRate(double rate) {
