@@ -11,6 +11,7 @@
 #include <memlog/source/redis_stream_address.hpp>
 
 #include "adapter/log_limits.hpp"
+#include "feeds/feed_factory.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -60,12 +61,15 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       u"Where records come from: a simulated legacy system (sensor, inventory, tickets), or a real source: "
       "stdin (one record per line), file:PATH (followed as it grows), http:URL (a JSON endpoint polled every "
       "--poll-ms; {cursor} in the URL is replaced by where it left off), redis:HOST:PORT/STREAM[@ID] (a Redis "
-      "stream, tailed)."_s,
+      "stream, tailed)."_s +
+          (MEMLOG_WITH_REDIS ? QString() : u" This build has no Redis support."_s),
       u"SOURCE"_s);
   const QCommandLineOption pollMs(u"poll-ms"_s,
                                   u"How often an http: source polls, in ms (50 to 3600000; default 1000)."_s, u"MS"_s);
   const QCommandLineOption mirror(
-      u"mirror"_s, u"Also append every record to a Redis stream: redis:HOST:PORT/STREAM (XADD, pipelined)."_s,
+      u"mirror"_s,
+      u"Also append every record to a Redis stream: redis:HOST:PORT/STREAM (XADD, pipelined)."_s +
+          (MEMLOG_WITH_REDIS ? QString() : u" This build has no Redis support."_s),
       u"redis:HOST:PORT/STREAM"_s);
   const QCommandLineOption seed(u"seed"_s, u"Seed of the simulated records (0 or more)."_s, u"S"_s);
   const QCommandLineOption consumers(u"consumers"_s, u"Consumers to start with (0 to 64)."_s, u"N"_s);
@@ -151,6 +155,10 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       o.source.kind = *kind;
       o.hasSource = true;
     } else if (const auto spec = memlog::feed::parse_feed_spec(value.toStdString())) {
+      if (QString why = unsupportedFeed(*spec); !why.isEmpty()) {
+        error = u"--source: %1"_s.arg(why);
+        return fail();
+      }
       o.feed = QString::fromStdString(spec->text());
     } else {
       error = u"--source: %1"_s.arg(QString::fromStdString(spec.error()));
@@ -163,6 +171,10 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     o.pollMs = static_cast<int>(*v);
   }
   if (parser.isSet(mirror)) {
+    if (!MEMLOG_WITH_REDIS) {
+      error = u"--mirror: %1"_s.arg(noRedisSupport());
+      return fail();
+    }
     const auto target = memlog::parse_redis_stream_address(parser.value(mirror).trimmed().toStdString());
     if (!target) {
       error = u"--mirror: %1"_s.arg(QString::fromStdString(target.error()));

@@ -31,17 +31,19 @@ HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int i
   auto sourceOpened = [session] {
     if (session->feed()->isOpen()) print(u"source %1 opened"_s.arg(session->feed()->source()));
   };
+  sourceOpened();  // opened from the command line, before this reporter
+  connect(session->feed(), &FeedController::openChanged, this, sourceOpened);
+  connect(session->feed(), &FeedController::problem, this,
+          [](const QString& why) { print(u"source problem: %1"_s.arg(why)); });
+#if MEMLOG_WITH_REDIS
   auto mirrorStarted = [session] {
     if (session->mirror()->isRunning()) print(u"mirror to %1 started"_s.arg(session->mirror()->target()));
   };
-  sourceOpened();  // opened from the command line, before this reporter
   mirrorStarted();
-  connect(session->feed(), &FeedController::openChanged, this, sourceOpened);
   connect(session->mirror(), &MirrorController::runningChanged, this, mirrorStarted);
-  connect(session->feed(), &FeedController::problem, this,
-          [](const QString& why) { print(u"source problem: %1"_s.arg(why)); });
   connect(session->mirror(), &MirrorController::problem, this,
           [](const QString& why) { print(u"mirror problem: %1"_s.arg(why)); });
+#endif
   connect(session->source(), &SourceController::errorOccurred, this, [this](const QString& why) {
     ++m_refusedBySource;
     print(u"source paused: the log refused a record: %1"_s.arg(why));
@@ -66,8 +68,10 @@ QString HeadlessReporter::statusLine() {
   if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
   if (FeedController* feed = m_session->feed(); feed->isOpen())
     line += u' ' + feedStatusLine(feed->source(), feed->status());
+#if MEMLOG_WITH_REDIS
   if (MirrorController* mirror = m_session->mirror(); mirror->isRunning())
     line += u' ' + mirrorStatusLine(mirror->target(), mirror->status());
+#endif
   return line;
 }
 
@@ -95,11 +99,13 @@ QString HeadlessReporter::summaryLine(const QString& why) const {
     line += u" offsets none"_s;
   if (!s.range.empty()) line += u" retained %1-%2"_s.arg(s.range.earliest).arg(s.range.latest);
   line += u" purges %1"_s.arg(s.purges);
+#if MEMLOG_WITH_REDIS
   if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
     const memlog::redis::MirrorStatus m = mirror->status();
     line += u' ' + mirrorSummary(mirror->target(), m);
     problems += m.problems;
   }
+#endif
   line += u" problems %1"_s.arg(problems);
   return line;
 }

@@ -119,9 +119,11 @@ int main(int argc, char* argv[]) {
   QObject::connect(session.feed(), &FeedController::problem, [](const QString& message) {
     std::fprintf(stderr, "memlog-monitor: source: %s\n", qPrintable(message));
   });
+#if MEMLOG_WITH_REDIS
   QObject::connect(session.mirror(), &MirrorController::problem, [](const QString& message) {
     std::fprintf(stderr, "memlog-monitor: mirror: %s\n", qPrintable(message));
   });
+#endif
   session.feed()->setPollInterval(std::chrono::milliseconds(options.pollMs));
   if (options.feed.isEmpty()) {
     session.source()->start();
@@ -132,6 +134,7 @@ int main(int argc, char* argv[]) {
       return 2;
     }
   }
+#if MEMLOG_WITH_REDIS
   if (!options.mirror.isEmpty()) {
     QString error;
     if (!session.mirror()->start(options.mirror, &error)) {
@@ -139,6 +142,7 @@ int main(int argc, char* argv[]) {
       return 2;
     }
   }
+#endif
 
   std::unique_ptr<MainWindow> window;
   std::unique_ptr<HeadlessReporter> reporter;

@@ -106,8 +106,10 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
           [this](const QString& message) { m_warning->setText(u"Source paused: %1"_s.arg(message)); });
   connect(session->feed(), &FeedController::problem, this,
           [this](const QString& message) { m_warning->setText(u"Source: %1"_s.arg(message)); });
+#if MEMLOG_WITH_REDIS
   connect(session->mirror(), &MirrorController::problem, this,
           [this](const QString& message) { m_warning->setText(u"Mirror: %1"_s.arg(message)); });
+#endif
   connect(session->adapter(), &LogAdapter::errorOccurred, this,
           [this](const QString& message) { m_warning->setText(message); });
 

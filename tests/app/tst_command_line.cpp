@@ -66,8 +66,10 @@ class TestCommandLine : public QObject {
     QTest::addRow("http") << QStringLiteral("http:http://127.0.0.1:9000/api?after={cursor:0}")
                           << QStringLiteral("http:http://127.0.0.1:9000/api?after={cursor:0}");
     QTest::addRow("bare URL") << QStringLiteral("http://legacy/items") << QStringLiteral("http:http://legacy/items");
+#if MEMLOG_WITH_REDIS
     QTest::addRow("redis") << QStringLiteral("redis:127.0.0.1:6379/events@0")
                            << QStringLiteral("redis:127.0.0.1:6379/events@0");
+#endif
   }
   void realSources() {
     QFETCH(QString, value);
@@ -81,9 +83,13 @@ class TestCommandLine : public QObject {
   void pollAndMirror() {
     const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--poll-ms"), QStringLiteral("250"),
                                             QStringLiteral("--mirror"), QStringLiteral("redis:localhost:6390/copy")});
-    QCOMPARE(c.action, CommandLine::Action::run);
     QCOMPARE(c.options.pollMs, 250);
+#if MEMLOG_WITH_REDIS
+    QCOMPARE(c.action, CommandLine::Action::run);
     QCOMPARE(c.options.mirror, QStringLiteral("redis:localhost:6390/copy"));
+#else
+    QCOMPARE(c.action, CommandLine::Action::error);
+#endif
   }
 
   void theme_data() {
@@ -176,8 +182,16 @@ class TestCommandLine : public QObject {
     row("poll too fast", {QStringLiteral("--poll-ms"), QStringLiteral("10")}, "poll-ms");
     row("poll not a number", {QStringLiteral("--poll-ms"), QStringLiteral("often")}, "poll-ms");
     row("mirror without stream", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379")}, "mirror");
+#if MEMLOG_WITH_REDIS
     row("mirror with an ID", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379/s@0")}, "'@ID'");
     row("mirror bad port", {QStringLiteral("--mirror"), QStringLiteral("redis:h:70000/s")}, "not a port");
+#else
+    // A build without Redis says so for a well-formed Redis source or mirror.
+    row("source redis without Redis", {QStringLiteral("--source"), QStringLiteral("redis:127.0.0.1:6379/events")},
+        "--source: this build of memlog-monitor has no Redis support");
+    row("mirror without Redis", {QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379/copy")},
+        "--mirror: this build of memlog-monitor has no Redis support");
+#endif
     row("theme unknown", {QStringLiteral("--theme"), QStringLiteral("purple")}, "--theme: 'purple'");
     row("theme empty", {QStringLiteral("--theme=")}, "theme");
     row("theme missing value", {QStringLiteral("--theme")}, "theme");

@@ -15,7 +15,9 @@
 
 #include "adapter/log_adapter.hpp"
 #include "controllers/feed_controller.hpp"
+#if MEMLOG_WITH_REDIS
 #include "controllers/mirror_controller.hpp"
+#endif
 #include "controllers/worker_controller.hpp"
 
 using namespace Qt::StringLiterals;
@@ -170,6 +172,7 @@ class TestWorkerController : public QObject {
     QCOMPARE(problems.count(), reported);  // reading fine: nothing new
   }
 
+#if MEMLOG_WITH_REDIS
   // A mirror to a port where no Redis listens: each failed connection once; the '@ID' form
   // is refused as the command line refuses it.
   void mirrorControllerStartsReportsAndStops() {
@@ -198,6 +201,17 @@ class TestWorkerController : public QObject {
     for (const QString& message : failures)
       QVERIFY2(message.contains(u"127.0.0.1:1"_s) && message.contains(u"retrying in"_s), qPrintable(message));
   }
+#else
+  // A build without Redis refuses a Redis source with the reason, and opens nothing.
+  void feedControllerRefusesRedisWithoutRedis() {
+    LogAdapter adapter(makeLog());
+    FeedController feed(&adapter);
+    QString error;
+    QVERIFY(!feed.open(u"redis:127.0.0.1:6379/events"_s, &error));
+    QVERIFY(!feed.isOpen());
+    QVERIFY2(error.contains(u"no Redis support"_s), qPrintable(error));
+  }
+#endif
 };
 
 QTEST_GUILESS_MAIN(TestWorkerController)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The source panel: the rate scale, the simulation's controls, switching to a real source (and
-// explaining a malformed one), the mirror switch, and each kind's last target remembered.
+// The source panel: switching between the simulation and a real source (and explaining a
+// malformed one), the Redis choices only in a build with Redis, and each kind's last target
+// and the mirror's address remembered.
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -17,6 +18,7 @@
 #include <cmath>
 
 #include "adapter/log_session.hpp"
+#include "panels/mirror_panel.hpp"
 #include "panels/source_panel.hpp"
 
 using memlog::sim::ConsumerState;
@@ -25,32 +27,6 @@ class TestSourcePanel : public QObject {
   Q_OBJECT
 
  private slots:
-  void sourcePanelRateScale_data() {
-    QTest::addColumn<double>("rate");
-    QTest::addRow("1/s") << 1.0;
-    QTest::addRow("200/s") << 200.0;
-    QTest::addRow("10k/s") << 10000.0;
-    QTest::addRow("1M/s") << 1000000.0;
-  }
-  void sourcePanelRateScale() {
-    QFETCH(double, rate);
-    const int slider = SourcePanel::sliderFor(rate);
-    QVERIFY(slider >= 0 && slider <= SourcePanel::kSliderMax);
-    QVERIFY(qAbs(SourcePanel::rateFor(slider) - rate) <= rate * 0.05);  // the slider lands close
-  }
-
-  void sourcePanelDrivesTheSource() {
-    LogSession session({.segment_size = 100}, {.rate = 50});
-    SourcePanel panel(&session);
-    panel.unthrottled()->setChecked(true);
-    QCOMPARE(session.source()->options().rate, 0.0);
-    panel.unthrottled()->setChecked(false);
-    QVERIFY(session.source()->options().rate > 0);
-    panel.rateField()->setValue(1234);
-    emit panel.rateField()->editingFinished();
-    QCOMPARE(session.source()->options().rate, 1234.0);
-  }
-
   // Picking a real source in the panel: the simulation pauses, the file's lines become records,
   // the state shows; back to the simulation closes the file source and starts the simulation.
   void sourcePanelSwitchesToARealSource() {
@@ -88,6 +64,20 @@ class TestSourcePanel : public QObject {
     QVERIFY(session.source()->isRunning());
   }
 
+  // The Redis choices (a Redis source, the mirror) exist exactly when the build has Redis.
+  void redisChoicesOnlyWithRedis() {
+    LogSession session({.segment_size = 100}, {.rate = 20});
+    SourcePanel panel(&session);
+#if MEMLOG_WITH_REDIS
+    QCOMPARE(panel.sourceChoice()->count(), int(SourcePanel::kChoices));
+    QVERIFY(panel.mirrorPanel() != nullptr);
+#else
+    QCOMPARE(panel.sourceChoice()->count(), int(SourcePanel::redis));
+    QVERIFY(panel.mirrorPanel() == nullptr);
+#endif
+  }
+
+#if MEMLOG_WITH_REDIS
   void sourcePanelExplainsAMalformedSource() {
     LogSession session({.segment_size = 100}, {.rate = 20});
     SourcePanel panel(&session);
@@ -101,19 +91,7 @@ class TestSourcePanel : public QObject {
     QVERIFY2(panel.feedProblem()->text().contains(QStringLiteral("no stream name")),
              qPrintable(panel.feedProblem()->text()));
   }
-
-  void mirrorSwitchRefusesAMalformedTarget() {
-    LogSession session({.segment_size = 100}, {.rate = 20});
-    SourcePanel panel(&session);
-    panel.show();
-    panel.mirrorTarget()->setText(QStringLiteral("127.0.0.1:notaport/stream"));
-    panel.mirrorSwitch()->setChecked(true);
-    QVERIFY(!session.mirror()->isRunning());
-    QVERIFY(!panel.mirrorSwitch()->isChecked());  // switched back off, with the reason
-    QVERIFY(panel.mirrorProblem()->isVisible());
-    QVERIFY2(panel.mirrorProblem()->text().contains(QStringLiteral("'notaport' is not a port")),
-             qPrintable(panel.mirrorProblem()->text()));
-  }
+#endif
 
   // Each kind of source keeps its own target while another is shown, and the last ones come
   // back in the next run (saveSources/restoreSources) without connecting anything.
@@ -134,9 +112,11 @@ class TestSourcePanel : public QObject {
       panel.sourceTarget()->setText(QStringLiteral("http://127.0.0.1:9/api?after={cursor:0}"));
       choose(panel, SourcePanel::file);
       QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("/var/log/app.log"));  // kept while HTTP was shown
+#if MEMLOG_WITH_REDIS
       choose(panel, SourcePanel::redis);
       panel.sourceTarget()->setText(QStringLiteral("127.0.0.1:6379/orders"));
-      panel.mirrorTarget()->setText(QStringLiteral("127.0.0.1:6380/copy"));
+      panel.mirrorPanel()->target()->setText(QStringLiteral("127.0.0.1:6380/copy"));
+#endif
       panel.saveSources(store);
       QVERIFY(!session.feed()->isOpen());  // nothing was connected
     }
@@ -149,9 +129,11 @@ class TestSourcePanel : public QObject {
     QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("/var/log/app.log"));
     choose(panel, SourcePanel::http);
     QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("http://127.0.0.1:9/api?after={cursor:0}"));
+#if MEMLOG_WITH_REDIS
     choose(panel, SourcePanel::redis);
     QCOMPARE(panel.sourceTarget()->text(), QStringLiteral("127.0.0.1:6379/orders"));
-    QCOMPARE(panel.mirrorTarget()->text(), QStringLiteral("127.0.0.1:6380/copy"));
+    QCOMPARE(panel.mirrorPanel()->target()->text(), QStringLiteral("127.0.0.1:6380/copy"));
+#endif
   }
 };
 

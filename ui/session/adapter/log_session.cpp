@@ -18,8 +18,11 @@ LogSession::LogSession(const memlog::Options& options, const memlog::sim::Source
       m_source(new SourceController(m_adapter, source, this)),
       m_consumers(new ConsumerController(m_adapter, this)),
       m_feed(new FeedController(m_adapter, this)),
+#if MEMLOG_WITH_REDIS
       m_mirror(new MirrorController(m_adapter, this)),
-      m_frames(new FrameClock(m_adapter, m_consumers, m_source, this)) {}
+#endif
+      m_frames(new FrameClock(m_adapter, m_consumers, m_source, this)) {
+}
 
 LogSession::~LogSession() = default;
 

@@ -15,7 +15,9 @@
 #include "adapter/log_adapter.hpp"
 #include "controllers/consumer_controller.hpp"
 #include "controllers/feed_controller.hpp"
+#if MEMLOG_WITH_REDIS
 #include "controllers/mirror_controller.hpp"
+#endif
 #include "controllers/source_controller.hpp"
 
 class LogSession : public QObject {
@@ -31,7 +33,9 @@ class LogSession : public QObject {
   SourceController* source() const { return m_source; }
   ConsumerController* consumers() const { return m_consumers; }
   FeedController* feed() const { return m_feed; }
-  MirrorController* mirror() const { return m_mirror; }
+#if MEMLOG_WITH_REDIS
+  MirrorController* mirror() const { return m_mirror; }  // only in a build with Redis
+#endif
   // One sample of the log, the consumers and the source per frame, for every view.
   FrameClock* frames() const { return m_frames; }
 
@@ -54,6 +58,8 @@ class LogSession : public QObject {
   SourceController* m_source;
   ConsumerController* m_consumers;
   FeedController* m_feed;
+#if MEMLOG_WITH_REDIS
   MirrorController* m_mirror;
+#endif
   FrameClock* m_frames;
 };

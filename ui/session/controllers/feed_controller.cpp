@@ -22,6 +22,10 @@ bool FeedController::open(const QString& source, QString* error) {
     if (error) *error = QString::fromStdString(spec.error());
     return false;
   }
+  if (QString why = unsupportedFeed(*spec); !why.isEmpty()) {
+    if (error) *error = why;
+    return false;
+  }
   m_feed.reset();  // stops the old one first: one source at a time
   m_feed = makeFeed(*spec, m_adapter->log(), m_pollInterval);
   m_feed->start();

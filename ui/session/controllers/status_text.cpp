@@ -20,10 +20,6 @@ QString feedStateText(memlog::WorkerState state) {
   return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
-QString mirrorStateText(memlog::WorkerState state) {
-  return state == memlog::WorkerState::running ? u"mirroring"_s : feedStateText(state);
-}
-
 QString feedStatusText(const memlog::feed::FeedStatus& s) {
   const QLocale locale;
   QString text = u"<b>%1</b> · %2 records · %3"_s.arg(
@@ -34,6 +30,26 @@ QString feedStatusText(const memlog::feed::FeedStatus& s) {
   text += nextTry(locale, s);
   if (!s.position.empty()) text += u"<br>%1"_s.arg(QString::fromStdString(s.position).toHtmlEscaped());
   return text;
+}
+
+QString feedStatusLine(const QString& source, const memlog::feed::FeedStatus& s) {
+  QString line = u"source %1 %2 records %3"_s.arg(source, feedStateText(s.state)).arg(s.records);
+  if (s.rejected > 0) line += u" skipped %1"_s.arg(s.rejected);
+  return line;
+}
+
+QString feedSummary(const QString& source, const memlog::feed::FeedStatus& s) {
+  // How far it read is in the feed's own terms ("end of input after 300000 lines, 1988895
+  // bytes", "entry 1764064800123-0").
+  QString line = u"source %1 %2"_s.arg(source, feedStateText(s.state));
+  if (!s.position.empty()) line += u" (%1)"_s.arg(QString::fromStdString(s.position));
+  if (s.rejected > 0) line += u" skipped %1"_s.arg(s.rejected);
+  return line;
+}
+
+#if MEMLOG_WITH_REDIS
+QString mirrorStateText(memlog::WorkerState state) {
+  return state == memlog::WorkerState::running ? u"mirroring"_s : feedStateText(state);
 }
 
 QString mirrorStatusText(const memlog::redis::MirrorStatus& s, const QString& errorColour) {
@@ -49,27 +65,13 @@ QString mirrorStatusText(const memlog::redis::MirrorStatus& s, const QString& er
   return text;
 }
 
-QString feedStatusLine(const QString& source, const memlog::feed::FeedStatus& s) {
-  QString line = u"source %1 %2 records %3"_s.arg(source, feedStateText(s.state)).arg(s.records);
-  if (s.rejected > 0) line += u" skipped %1"_s.arg(s.rejected);
-  return line;
-}
-
 QString mirrorStatusLine(const QString& target, const memlog::redis::MirrorStatus& s) {
   QString line = u"mirror %1 %2 lag %3 sent %4"_s.arg(target, mirrorStateText(s.state)).arg(s.lag).arg(s.sent);
   if (s.lost > 0) line += u" lost %1"_s.arg(s.lost);
   return line;
 }
 
-QString feedSummary(const QString& source, const memlog::feed::FeedStatus& s) {
-  // How far it read is in the feed's own terms ("end of input after 300000 lines, 1988895
-  // bytes", "entry 1764064800123-0").
-  QString line = u"source %1 %2"_s.arg(source, feedStateText(s.state));
-  if (!s.position.empty()) line += u" (%1)"_s.arg(QString::fromStdString(s.position));
-  if (s.rejected > 0) line += u" skipped %1"_s.arg(s.rejected);
-  return line;
-}
-
 QString mirrorSummary(const QString& target, const memlog::redis::MirrorStatus& s) {
   return u"mirror %1 sent %2 lag %3 lost %4"_s.arg(target).arg(s.sent).arg(s.lag).arg(s.lost);
 }
+#endif

@@ -8,24 +8,28 @@
 
 #include <QString>
 
-#include <memlog/redis/redis_mirror.hpp>
 #include <memlog/source/feed.hpp>
+#if MEMLOG_WITH_REDIS
+#include <memlog/redis/redis_mirror.hpp>
+#endif
 
-QString feedStateText(memlog::WorkerState state);    // "running", "retrying", ...
-QString mirrorStateText(memlog::WorkerState state);  // "mirroring" while running, else as a feed's
+QString feedStateText(memlog::WorkerState state);  // "running", "retrying", ...
 
 // The source panel: "<b>running</b> · 1,204 records · 9.4 KB" and what else there is to say
 // (skipped records, failed attempts, the next try, the position on a line of its own).
 QString feedStatusText(const memlog::feed::FeedStatus& status);
+// --headless, every few seconds: "source stdin running records 1204 skipped 2".
+QString feedStatusLine(const QString& source, const memlog::feed::FeedStatus& status);
+// --headless, the summary: "source stdin finished (end of input after 3 lines, 12 bytes) skipped 1".
+QString feedSummary(const QString& source, const memlog::feed::FeedStatus& status);
+
+#if MEMLOG_WITH_REDIS
+QString mirrorStateText(memlog::WorkerState state);  // "mirroring" while running, else as a feed's
 // The source panel: "<b>mirroring</b> · lag 0 · 1,204 sent" and the rest; records that never
 // reached Redis on a line of their own, in `errorColour` (a CSS colour, e.g. "#c62828").
 QString mirrorStatusText(const memlog::redis::MirrorStatus& status, const QString& errorColour);
-
-// --headless, every few seconds: "source stdin running records 1204 skipped 2" and
-// "mirror redis:127.0.0.1:6379/copy mirroring lag 0 sent 1204 lost 3".
-QString feedStatusLine(const QString& source, const memlog::feed::FeedStatus& status);
+// --headless: "mirror redis:127.0.0.1:6379/copy mirroring lag 0 sent 1204 lost 3" every few
+// seconds, and "mirror redis:127.0.0.1:6379/copy sent 1204 lag 0 lost 3" in the summary.
 QString mirrorStatusLine(const QString& target, const memlog::redis::MirrorStatus& status);
-// --headless, the summary: "source stdin finished (end of input after 3 lines, 12 bytes)
-// skipped 1" and "mirror redis:127.0.0.1:6379/copy sent 1204 lag 0 lost 3".
-QString feedSummary(const QString& source, const memlog::feed::FeedStatus& status);
 QString mirrorSummary(const QString& target, const memlog::redis::MirrorStatus& status);
+#endif

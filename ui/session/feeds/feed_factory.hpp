@@ -11,6 +11,13 @@
 #include <memlog/source/feed.hpp>
 #include <memlog/source/feed_spec.hpp>
 
-// `pollInterval` is how often an http: source asks its endpoint for new elements.
+// Why this build cannot read `spec` — a Redis stream in a build without Redis — or an empty
+// string. The command line and FeedController::open ask before making a feed.
+QString unsupportedFeed(const memlog::feed::FeedSpec& spec);
+// What a build without Redis says when asked for a Redis source or the mirror.
+QString noRedisSupport();
+
+// A feed for `spec`, which must be supported (see unsupportedFeed). `pollInterval` is how often
+// an http: source asks its endpoint for new elements.
 std::unique_ptr<memlog::feed::Feed> makeFeed(const memlog::feed::FeedSpec& spec, std::shared_ptr<memlog::Log> log,
                                              std::chrono::milliseconds pollInterval);
