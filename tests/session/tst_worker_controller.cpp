@@ -32,16 +32,27 @@ class FakeController : public WorkerController {
  public:
   using WorkerController::unwatch;
   using WorkerController::watch;
-  std::optional<WorkerHealth> current;
-
   void report(std::uint64_t problems, const std::string& message) {
-    if (!current) current = WorkerHealth{};
-    current->problems = problems;
-    current->last_problem = message;
+    m_running = true;
+    m_health.problems = problems;
+    m_health.last_problem = message;
+  }
+  void begin() {  // a new worker, healthy
+    m_health = WorkerHealth{};
+    m_running = true;
+  }
+  void forget() {  // no worker any more
+    m_health = WorkerHealth{};
+    m_running = false;
   }
 
  private:
-  std::optional<WorkerHealth> health() const override { return current; }
+  // Not an optional member: GCC 12 warns falsely about copying one (maybe-uninitialized).
+  std::optional<WorkerHealth> health() const override {
+    return m_running ? std::optional<WorkerHealth>(m_health) : std::nullopt;
+  }
+  WorkerHealth m_health;
+  bool m_running = false;
 };
 
 // Waits until `spy` has `more` signals more than it has now (the controllers' ticks).
@@ -67,7 +78,7 @@ class TestWorkerController : public QObject {
     FakeController controller;
     QSignalSpy problems(&controller, &WorkerController::problem);
     QSignalSpy ticks(&controller, &WorkerController::statusChanged);
-    controller.current = WorkerHealth{};
+    controller.begin();
     controller.watch();
     QVERIFY(waitFor(ticks, 2));
     QCOMPARE(problems.count(), 0);  // none yet
@@ -89,7 +100,8 @@ class TestWorkerController : public QObject {
 
   void ticksOnlyWhileWatching() {
     FakeController watched, other;
-    watched.current = other.current = WorkerHealth{};
+    watched.begin();
+    other.begin();
     QSignalSpy ticks(&watched, &WorkerController::statusChanged);
     QSignalSpy otherTicks(&other, &WorkerController::statusChanged);
     QCOMPARE(ticks.count(), 0);
@@ -111,7 +123,7 @@ class TestWorkerController : public QObject {
     controller.watch();
     QTRY_COMPARE_WITH_TIMEOUT(problems.count(), 1, kTimeout);
     controller.unwatch();
-    controller.current.reset();
+    controller.forget();
     controller.report(1, "new");
     controller.watch();
     QTRY_COMPARE_WITH_TIMEOUT(problems.count(), 2, kTimeout);
@@ -121,7 +133,7 @@ class TestWorkerController : public QObject {
 
   void noWorkerNoSignals() {
     FakeController empty, other;
-    other.current = WorkerHealth{};
+    other.begin();
     QSignalSpy ticks(&empty, &WorkerController::statusChanged);
     QSignalSpy otherTicks(&other, &WorkerController::statusChanged);
     empty.watch();
