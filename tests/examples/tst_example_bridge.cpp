@@ -7,6 +7,7 @@
 //                            order, from the offset each client asks for.
 // Both servers take a free port (0) and print it; this test reads it from their output.
 // Environment: MEMLOG_EXAMPLE_BRIDGE (the bridge executable), MEMLOG_PYTHON3.
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -109,6 +110,13 @@ class TestExampleBridge : public QObject {
     return match.captured(1);
   }
 
+  // The endpoint's answers so far: one line per GET in http.server's request log.
+  int requestsServed() const {
+    QFile log(dir_.filePath(u"requests.log"_s));
+    if (!log.open(QIODevice::ReadOnly)) return 0;
+    return static_cast<int>(log.readAll().count("\"GET /feed.json"));
+  }
+
  private slots:
   void initTestCase() {
     const QString bridge = qEnvironmentVariable("MEMLOG_EXAMPLE_BRIDGE");
@@ -119,7 +127,7 @@ class TestExampleBridge : public QObject {
     writeFeed(3);
 
     // The legacy endpoint: a static file over HTTP, on a free loopback port.
-    http_.setStandardErrorFile(QProcess::nullDevice());  // its request log
+    http_.setStandardErrorFile(dir_.filePath(u"requests.log"_s));  // its request log: counted
     start(http_, python,
           {u"-u"_s, u"-m"_s, u"http.server"_s, u"0"_s, u"--bind"_s, u"127.0.0.1"_s, u"--directory"_s, dir_.path()});
     QByteArray http_output;
@@ -162,7 +170,10 @@ class TestExampleBridge : public QObject {
 
     writeFeed(6);  // three new objects
     QTRY_COMPARE_WITH_TIMEOUT(client.messages.size(), 6, kTimeoutMs);
-    QTest::qWait(500);  // five more polls of the same answer: nothing is sent twice
+    // Five more polls of the same answer (counted in the endpoint's request log): nothing is
+    // sent twice.
+    const int polled = requestsServed();
+    QTRY_VERIFY_WITH_TIMEOUT(requestsServed() >= polled + 5, kTimeoutMs);
     QCOMPARE(client.offsets(), range(0, 5));
     QCOMPARE(client.ids(), range(1, 6));
     QVERIFY(!client.closed);
