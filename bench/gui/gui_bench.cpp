@@ -49,7 +49,7 @@ int main(int argc, char* argv[]) {
   probe.setTimerType(Qt::PreciseTimer);
   QObject::connect(&probe, &QTimer::timeout, [&] {
     const qint64 now = clock.nsecsElapsed();
-    if (last > 0) delays.push_back(std::max(0.0, (now - last) / 1e6 - 10.0));
+    if (last > 0) delays.push_back(std::max(0.0, static_cast<double>(now - last) / 1e6 - 10.0));
     last = now;
   });
   probe.start(10);
@@ -63,7 +63,9 @@ int main(int argc, char* argv[]) {
 
   const memlog::Stats stats = session.adapter()->stats();
   std::sort(delays.begin(), delays.end());
-  auto at = [&](double q) { return delays.empty() ? 0.0 : delays[static_cast<std::size_t>(q * (delays.size() - 1))]; };
+  auto at = [&](double q) {
+    return delays.empty() ? 0.0 : delays[static_cast<std::size_t>(q * static_cast<double>(delays.size() - 1))];
+  };
   const double rate = static_cast<double>(stats.records_written) / seconds;
   std::printf("memlog_gui_bench: %d s, segment size %zu, source unthrottled, 2 consumers, main window offscreen\n",
               seconds, segment);

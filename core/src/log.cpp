@@ -121,8 +121,7 @@ Log::Impl::~Impl() {
       if (chunk == nullptr) continue;
       const std::size_t count = c + 1 == chunks_per_buffer_ ? last_chunk_slots : kChunkSlots;
       for (std::size_t i = 0; i < count; ++i) {
-        if (chunk[i].size.load(relaxed) & Slot::kShared)
-          reinterpret_cast<PayloadBlock*>(chunk[i].words[0].load(relaxed))->release();
+        if (chunk[i].size.load(relaxed) & Slot::kShared) chunk[i].block()->release();
       }
       ::operator delete[](chunk, std::align_val_t{alignof(Slot)});
     }
@@ -228,7 +227,7 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
 
     // Everything that may throw (the clock, a first allocation of slots) comes before the
     // stats update begins: readers must never see it left half done.
-    std::uint64_t index = static_cast<std::uint64_t>(offset - active_base_.load(relaxed));
+    auto index = static_cast<std::uint64_t>(offset - active_base_.load(relaxed));
     const bool rolls = index == segment_size_;
     if (rolls) index = 0;
     Slot& slot = slot_for_write(rolls ? active_buffer_ ^ 1 : active_buffer_, index);
@@ -245,7 +244,7 @@ Result<Offset> Log::Impl::write(std::span<const std::byte> data) {
         if (slot.size.compare_exchange_weak(old_size, old_size | Slot::kLocked, acquire, relaxed)) break;
         cpu_relax();
       }
-      dropped = reinterpret_cast<PayloadBlock*>(slot.words[0].load(relaxed));
+      dropped = slot.block();
     }
     slot.offset.store(Slot::kWriting, relaxed);
     std::atomic_thread_fence(release);
@@ -339,7 +338,7 @@ Log::Impl::ReadStatus Log::Impl::read_shared(Slot& slot, Offset offset, std::uin
     slot.size.store(size, release);
     return ReadStatus::purged;
   }
-  auto* block = reinterpret_cast<PayloadBlock*>(slot.words[0].load(relaxed));
+  auto* block = slot.block();
   const std::int64_t created = slot.created_ns.load(relaxed);
   block->retain();
   slot.size.store(size, release);
@@ -370,7 +369,7 @@ BatchResult Log::Impl::read_batch(Offset from, std::span<Record> out) const {
   const Offset next = next_.load(acquire);
   if (from < earliest_.load(acquire)) return {0, make_error_code(Errc::out_of_range)};
   if (from >= next) return {0, make_error_code(Errc::future_offset)};
-  const std::size_t available = static_cast<std::size_t>(next - from);
+  const auto available = static_cast<std::size_t>(next - from);
   const std::size_t count = std::min(out.size(), available);
 
   // Walk the slots in order instead of locating each one: same segment, same chunk, next slot.

@@ -79,6 +79,14 @@ struct alignas(64) Slot {
   std::atomic<std::int64_t> created_ns{0};
   std::atomic<std::uint64_t> size{0};
   std::atomic<std::uint64_t> words[kWords] = {};
+
+  // The block a shared slot holds. The words are integers because the seqlock copies them
+  // word by word, inline bytes and pointer alike; relaxed: the caller holds the lock bit, or
+  // is the only thread left.
+  PayloadBlock* block() const noexcept {
+    const std::uint64_t word = words[0].load(std::memory_order_relaxed);
+    return reinterpret_cast<PayloadBlock*>(word);  // NOLINT(performance-no-int-to-ptr): as said above
+  }
 };
 static_assert(sizeof(Slot) == 64);
 static_assert(Record::kInlineBytes % 8 == 0);

@@ -134,7 +134,7 @@ bool check_record(const Record& record, Offset offset, std::size_t payload_size,
 void check_stats(const memlog::Stats& s, const memlog::Stats& previous, std::size_t segment, std::size_t payload_size,
                  Problems& problems) {
   const auto fail = [&](const char* what) { problems.add(at(what, s.next_offset)); };
-  const std::uint64_t written = static_cast<std::uint64_t>(s.next_offset - kStart);
+  const auto written = static_cast<std::uint64_t>(s.next_offset - kStart);
   if (s.records_written != written) fail("stats: records_written != next_offset - start");
   if (s.segment_size != segment) fail("stats: segment_size");
   if (s.active_records > segment) fail("stats: active_records > segment_size");
@@ -273,10 +273,12 @@ class TestConcurrency : public QObject {
     std::stop_source stop;  // only used to end stuck streams if the test fails
 
     std::vector<std::future<StreamResult>> streams;
+    streams.reserve(2);
     for (int i = 0; i < 2; ++i)
       streams.push_back(std::async(std::launch::async, run_stream, log->stream(kStart, stop.get_token()),
                                    kStart + static_cast<Offset>(kTotal), std::cref(config), std::ref(problems), 0ms));
     std::vector<std::thread> readers;
+    readers.reserve(2);
     for (int r = 0; r < 2; ++r)
       readers.emplace_back(run_reader, std::cref(*log), 1000 + r, std::cref(config), std::cref(done),
                            std::ref(problems), std::ref(reads));
@@ -294,6 +296,7 @@ class TestConcurrency : public QObject {
     for (auto& s : streams) streams_finished = streams_finished && s.wait_for(60s) == std::future_status::ready;
     if (!streams_finished) stop.request_stop();
     std::vector<StreamResult> results;
+    results.reserve(streams.size());
     for (auto& s : streams) results.push_back(s.get());
     QVERIFY2(streams_finished, "a stream did not get every record (lost wake-up?)");
 
@@ -365,6 +368,7 @@ class TestConcurrency : public QObject {
     });
 
     std::vector<std::thread> readers;
+    readers.reserve(2);
     for (int r = 0; r < 2; ++r)
       readers.emplace_back(run_reader, std::cref(*log), 2000 + r, std::cref(config), std::cref(done),
                            std::ref(problems), std::ref(reads));
@@ -428,6 +432,7 @@ class TestConcurrency : public QObject {
       shared_records.push_back(*log->read(i));
     }
     std::vector<std::thread> threads;
+    threads.reserve(3);
     for (int t = 0; t < 3; ++t)
       threads.emplace_back([&] {
         std::uint64_t n = 0;

@@ -476,7 +476,7 @@ class TestLog : public QObject {
     QVERIFY(!(r == Record{}));
 
     // Copies and moves keep the value.
-    const Record copy = r;
+    const Record copy = r;  // NOLINT(performance-unnecessary-copy-initialization): the copy is what is tested
     QCOMPARE(copy, r);
     Record assigned;
     assigned = r;

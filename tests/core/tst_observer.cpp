@@ -273,8 +273,8 @@ class TestObserver : public QObject {
     {
       Subscription drop = log->observe(dropped);
       Subscription moved = std::move(keep);
-      keep = std::move(moved);  // back again; `moved` is empty when it goes
-      QVERIFY(!moved.active());
+      keep = std::move(moved);   // back again; `moved` is empty when it goes
+      QVERIFY(!moved.active());  // NOLINT(bugprone-use-after-move): the moved-from state is what is checked
     }
     QVERIFY(keep.active());
     QVERIFY(log->write("last").has_value());
@@ -331,11 +331,13 @@ class TestObserver : public QObject {
     auto recorder = std::make_shared<Recorder>();
     const Subscription subscription = log->observe(recorder);
     std::vector<std::thread> writers;
+    writers.reserve(kWriters);
     std::atomic<int> failures{0};
     for (int w = 0; w < kWriters; ++w)
       writers.emplace_back([&, w] {
         for (int i = 0; i < kPerWriter; ++i)
-          if (!log->write(test_support::payload(static_cast<std::uint64_t>(w * kPerWriter + i), kPayload)))
+          if (!log->write(test_support::payload(
+                  static_cast<std::uint64_t>(w) * kPerWriter + static_cast<std::uint64_t>(i), kPayload)))
             failures.fetch_add(1);
       });
     for (auto& t : writers) t.join();
@@ -344,7 +346,7 @@ class TestObserver : public QObject {
     // Whoever wrote, the log's story is the one the rules tell for that many writes.
     const std::vector<Event> got = merged(recorder->events());
     const std::vector<Event> want =
-        expected_events(7, kSegment, std::uint64_t{kWriters * kPerWriter}, [](Offset) { return kPayload; });
+        expected_events(7, kSegment, std::uint64_t{kWriters} * kPerWriter, [](Offset) { return kPayload; });
     const QByteArray difference = first_difference(got, want);
     QVERIFY2(difference.isEmpty(), difference.constData());
   }

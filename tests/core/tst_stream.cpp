@@ -188,8 +188,10 @@ class TestStream : public QObject {
   void one_write_wakes_every_waiting_stream() {
     auto log = make_log({});
     std::vector<Stream> streams;
+    streams.reserve(3);
     for (int i = 0; i < 3; ++i) streams.push_back(log->stream(0));
     std::vector<std::unique_ptr<NextOnThread>> waiters;
+    waiters.reserve(streams.size());
     for (Stream& s : streams)
       waiters.push_back(std::make_unique<NextOnThread>(s, [&] { (void)log->write("unblock"); }));
     QVERIFY(!waiters.front()->finished_within(200ms));

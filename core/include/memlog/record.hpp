@@ -81,14 +81,21 @@ class Record {
   const std::byte* bytes() const noexcept { return is_shared() ? block_->bytes() : inline_; }
 
   void copy_from(const Record& other) noexcept {
-    std::memcpy(static_cast<void*>(this), &other, sizeof(Record));
+    copy_fields(other);
     if (is_shared()) block_->retain();
   }
   void steal_from(Record& other) noexcept {
-    std::memcpy(static_cast<void*>(this), &other, sizeof(Record));
+    copy_fields(other);
     other.offset_ = -1;
     other.created_ns_ = 0;
     other.size_ = 0;
+  }
+  // The union whole, whichever member is live (the inline bytes or the block pointer).
+  void copy_fields(const Record& other) noexcept {
+    offset_ = other.offset_;
+    created_ns_ = other.created_ns_;
+    size_ = other.size_;
+    std::memcpy(static_cast<void*>(inline_), other.inline_, kInlineBytes);
   }
   void drop() noexcept {
     if (is_shared()) block_->release();
