@@ -20,6 +20,7 @@ packages=(
   imagemagick                                  # screenshots of a whole X screen (import)
   python3                                      # scripts/bench.sh post-processing
   clang-format                                 # the formatting gate (tests/format)
+  clang-tidy-16                                # the static-analysis gate (tests/tidy; 14 cannot parse C++23)
   desktop-file-utils appstream                 # the package test checks the .desktop and metainfo
   clang-16 libclang-rt-16-dev                  # the libFuzzer run (tests/fuzz, asan preset)
 )
