@@ -22,6 +22,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QThread>
@@ -830,13 +831,14 @@ class TestLogServerLoad : public QObject {
       QVERIFY2(clients.errors().isEmpty(), qPrintable(clients.errors().join(u'\n')));
       QCOMPARE(int(s.server.remoteConsumers().size()), kClients);
       peak = std::max(peak, residentBytes());
+      QSignalSpy returned(&s.server, &LogServer::memoryReturned);
       clients.leaveAll();
       QTRY_COMPARE_WITH_TIMEOUT(clients.left.load(), kClients, kTimeout);
       QTRY_VERIFY_WITH_TIMEOUT(s.server.remoteConsumers().isEmpty(), kTimeout);
       clients.reset();
-      // The server hands memory back 1 s after the last client left (malloc_trim); nothing
-      // tells when, so this waits past it before measuring.
-      QTest::qWait(1'500);
+      // The server hands memory back 1 s after the last client left (malloc_trim): measured
+      // once it says it has.
+      QTRY_VERIFY_WITH_TIMEOUT(!returned.isEmpty(), kTimeout);
       resident.append(residentBytes());
     }
     qInfo("VmRSS after each round of %d clients: %lld, %lld, %lld KiB (at most %lld KiB while they read)", kClients,

@@ -91,6 +91,7 @@ std::optional<qint64> parseInteger(QStringView text) {
 LogServer::LogServer(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter), m_streams(adapter) {
   assert(adapter && "LogServer needs an adapter");
   connect(&m_streams, &StreamClients::changed, this, &LogServer::remoteConsumersChanged);
+  connect(&m_streams, &StreamClients::memoryReturned, this, &LogServer::memoryReturned);
 }
 
 bool LogServer::listen(const QHostAddress& address, quint16 httpPort, quint16 wsPort, QString* error) {

@@ -94,6 +94,8 @@ class LogServer : public QObject {
  signals:
   // A client connected or disconnected, or positions moved (merged: at most every 100 ms).
   void remoteConsumersChanged();
+  // Clients left and the memory they held went back to the system (about 1 s later).
+  void memoryReturned();
 
  private:
   void setUpRoutes();

@@ -46,6 +46,7 @@ StreamClients::StreamClients(LogAdapter* adapter, QObject* parent) : QObject(par
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif
+    emit memoryReturned();
   });
 }
 

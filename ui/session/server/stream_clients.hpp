@@ -66,6 +66,8 @@ class StreamClients : public QObject {
  signals:
   // A client came or left, or positions moved (merged: at most every 100 ms).
   void changed();
+  // The memory clients held went back to the system, 1 s after the last of them left.
+  void memoryReturned();
 
  private:
   struct Client;
