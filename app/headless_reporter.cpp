@@ -52,7 +52,7 @@ HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int i
 
 QString HeadlessReporter::statusLine() {
   const memlog::Stats s = m_session->adapter()->stats();
-  const double seconds = std::max(0.001, m_clock.restart() / 1000.0);
+  const double seconds = std::max(0.001, static_cast<double>(m_clock.restart()) / 1000.0);
   const auto written = static_cast<quint64>(s.records_written);
   const double rate = written >= m_lastWritten ? static_cast<double>(written - m_lastWritten) / seconds : 0.0;
   m_lastWritten = written;
@@ -77,7 +77,7 @@ QString HeadlessReporter::statusLine() {
 
 QString HeadlessReporter::summaryLine(const QString& why) const {
   const memlog::Stats s = m_session->adapter()->stats();
-  QString line = u"summary after %1 s"_s.arg(m_running.elapsed() / 1000.0, 0, 'f', 1);
+  QString line = u"summary after %1 s"_s.arg(static_cast<double>(m_running.elapsed()) / 1000.0, 0, 'f', 1);
   if (!why.isEmpty()) line += u" ("_s + why + u')';
   line += u':';
   quint64 problems = m_refusedBySource;

@@ -255,7 +255,7 @@ void MainWindow::updateStatus(const Frame& frame) {
                        ? u"Empty log"_s
                        : u"Offsets %1 – %2"_s.arg(locale.toString(s.range.earliest), locale.toString(s.range.latest)));
   m_retained->setText(
-      u"%1 records retained"_s.arg(locale.toString(static_cast<qulonglong>(s.active_records + s.history_records))));
+      u"%1 records retained"_s.arg(locale.toString(static_cast<qulonglong>(s.active_records) + s.history_records)));
   m_memory->setText(u"Memory %1"_s.arg(
       locale.formattedDataSize(static_cast<qint64>(s.memory_bytes), 1, QLocale::DataSizeTraditionalFormat)));
   // The rate over about a second of frames: steadier than frame to frame.
@@ -264,8 +264,9 @@ void MainWindow::updateStatus(const Frame& frame) {
     m_rateFromMs = frame.elapsedMs;
     m_rateFromWritten = written;
   } else if (frame.elapsedMs - m_rateFromMs >= 1000) {
-    const double seconds = (frame.elapsedMs - m_rateFromMs) / 1000.0;
-    m_rate->setText(u"%1 writes/s"_s.arg(locale.toString(qRound64((written - m_rateFromWritten) / seconds))));
+    const double seconds = static_cast<double>(frame.elapsedMs - m_rateFromMs) / 1000.0;
+    m_rate->setText(
+        u"%1 writes/s"_s.arg(locale.toString(qRound64(static_cast<double>(written - m_rateFromWritten) / seconds))));
     m_rateFromMs = frame.elapsedMs;
     m_rateFromWritten = written;
   }

@@ -16,7 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): kill() is POSIX, declared by <signal.h>, not by <csignal>
 
 #include <set>
 
@@ -33,6 +33,12 @@ quint16 freePortPair(quint16 fallback) {
     if (webSocket.listen(QHostAddress::LocalHost, static_cast<quint16>(port + 1))) return port;
   }
   return fallback;
+}
+
+// Appends what `app` printed since the last call to `out`; true once `out` holds `text`.
+bool printed(QProcess& app, QByteArray& out, const char* text) {
+  out += app.readAllStandardOutput();
+  return out.contains(text);
 }
 
 // Starts memlog-monitor without a display and with its own settings folder.
@@ -148,7 +154,7 @@ class TestMonitorWindow : public QObject {
          QStringLiteral("--rate"), QStringLiteral("300"), QStringLiteral("--quit-after"), QStringLiteral("120")});
     QVERIFY(app.waitForStarted());
     QByteArray out;
-    QTRY_VERIFY2_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("serving http://127.0.0.1:"),
+    QTRY_VERIFY2_WITH_TIMEOUT(printed(app, out, "serving http://127.0.0.1:"),
                               QByteArray(out + app.readAllStandardError()).constData(), 10000);
     QNetworkAccessManager http;
     QByteArray body;
@@ -260,8 +266,7 @@ class TestMonitorWindow : public QObject {
     QByteArray out;
     if (quitBy != "quit-after") {
       // The periodic status line (every 5 s) says when the input has all been read.
-      QTRY_VERIFY2_WITH_TIMEOUT((out += app.readAllStandardOutput()).contains("source stdin finished records 3"),
-                                out.constData(), 20000);
+      QTRY_VERIFY2_WITH_TIMEOUT(printed(app, out, "source stdin finished records 3"), out.constData(), 20000);
       QVERIFY(::kill(static_cast<pid_t>(app.processId()), quitBy == "SIGINT" ? SIGINT : SIGTERM) == 0);
     }
     QVERIFY(app.waitForFinished(30000));

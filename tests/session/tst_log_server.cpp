@@ -44,10 +44,10 @@ struct Fixture {
     }
   }
   QUrl http(const QString& pathAndQuery) const {
-    return QUrl(u"http://127.0.0.1:%1%2"_s.arg(server.httpPort()).arg(pathAndQuery));
+    return {u"http://127.0.0.1:%1%2"_s.arg(server.httpPort()).arg(pathAndQuery)};
   }
   QUrl ws(const QString& pathAndQuery) const {
-    return QUrl(u"ws://127.0.0.1:%1%2"_s.arg(server.webSocketPort()).arg(pathAndQuery));
+    return {u"ws://127.0.0.1:%1%2"_s.arg(server.webSocketPort()).arg(pathAndQuery)};
   }
   LogAdapter adapter;
   LogServer server;
@@ -93,7 +93,7 @@ struct StreamClient {
     QObject::connect(&socket, &QWebSocket::textMessageReceived, [this](const QString& message) {
       const QJsonArray records = QJsonDocument::fromJson(message.toUtf8()).array();
       ++messages;
-      for (const QJsonValue& value : records) {
+      for (const auto& value : records) {
         const QJsonObject record = value.toObject();
         offsets.append(record.value(u"offset"_s).toInteger());
         payloads.append(record.value(u"payload"_s).toString());
@@ -314,7 +314,11 @@ class TestLogServer : public QObject {
     socket.write("HEAD "_ba + path +
                  " HTTP/1.1\r\nHost: localhost\r\n\r\nGET /range HTTP/1.1\r\nHost: localhost\r\n\r\n"_ba);
     QByteArray answers;
-    QTRY_VERIFY_WITH_TIMEOUT((answers += socket.readAll()).endsWith('}'), kTimeout);
+    const auto answered = [&] {
+      answers += socket.readAll();
+      return answers.endsWith('}');
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(answered(), kTimeout);
     QVERIFY2(answers.startsWith(QByteArray(statusLine + "\r\n")), answers.constData());
     const qsizetype headEnd = answers.indexOf("\r\n\r\n");
     QVERIFY2(answers.sliced(headEnd + 4).startsWith("HTTP/1.1 200 OK\r\n"), answers.constData());

@@ -91,10 +91,10 @@ struct Server {
   }
   qint64 next() const { return adapter.log()->stats().next_offset; }
   QUrl http(const QString& pathAndQuery) const {
-    return QUrl(u"http://127.0.0.1:%1%2"_s.arg(server.httpPort()).arg(pathAndQuery));
+    return {u"http://127.0.0.1:%1%2"_s.arg(server.httpPort()).arg(pathAndQuery)};
   }
   QUrl ws(const QString& pathAndQuery) const {
-    return QUrl(u"ws://127.0.0.1:%1%2"_s.arg(server.webSocketPort()).arg(pathAndQuery));
+    return {u"ws://127.0.0.1:%1%2"_s.arg(server.webSocketPort()).arg(pathAndQuery)};
   }
   LogAdapter adapter;
   LogServer server;
@@ -509,7 +509,7 @@ class Clients {
     QString error;
   };
 
-  QUrl url(const QString& from) const { return QUrl(u"ws://127.0.0.1:%1/stream?from=%2"_s.arg(m_wsPort).arg(from)); }
+  QUrl url(const QString& from) const { return {u"ws://127.0.0.1:%1/stream?from=%2"_s.arg(m_wsPort).arg(from)}; }
 
   // Where `from` points now (what the server sets a new client's position to).
   qint64 startOf(const QString& from) const {
@@ -560,7 +560,9 @@ class Clients {
       ++r.received;
     }
     checkDone(r);
-    if (r.reconnectsLeft > 0 && (r.untilReconnect -= m_offsets.size()) <= 0) {
+    if (r.reconnectsLeft <= 0) return;
+    r.untilReconnect -= m_offsets.size();
+    if (r.untilReconnect <= 0) {
       // Mid-stream: what this connection still brings is dropped; the next one starts at `next`.
       r.leaving = true;
       r.context.reset();

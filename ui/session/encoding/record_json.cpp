@@ -57,7 +57,7 @@ QByteArray isoUtc(memlog::Timestamp time) {
                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                     static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
                     static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  return QByteArray(buffer, n);
+  return {buffer, n};
 }
 
 void appendRecord(QByteArray& out, const memlog::Record& record) {
@@ -81,7 +81,7 @@ void appendRecord(QByteArray& out, const memlog::Record& record) {
 
 QByteArray record(const memlog::Record& record) {
   QByteArray out;
-  out.reserve(static_cast<qsizetype>(96 + record.size()));
+  out.reserve(96 + static_cast<qsizetype>(record.size()));
   appendRecord(out, record);
   return out;
 }

@@ -34,11 +34,11 @@ std::optional<QJsonArray> elementsOf(const QJsonDocument& doc) {
 
 // The element's id, or an undefined value when it has none.
 QJsonValue idOf(const QJsonValue& element) {
-  const QJsonValue none(QJsonValue::Undefined);
+  QJsonValue none(QJsonValue::Undefined);
   if (!element.isObject()) return none;
   const QJsonObject object = element.toObject();
   for (const auto key : {"id", "offset", "seq", "sequence"}) {
-    const QJsonValue value = object.value(QLatin1StringView(key));
+    QJsonValue value = object.value(QLatin1StringView(key));
     if (value.isDouble() || value.isString()) return value;
   }
   return none;
@@ -133,7 +133,7 @@ bool HttpFeed::isNew(const QJsonValue& id) {
   return true;
 }
 
-void HttpFeed::take(const QByteArray& body, std::stop_token stop) {
+void HttpFeed::take(const QByteArray& body, const std::stop_token& stop) {
   QJsonParseError parseError{};
   const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
   if (parseError.error != QJsonParseError::NoError)

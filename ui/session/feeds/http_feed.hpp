@@ -46,7 +46,7 @@ class HttpFeed final : public memlog::feed::Feed {
  private:
   SessionEnd session(std::stop_token stop) override;
   // Writes what is new in one response; throws SessionError when it is not a list of records.
-  void take(const QByteArray& body, std::stop_token stop);
+  void take(const QByteArray& body, const std::stop_token& stop);
   bool isNew(const QJsonValue& id);
 
   QString m_template;  // the URL as given, with its {cursor} placeholder

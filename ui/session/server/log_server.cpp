@@ -31,7 +31,7 @@ constexpr qsizetype kCloseQuote = 20;
 QByteArray number(qint64 value) { return QByteArray::number(value); }
 
 QHttpServerResponse json(QByteArray body, Status status = Status::Ok) {
-  return QHttpServerResponse("application/json"_ba, std::move(body), status);
+  return {"application/json"_ba, std::move(body), status};
 }
 
 // {"error","message","earliest","next"}: enough for a client to retry from a valid offset.

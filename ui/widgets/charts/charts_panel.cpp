@@ -63,13 +63,13 @@ void fit(QChart* chart, double now) {
   x->setTickInterval(AxisTicks::timeInterval(to - from));
   x->setRange(from, to);
   const auto verticals = chart->axes(Qt::Vertical);
-  for (int axis = 0; axis < verticals.size(); ++axis) {
+  for (QAbstractAxis* axis : verticals) {
     double top = 0;
     for (QAbstractSeries* s : chart->series()) {
-      if (!s->attachedAxes().contains(verticals.at(axis))) continue;
+      if (!s->attachedAxes().contains(axis)) continue;
       for (const QPointF& p : static_cast<QXYSeries*>(s)->points()) top = std::max(top, p.y());
     }
-    auto* y = static_cast<QValueAxis*>(verticals.at(axis));
+    auto* y = static_cast<QValueAxis*>(axis);
     const int intervals = AxisTicks::intervalsFor(chart->plotArea().height(), QFontMetricsF(y->labelsFont()).height());
     const AxisTicks ticks = AxisTicks::forLargest(top, intervals);
     y->setTickCount(ticks.count);
@@ -77,7 +77,7 @@ void fit(QChart* chart, double now) {
   }
 }
 
-QList<QPointF> toList(const std::deque<QPointF>& ring) { return QList<QPointF>(ring.begin(), ring.end()); }
+QList<QPointF> toList(const std::deque<QPointF>& ring) { return {ring.begin(), ring.end()}; }
 }  // namespace
 
 ChartsPanel::ChartsPanel(LogAdapter* adapter, ConsumerController* consumers, QWidget* parent)
@@ -144,7 +144,7 @@ void ChartsPanel::push(Ring& ring, QPointF point) {
 }
 
 void ChartsPanel::sample() {
-  const double now = m_clock.elapsed() / 1000.0;
+  const double now = static_cast<double>(m_clock.elapsed()) / 1000.0;
   const double seconds = kSampleMs / 1000.0;
   const memlog::Stats s = m_adapter->stats();
   // Across a replaced log the counters restart: count from the new log's first sample.

@@ -94,7 +94,7 @@ QVariant ConsumerTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DecorationRole && index.column() == StateColumn) return stateIcon(s.state);  // its shape
   if (role == Qt::TextAlignmentRole && index.column() != NameColumn && index.column() != StateColumn &&
       index.column() != ErrorColumn)
-    return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return {Qt::AlignRight | Qt::AlignVCenter};
   // The error in full where the column is too narrow for it.
   if (role == Qt::ToolTipRole && index.column() == ErrorColumn) return errorText(s);
   if (role != Qt::DisplayRole) return {};

@@ -26,7 +26,7 @@ SegmentGeometry SegmentGeometry::from(const memlog::Stats& s) {
 }
 
 double SegmentGeometry::markerX(memlog::Offset position) const {
-  const double size = static_cast<double>(activeLast - activeFirst + 1);
+  const auto size = static_cast<double>(activeLast - activeFirst + 1);
   if (position >= activeFirst) return 1.0 + std::min(static_cast<double>(position - activeFirst) / size, activeFill);
   if (hasHistory && position >= historyFirst) return static_cast<double>(position - historyFirst) / size;
   return -0.15;  // overtaken by the purge: drawn left of the history, in the purged zone

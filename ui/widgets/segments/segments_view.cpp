@@ -17,7 +17,7 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int kAnimationMs = 700;
+constexpr qint64 kAnimationMs = 700;
 
 QString number(qint64 n) { return QLocale().toString(n); }
 QString bytes(std::size_t n) {
@@ -109,7 +109,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     QString detail = range;
     if (exists)
       detail += u"\n%1 of %2 records · %3 · %4% full"_s
-                    .arg(number(static_cast<qint64>(fill * m_segmentSize + 0.5)),
+                    .arg(number(qRound64(fill * static_cast<double>(m_segmentSize))),
                          number(static_cast<qint64>(m_segmentSize)), bytes(segmentBytes))
                     .arg(qRound(fill * 100));
     p.drawText(QRectF(left + 8, top, segmentWidth - 16, barHeight), Qt::AlignCenter | Qt::TextWordWrap,
@@ -126,7 +126,7 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   if (m_sincePurge.isValid() && m_sincePurge.elapsed() < kAnimationMs * 2) {
     const double fade = 1.0 - static_cast<double>(m_sincePurge.elapsed()) / (kAnimationMs * 2);
     QColor ghost = theme.historyFill;
-    ghost.setAlphaF(0.7 * fade);
+    ghost.setAlphaF(static_cast<float>(0.7 * fade));
     p.setPen(Qt::NoPen);
     p.setBrush(ghost);
     p.drawRoundedRect(purged.adjusted(3, 3, -3, -3), 4, 4);
@@ -136,12 +136,12 @@ void SegmentsView::paintEvent(QPaintEvent*) {
 
   if (sealGlow > 0) {
     QColor glow = theme.sealGlow;
-    glow.setAlphaF(sealGlow);
+    glow.setAlphaF(static_cast<float>(sealGlow));
     p.setPen(QPen(glow, 6));
     p.setBrush(Qt::NoBrush);
     p.drawRoundedRect(QRectF(xAt(0), top, segmentWidth, barHeight).adjusted(-3, -3, 3, 3), 8, 8);
     QColor words = theme.sealText;  // the ring says it in colour, these words say it to everyone
-    words.setAlphaF(std::max(0.6, sealGlow));
+    words.setAlphaF(static_cast<float>(std::max(0.6, sealGlow)));
     p.setPen(words);
     const double after = QFontMetricsF(bold).horizontalAdvance(u"History (sealed)"_s) + 14;
     // Only where it fits beside the title: on a narrow picture it would run into "Active".

@@ -17,10 +17,10 @@ constexpr int kPreviewChars = 160;
 
 QString preview(std::string_view text) {
   QString s =
-      QString::fromUtf8(text.data(), static_cast<qsizetype>(std::min<std::size_t>(text.size(), kPreviewChars * 2)));
+      QString::fromUtf8(text.data(), static_cast<qsizetype>(std::min(text.size(), 2 * std::size_t{kPreviewChars})));
   for (QChar& c : s)
     if (!c.isPrint()) c = u'·';  // NUL bytes, control characters, invalid UTF-8: visible, harmless
-  if (s.size() > kPreviewChars || text.size() > kPreviewChars * 2) s = s.left(kPreviewChars) + u'…';
+  if (s.size() > kPreviewChars || text.size() > 2 * std::size_t{kPreviewChars}) s = s.left(kPreviewChars) + u'…';
   return s;
 }
 }  // namespace

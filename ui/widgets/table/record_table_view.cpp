@@ -29,7 +29,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 // Text and hex render at most this much: a 1 MiB payload opens at once, the rest is exported.
-constexpr qsizetype kDetailLimit = 64 * 1024;
+constexpr qsizetype kDetailLimit = qsizetype{64} * 1024;
 
 QString hexDump(const QByteArray& bytes) {
   QString out;
