@@ -15,7 +15,7 @@
 #include <benchmark/benchmark.h>
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX's kill(), which <csignal> need not declare
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -50,6 +50,7 @@ redisContext* connect() {
   if (!c || c->err) {
     std::fprintf(stderr, "memlog_redis_bench: cannot connect to redis-server on port %d: %s\n", g_port,
                  c ? c->errstr : "out of memory");
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): the benchmarks run on the main thread, before a mirror starts
     std::exit(1);  // atexit stops the server
   }
   return c;

@@ -8,6 +8,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 
 namespace server_bench {
 
@@ -17,6 +18,18 @@ void progress(const char* format, ...) {
   std::vfprintf(stderr, format, args);
   va_end(args);
   std::fflush(stderr);
+}
+
+namespace {
+// strerror_r comes in two flavours: GNU's returns the text (not always in the buffer), POSIX's
+// fills the buffer and returns 0; whichever the C library has picks its overload.
+[[maybe_unused]] std::string strerrorText(const char* text, const char* /*buffer*/) { return text; }
+[[maybe_unused]] std::string strerrorText(int /*status*/, const char* buffer) { return buffer; }
+}  // namespace
+
+std::string errorText(int error) {
+  char buffer[256] = "";
+  return strerrorText(::strerror_r(error, buffer, sizeof buffer), buffer);
 }
 
 qint64 nowNs() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }

@@ -30,6 +30,9 @@ SchedStat schedStat(pid_t tid, qint64 pid = 0);
 // How busy the machine is: the share of time some task waited for a CPU (Linux PSI), or "".
 std::string cpuPressure();
 
+// errno's text for `error`, safe on any thread (strerror is not).
+std::string errorText(int error);
+
 // Runs this thread's event loop (the in-process server's) until `done` or `timeoutMs`.
 bool spinUntil(const std::function<bool()>& done, int timeoutMs);
 

@@ -94,7 +94,7 @@ void ClientPool::connectOne(std::size_t index) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);  // loopback only
   if (c.fd < 0 ||
       (::connect(c.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 && errno != EINPROGRESS)) {
-    end(c, true, 0, "connect: " + std::string(std::strerror(errno)));
+    end(c, true, 0, "connect: " + errorText(errno));
     return;
   }
   epoll_event event{};
@@ -125,7 +125,7 @@ void ClientPool::handle(Conn& c, std::uint32_t events, std::vector<char>& buffer
     int error = 0;
     socklen_t length = sizeof error;
     getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &length);
-    if (error != 0) return end(c, true, 0, "connect: " + std::string(std::strerror(error)));
+    if (error != 0) return end(c, true, 0, "connect: " + errorText(error));
     if (!(events & EPOLLOUT)) return;
     const std::string request = "GET " + m_config.target +
                                 " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(m_config.port) +
@@ -145,7 +145,7 @@ void ClientPool::handle(Conn& c, std::uint32_t events, std::vector<char>& buffer
   if (n == 0) return end(c, true, 0, "EOF");
   if (n < 0) {
     if (errno == EAGAIN || errno == EINTR) return;
-    return end(c, true, 0, "read: " + std::string(std::strerror(errno)));
+    return end(c, true, 0, "read: " + errorText(errno));
   }
   std::string_view data(buffer.data(), static_cast<std::size_t>(n));
   if (!c.in.empty()) {

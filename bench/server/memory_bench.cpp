@@ -93,9 +93,9 @@ quint16 freePortPair() {
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t length = sizeof address;
-    ::bind(a, reinterpret_cast<const sockaddr*>(&address), sizeof address);
-    getsockname(a, reinterpret_cast<sockaddr*>(&address), &length);
-    const quint16 port = ntohs(address.sin_port);
+    const bool bound = ::bind(a, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
+                       getsockname(a, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    const quint16 port = bound ? ntohs(address.sin_port) : 0;
     ::close(a);
     if (port == 0 || port == 65535) continue;
     const int b = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

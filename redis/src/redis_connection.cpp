@@ -3,7 +3,7 @@
 #include "redis_connection.hpp"
 
 #include <pthread.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX's sigpending, pthread_sigmask: not in <csignal>
 #include <sys/time.h>
 
 #include <cerrno>

@@ -192,7 +192,7 @@ struct RedisMirror::Impl {
 RedisMirror::RedisMirror(std::shared_ptr<Log> log, RedisStreamAddress target, MirrorOptions options)
     : target_(std::move(target)),
       options_(options),
-      worker_("", [this](std::stop_token stop) { return session(stop); }),
+      worker_("", [this](const std::stop_token& stop) { return session(stop); }),
       impl_(std::make_unique<Impl>(worker_, std::max<std::size_t>(1, options.batch))) {
   impl_->log = impl_->mirrored = std::move(log);
   worker_.set_backoff(options_.backoff_initial, options_.backoff_max);
@@ -222,7 +222,7 @@ MirrorStatus RedisMirror::status() const {
   return status;
 }
 
-SessionEnd RedisMirror::session(std::stop_token stop) {
+SessionEnd RedisMirror::session(const std::stop_token& stop) {
   Impl& m = *impl_;
   std::vector<Record> batch(m.ids.size());
   detail::Connection redis(target_.host, target_.port, options_.connect_timeout, kReplyTimeout);

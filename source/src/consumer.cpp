@@ -81,7 +81,7 @@ void Consumer::start(std::shared_ptr<const Log> log, Offset position) {
   running_.store(true, std::memory_order_release);
   // The stream is made on the thread, with the thread's own stop_token: stop() cancels it.
   thread_ = std::jthread(
-      [this, log = std::move(log), position](std::stop_token stop) { run(stop, log->stream(position, stop)); });
+      [this, log = std::move(log), position](const std::stop_token& stop) { run(stop, log->stream(position, stop)); });
 }
 
 void Consumer::stop() {
@@ -93,7 +93,7 @@ void Consumer::stop() {
   // request_stop wakes both a stream waiting for records and a pace sleep; the join is here.
 }
 
-void Consumer::run(std::stop_token stop, Stream stream) {
+void Consumer::run(const std::stop_token& stop, Stream stream) {
   const auto period =
       options_.pace > 0
           ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.pace))

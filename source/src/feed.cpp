@@ -6,7 +6,7 @@ namespace memlog::feed {
 Feed::Feed(std::string name, std::shared_ptr<Log> log)
     : name_(std::move(name)),
       log_(std::move(log)),
-      worker_(name_, [this](std::stop_token stop) { return session(stop); }) {}
+      worker_(name_, [this](std::stop_token stop) { return session(std::move(stop)); }) {}
 
 Feed::~Feed() = default;  // subclasses have stopped the thread (it runs their session())
 
@@ -32,7 +32,7 @@ void Feed::set_backoff(std::chrono::milliseconds initial, std::chrono::milliseco
 
 bool Feed::write(std::span<const std::byte> payload, std::stop_token stop) {
   std::unique_lock lock(log_mutex_);
-  if (!log_attached_.wait(lock, stop, [&] { return log_ != nullptr; })) return false;
+  if (!log_attached_.wait(lock, std::move(stop), [&] { return log_ != nullptr; })) return false;
   const Result<Offset> written = log_->write(payload);
   const std::size_t limit = log_->options().max_record_bytes;
   lock.unlock();

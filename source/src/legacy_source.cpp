@@ -116,7 +116,7 @@ LegacySource::~LegacySource() { stop(); }
 void LegacySource::start() {
   std::lock_guard lock(mutex_);
   paused_ = false;
-  if (!thread_.joinable()) thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  if (!thread_.joinable()) thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
   wake_.notify_all();
 }
 
@@ -173,7 +173,7 @@ void LegacySource::attach(std::shared_ptr<Log> log, std::uint64_t next_sequence)
   }
   if (was_running) {
     std::lock_guard lock(mutex_);
-    thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+    thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
   }
 }
 
@@ -237,7 +237,7 @@ void LegacySource::note_rate(SourceClock::time_point now) {
   }
 }
 
-void LegacySource::run(std::stop_token stop) {
+void LegacySource::run(const std::stop_token& stop) {
   SourceClock& clock = *clock_;
   std::unique_lock lock(mutex_);
   auto next_write = clock.now();

@@ -12,9 +12,19 @@
 namespace memlog::feed {
 
 namespace {
-constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kChunk = std::size_t{64} * 1024;
 
-std::string errno_text() { return std::strerror(errno); }
+// strerror_r, not strerror: feeds fail on their own threads, and strerror may share one buffer
+// between them. It comes in two flavours: GNU's returns the text (not always in the buffer),
+// POSIX's fills the buffer and returns 0; whichever the C library has picks its overload.
+[[maybe_unused]] std::string strerror_text(const char* text, const char* /*buffer*/) { return text; }
+[[maybe_unused]] std::string strerror_text(int /*status*/, const char* buffer) { return buffer; }
+
+std::string errno_text() {
+  const int error = errno;
+  char buffer[256] = "";
+  return strerror_text(::strerror_r(error, buffer, sizeof buffer), buffer);
+}
 
 // Closes a descriptor when the session ends, however it ends.
 struct FdCloser {
@@ -40,12 +50,12 @@ LineFeed::LineFeed(std::string name, std::shared_ptr<Log> log)
           }) {}
 
 bool LineFeed::take(std::string_view chunk, std::stop_token stop) {
-  stop_ = stop;
+  stop_ = std::move(stop);
   return splitter_.feed(chunk, max_record_bytes());
 }
 
 void LineFeed::flush(std::stop_token stop) {
-  stop_ = stop;
+  stop_ = std::move(stop);
   splitter_.flush(max_record_bytes());
 }
 

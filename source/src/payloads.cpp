@@ -78,7 +78,7 @@ std::string tickets(std::uint64_t seed, std::uint64_t sequence) {
                 R"({"type":"ticket.status_changed","seq":%llu,"ticket":"HD-%d","from":"%s","to":"%s",)"
                 R"("agent":"agent-%02d","priority":"%s"})",
                 static_cast<unsigned long long>(sequence), 1000 + static_cast<int>(sequence / 3 % 5000),
-                statuses[static_cast<std::size_t>(from)], statuses[static_cast<std::size_t>(from + 1)],
+                statuses[static_cast<std::size_t>(from)], statuses[static_cast<std::size_t>(from) + 1],
                 d.between(1, 12), d.pick(priorities));
   return buffer;
 }

@@ -45,7 +45,7 @@ void RetryingWorker::start() {
     std::lock_guard health(mutex_);
     backoff_ = backoff_initial_;
   }
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
+  thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
 void RetryingWorker::stop() {
@@ -90,7 +90,7 @@ void RetryingWorker::report(std::string problem) {
   health_.last_problem = name_.empty() ? std::move(problem) : name_ + ": " + std::move(problem);
 }
 
-bool RetryingWorker::sleep_for(std::chrono::milliseconds duration, std::stop_token stop) {
+bool RetryingWorker::sleep_for(std::chrono::milliseconds duration, const std::stop_token& stop) {
   std::unique_lock lock(mutex_);
   // Only a stop ends it early (see the header: the stop request is checked under the condition
   // variable's own mutex before it blocks, so none is lost).
@@ -98,7 +98,7 @@ bool RetryingWorker::sleep_for(std::chrono::milliseconds duration, std::stop_tok
   return !stop.stop_requested();
 }
 
-void RetryingWorker::run(std::stop_token stop) {
+void RetryingWorker::run(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     set_state(WorkerState::connecting);
     std::string failure;

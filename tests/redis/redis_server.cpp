@@ -3,7 +3,7 @@
 #include "redis_server.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX's kill(), which <csignal> need not declare
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -66,6 +66,7 @@ class TestLifetimes : public QObject {
     std::vector<std::stop_source> stops(kStreams);
     std::atomic<int> cancelled{0};
     std::vector<std::jthread> threads;
+    threads.reserve(kStreams);
     for (int i = 0; i < kStreams; ++i) {
       threads.emplace_back([&, i] {
         auto stream = log->stream(0, stops[static_cast<std::size_t>(i)].get_token());
@@ -89,8 +90,10 @@ class TestLifetimes : public QObject {
   void observersRemovedWhileAppendsRun() {
     auto log = *memlog::Log::create({.segment_size = 16});
     std::atomic<bool> done{false};
+    constexpr int kWriters = 2;
     std::vector<std::jthread> writers;
-    for (int w = 0; w < 2; ++w)
+    writers.reserve(kWriters);
+    for (int w = 0; w < kWriters; ++w)
       writers.emplace_back([&] {
         while (!done.load()) (void)log->write("payload");
       });

@@ -61,8 +61,10 @@ class TestLogModel : public QObject {
   // The checker itself must catch a wrong log: a model with another segment size disagrees.
   void modelDetectsADifferentLog() {
     const Config config{0, 3, 40};
+    constexpr int kWrites = 10;
     std::vector<Op> ops;
-    for (int i = 0; i < 10; ++i) ops.push_back({Op::Kind::write, Target::retained, 5, i});
+    ops.reserve(kWrites + 1);  // and the stats
+    for (int i = 0; i < kWrites; ++i) ops.push_back({Op::Kind::write, Target::retained, 5, i});
     ops.push_back({Op::Kind::stats});
     QVERIFY(!run(ops, config).has_value());
     // Same operations, but the model believes segments hold 4 records: stats must differ.

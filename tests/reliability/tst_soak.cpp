@@ -61,8 +61,10 @@ class TestSoak : public QObject {
     std::atomic<std::uint64_t> reads{0}, streamed{0}, stream_restarts{0};
     std::stop_source stop;
 
+    constexpr int kWriters = 2;
     std::vector<std::jthread> threads;
-    for (int w = 0; w < 2; ++w)
+    threads.reserve(kWriters + 2);  // and a reader, a stream
+    for (int w = 0; w < kWriters; ++w)
       threads.emplace_back([&, w] {
         for (std::uint64_t seq = 0; !done.load(std::memory_order_relaxed); ++seq)
           if (!log->write(make_payload(w, seq))) failures.fetch_add(1);
@@ -122,7 +124,7 @@ class TestSoak : public QObject {
         static_cast<unsigned long long>(stream_restarts.load()), rss_early, rss_late);
     QCOMPARE(failures.load(), 0L);
     QVERIFY(s.purges > static_cast<std::uint64_t>(seconds));  // purges every few milliseconds at least
-    QVERIFY2(rss_late - rss_early < 8 * 1024, "RSS grew by more than 8 MiB");
+    QVERIFY2(rss_late - rss_early < 8L * 1024, "RSS grew by more than 8 MiB");
   }
 };
 

@@ -225,8 +225,10 @@ class TestConsumerGroup : public QObject {
   void manyConsumersUnderLoad() {
     auto log = make_log(64);
     ConsumerGroup group(log);
+    constexpr int kConsumers = 6;
     std::vector<int> ids;
-    for (int i = 0; i < 6; ++i) ids.push_back(group.add({.name = "", .pace = i % 2 ? 500.0 : 0.0}));
+    ids.reserve(kConsumers);
+    for (int i = 0; i < kConsumers; ++i) ids.push_back(group.add({.name = "", .pace = i % 2 ? 500.0 : 0.0}));
     memlog::sim::LegacySource source(log, {.rate = 0});
     source.start();
     QTRY_VERIFY_WITH_TIMEOUT(source.counters().written >= 20'000, 20000);

@@ -60,7 +60,7 @@ class TestRetryingWorker : public QObject {
     std::vector<Clock::time_point> starts;
     std::atomic<int> sessions = 0;
     RetryingWorker* self = nullptr;
-    RetryingWorker worker("w", [&](std::stop_token) {
+    RetryingWorker worker("w", [&](const std::stop_token&) {
       const int n = ++sessions;
       {
         std::lock_guard lock(mutex);
@@ -101,7 +101,7 @@ class TestRetryingWorker : public QObject {
 
   void stopIsPromptDuringABackoff() {
     std::atomic<int> sessions = 0;
-    RetryingWorker worker("w", [&](std::stop_token) -> SessionEnd {
+    RetryingWorker worker("w", [&](const std::stop_token&) -> SessionEnd {
       ++sessions;
       throw SessionError("unreachable");
     });
@@ -117,7 +117,7 @@ class TestRetryingWorker : public QObject {
   void stopIsPromptDuringASessionsSleep() {
     std::atomic<int> woken = -1;  // what sleep_for returned
     RetryingWorker* self = nullptr;
-    RetryingWorker worker("w", [&](std::stop_token stop) {
+    RetryingWorker worker("w", [&](const std::stop_token& stop) {
       self->mark_running();
       woken = self->sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(kLong), stop) ? 1 : 0;
       return SessionEnd::reopen;
@@ -148,7 +148,7 @@ class TestRetryingWorker : public QObject {
     QFETCH(bool, sessionError);
     QFETCH(QString, expected);
     std::atomic<int> sessions = 0;
-    RetryingWorker worker(name.toStdString(), [&](std::stop_token) {
+    RetryingWorker worker(name.toStdString(), [&](const std::stop_token&) {
       if (++sessions == 2) return SessionEnd::finished;
       if (sessionError) throw SessionError("no input");
       throw std::runtime_error("no input");
@@ -173,7 +173,7 @@ class TestRetryingWorker : public QObject {
     QFETCH(int, reopens);
     std::atomic<int> sessions = 0;
     RetryingWorker worker(
-        "w", [&](std::stop_token) { return ++sessions <= reopens ? SessionEnd::reopen : SessionEnd::finished; });
+        "w", [&](const std::stop_token&) { return ++sessions <= reopens ? SessionEnd::reopen : SessionEnd::finished; });
     worker.set_backoff(kLong, kLong);  // a reopen is not a failure: no back-off is waited
     worker.start();
     QTRY_COMPARE_WITH_TIMEOUT(worker.health().state, WorkerState::finished, kTimeout);
@@ -197,7 +197,7 @@ class TestRetryingWorker : public QObject {
     constexpr std::uint64_t kFailEvery = 100;
     std::uint64_t made = 0;  // the session's own count (its thread only)
     RetryingWorker* self = nullptr;
-    RetryingWorker worker("w", [&](std::stop_token) {
+    RetryingWorker worker("w", [&](const std::stop_token&) {
       self->mark_running();
       while (made < kProblems) {
         ++made;
@@ -211,8 +211,10 @@ class TestRetryingWorker : public QObject {
 
     std::atomic<int> bad = 0;
     std::atomic<std::uint64_t> snapshots = 0;
+    constexpr int kReaders = 3;
     std::vector<std::jthread> readers;
-    for (int r = 0; r < 3; ++r)
+    readers.reserve(kReaders);
+    for (int r = 0; r < kReaders; ++r)
       readers.emplace_back([&] {
         std::uint64_t problems = 0, failures = 0;
         for (;;) {
@@ -242,15 +244,17 @@ class TestRetryingWorker : public QObject {
   void startAndStopFromSeveralThreads() {
     std::atomic<int> sessions = 0;
     RetryingWorker* self = nullptr;
-    RetryingWorker worker("w", [&](std::stop_token stop) {
+    RetryingWorker worker("w", [&](const std::stop_token& stop) {
       ++sessions;
       self->sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(kLong), stop);
       return SessionEnd::reopen;
     });
     self = &worker;
     for (int round = 0; round < 20; ++round) {
+      constexpr int kThreads = 4;
       std::vector<std::jthread> threads;
-      for (int t = 0; t < 4; ++t)
+      threads.reserve(kThreads);
+      for (int t = 0; t < kThreads; ++t)
         threads.emplace_back([&worker, t] {
           if (t % 2 == 0)
             worker.start();

@@ -77,7 +77,7 @@ class RedisMirror {
  private:
   struct Impl;
   // One connection: reconcile, then send what the log has, batch by batch, until stopped.
-  SessionEnd session(std::stop_token stop);
+  SessionEnd session(const std::stop_token& stop);
   // On (re)connection: where the stream ends decides what to send next.
   void reconcile(detail::Connection& redis, const std::string& where);
   // `batch`, read from `log`, as one pipeline of XADDs; then their replies.

@@ -73,7 +73,7 @@ class Consumer {
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }
 
  private:
-  void run(std::stop_token stop, Stream stream);
+  void run(const std::stop_token& stop, Stream stream);
   Offset first_at_or_after(const Log& log, Timestamp at) const;
 
   const int id_;

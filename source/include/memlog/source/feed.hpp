@@ -74,7 +74,9 @@ class Feed {
   // For sessions: write one record; waits while no log is attached. False when the log
   // refused it (counted and reported) or the feed is stopping.
   bool write(std::span<const std::byte> payload, std::stop_token stop);
-  bool write(std::string_view payload, std::stop_token stop) { return write(std::as_bytes(std::span(payload)), stop); }
+  bool write(std::string_view payload, std::stop_token stop) {
+    return write(std::as_bytes(std::span(payload)), std::move(stop));
+  }
   // The session has its input and is reading: state running, back-off reset.
   void connected() {
     worker_.mark_running();
@@ -84,7 +86,9 @@ class Feed {
   // A problem that does not end the session (e.g. "the list shrank; starting over").
   void warn(std::string message) { worker_.report(std::move(message)); }
   // Sleeps up to `duration`; false at once when stop is requested.
-  bool sleep_for(std::chrono::milliseconds duration, std::stop_token stop) { return worker_.sleep_for(duration, stop); }
+  bool sleep_for(std::chrono::milliseconds duration, const std::stop_token& stop) {
+    return worker_.sleep_for(duration, stop);
+  }
   // The largest record the attached log accepts (the default Options value while detached).
   std::size_t max_record_bytes() const;
 

@@ -143,7 +143,7 @@ class LegacySource {
   SourceCounters counters() const;
 
  private:
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
   // Writes the next record (without mutex_ held); false if refused, or paused when unless_paused.
   bool write_one(bool unless_paused);
   void note_rate(SourceClock::time_point now);

@@ -96,10 +96,10 @@ class RetryingWorker {
   void reset_backoff();              // it proved the input works: the next failure waits the initial back-off
   void report(std::string problem);  // a problem that does not end the session
   // Sleeps up to `duration`; false at once when stop is requested.
-  bool sleep_for(std::chrono::milliseconds duration, std::stop_token stop);
+  bool sleep_for(std::chrono::milliseconds duration, const std::stop_token& stop);
 
  private:
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
   void set_state(WorkerState state);
   // The session failed with `why`: counted, reported, state retrying. The back-off to wait.
   std::chrono::milliseconds failed(std::string_view why);
