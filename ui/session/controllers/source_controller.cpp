@@ -78,6 +78,7 @@ void SourceController::step() {
     const auto c = m_source->counters();
     m_errorsSeen = c.errors;
     emit errorOccurred(QString::fromStdString(c.last_error));
+    emit stateChanged();  // a refused write pauses the source, as on the tick's path
   }
   emit countersChanged();
 }
