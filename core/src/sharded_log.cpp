@@ -87,4 +87,9 @@ std::shared_ptr<const Log> ShardedLog::shard_ptr(std::size_t index) const {
   return shards_[index];
 }
 
+std::shared_ptr<Log> ShardedLog::shard_ptr(std::size_t index) {
+  assert(index < shards_.size() && "ShardedLog::shard_ptr: index out of range");
+  return shards_[index];
+}
+
 }  // namespace memlog

@@ -18,6 +18,13 @@ void Feed::stop() { worker_.stop(); }
 void Feed::attach(std::shared_ptr<Log> log) {
   std::lock_guard lock(log_mutex_);  // a write under way finishes first
   log_ = std::move(log);
+  router_.reset();
+  log_attached_.notify_all();
+}
+
+void Feed::attach(std::shared_ptr<shard::ShardRouter> router) {
+  std::lock_guard lock(log_mutex_);
+  router_ = std::move(router);
   log_attached_.notify_all();
 }
 
@@ -32,9 +39,18 @@ void Feed::set_backoff(std::chrono::milliseconds initial, std::chrono::milliseco
 
 bool Feed::write(std::span<const std::byte> payload, std::stop_token stop) {
   std::unique_lock lock(log_mutex_);
-  if (!log_attached_.wait(lock, std::move(stop), [&] { return log_ != nullptr; })) return false;
-  const Result<Offset> written = log_->write(payload);
-  const std::size_t limit = log_->options().max_record_bytes;
+  if (!log_attached_.wait(lock, std::move(stop), [&] { return log_ != nullptr || router_ != nullptr; })) return false;
+  Result<Offset> written;
+  std::size_t limit;
+  if (router_) {
+    const std::string_view text(reinterpret_cast<const char*>(payload.data()), payload.size());
+    const Result<shard::Routed> routed = router_->write(text);
+    written = routed ? Result<Offset>(routed->offset) : std::unexpected(routed.error());
+    limit = router_->log()->options().log.max_record_bytes;
+  } else {
+    written = log_->write(payload);
+    limit = log_->options().max_record_bytes;
+  }
   lock.unlock();
   std::lock_guard status(mutex_);
   if (written) {
@@ -43,7 +59,9 @@ bool Feed::write(std::span<const std::byte> payload, std::stop_token stop) {
     return true;
   }
   ++rejected_;
-  if (written.error() == Errc::record_too_large)
+  if (written.error() == Errc::invalid_key)
+    warn("a record without a key the sharder can place was skipped (see the routing view)");
+  else if (written.error() == Errc::record_too_large)
     warn("a record of " + std::to_string(payload.size()) + " bytes is over the log's limit of " +
          std::to_string(limit) + " bytes (--max-record-bytes); skipped");
   else
@@ -58,6 +76,7 @@ void Feed::set_position(std::string position) {
 
 std::size_t Feed::max_record_bytes() const {
   std::lock_guard lock(log_mutex_);
+  if (router_) return router_->log()->options().log.max_record_bytes;
   return log_ ? log_->options().max_record_bytes : Options{}.max_record_bytes;
 }
 

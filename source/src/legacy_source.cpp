@@ -160,6 +160,26 @@ SourceOptions LegacySource::options() const {
 }
 
 void LegacySource::attach(std::shared_ptr<Log> log, std::uint64_t next_sequence) {
+  switch_to([&] {
+    log_ = std::move(log);
+    router_.reset();
+    next_sequence_ = next_sequence;
+  });
+}
+
+void LegacySource::attach(std::shared_ptr<shard::ShardRouter> router, std::uint64_t next_sequence) {
+  switch_to([&] {
+    router_ = std::move(router);
+    next_sequence_ = next_sequence;
+  });
+}
+
+std::shared_ptr<shard::ShardRouter> LegacySource::router() const {
+  std::lock_guard lock(mutex_);
+  return router_;
+}
+
+void LegacySource::switch_to(const std::function<void()>& change) {
   bool was_running;
   {
     std::lock_guard lock(mutex_);
@@ -168,8 +188,7 @@ void LegacySource::attach(std::shared_ptr<Log> log, std::uint64_t next_sequence)
   stop();
   {
     std::lock_guard lock(mutex_);
-    log_ = std::move(log);
-    next_sequence_ = next_sequence;
+    change();
   }
   if (was_running) {
     std::lock_guard lock(mutex_);
@@ -206,14 +225,32 @@ bool LegacySource::write_one(bool unless_paused) {
   SourceOptions options;
   std::uint64_t sequence;
   std::shared_ptr<Log> log;
+  std::shared_ptr<shard::ShardRouter> router;
   {
     std::lock_guard lock(mutex_);
     if (unless_paused && paused_) return false;
     options = options_;
     sequence = next_sequence_;
     log = log_;
+    router = router_;
   }
-  const std::string payload = make_payload(options.kind, options.seed, sequence, options.payload_bytes);
+  const std::string payload = make_payload(options.kind, options.seed, sequence, options.payload_bytes, options.skew);
+  if (router) {
+    const Result<shard::Routed> routed = router->write(payload);
+    std::lock_guard lock(mutex_);
+    // A key the router could not place is counted there; only what the shard itself refuses
+    // (too large) is the source's misconfiguration, and pauses it as for a plain log.
+    if (!routed && routed.error() != make_error_code(Errc::invalid_key)) {
+      ++errors_;
+      last_error_ = routed.error().message();
+      paused_ = true;
+      return false;
+    }
+    if (router_ == router) ++next_sequence_;
+    if (routed) ++written_;
+    ++rate_count_;
+    return true;
+  }
   const Result<Offset> written = log->write(payload);
   std::lock_guard lock(mutex_);
   if (!written) {
@@ -222,7 +259,7 @@ bool LegacySource::write_one(bool unless_paused) {
     paused_ = true;
     return false;
   }
-  if (log_ == log) ++next_sequence_;  // (attach() may have moved the source on meanwhile)
+  if (log_ == log && !router_) ++next_sequence_;  // (attach() may have moved the source on meanwhile)
   ++written_;
   ++rate_count_;
   return true;

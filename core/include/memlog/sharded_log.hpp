@@ -62,6 +62,9 @@ class ShardedLog {
   std::size_t shard_count() const noexcept { return shards_.size(); }
   const Log& shard(std::size_t index) const;
   std::shared_ptr<const Log> shard_ptr(std::size_t index) const;  // e.g. to stream a shard
+  // The shard itself, writable: a router that chose the shard once writes to it directly
+  // (the same as write(key, ...) for a key of that shard, without hashing it again).
+  std::shared_ptr<Log> shard_ptr(std::size_t index);
   const ShardedOptions& options() const noexcept { return options_; }
 
  private:

@@ -30,6 +30,7 @@
 
 #include <memlog/log.hpp>
 #include <memlog/source/retrying_worker.hpp>
+#include <memlog/source/shard_router.hpp>
 
 namespace memlog::feed {
 
@@ -55,6 +56,9 @@ class Feed {
   // Records go to `log` from now on. A write under way finishes first (into the old log);
   // with nullptr, writes wait until a log is attached again.
   void attach(std::shared_ptr<Log> log);
+  // Records go through `router` to a sharded log from now on (attach(log) goes back); records
+  // it cannot place are counted as rejected (and by the router, with the reason).
+  void attach(std::shared_ptr<shard::ShardRouter> router);
 
   FeedStatus status() const;
 
@@ -101,6 +105,7 @@ class Feed {
   mutable std::mutex log_mutex_;  // held while a record is written: attach() waits for it
   std::condition_variable_any log_attached_;
   std::shared_ptr<Log> log_;
+  std::shared_ptr<shard::ShardRouter> router_;  // when set, records go through it
 
   RetryingWorker worker_;  // runs session(); the health and the back-off
 };

@@ -29,6 +29,7 @@
 
 #include <memlog/log.hpp>
 #include <memlog/source/payloads.hpp>
+#include <memlog/source/shard_router.hpp>
 
 namespace memlog::sim {
 
@@ -39,6 +40,7 @@ struct SourceOptions {
   std::size_t burst_size = 0;  // extra records written at once every burst_every; 0 = none
   std::chrono::milliseconds burst_every{1000};
   std::size_t payload_bytes = 0;  // 0 = natural JSON size
+  KeySkew skew = {};              // how the records' keys (device, SKU, ticket) are spread
 };
 
 // What the source has done so far (a snapshot).
@@ -139,6 +141,12 @@ class LegacySource {
   // `next_sequence` next — the replay of a durable source from a checkpoint.
   void attach(std::shared_ptr<Log> log, std::uint64_t next_sequence);
   std::shared_ptr<Log> log() const;
+  // Writes into a sharded log through `router` from now on (attach(log) goes back to a log):
+  // each record goes to its key's shard. A record the router refuses (no key, a key the
+  // sharder does not know) is the router's to count and show: the source goes on with the
+  // next one. Sequence numbers are the source's own (shards have their own offsets).
+  void attach(std::shared_ptr<shard::ShardRouter> router, std::uint64_t next_sequence);
+  std::shared_ptr<shard::ShardRouter> router() const;
 
   SourceCounters counters() const;
 
@@ -147,12 +155,15 @@ class LegacySource {
   // Writes the next record (without mutex_ held); false if refused, or paused when unless_paused.
   bool write_one(bool unless_paused);
   void note_rate(SourceClock::time_point now);
+  // Stops the thread, applies `change` under mutex_, restarts the thread if it ran.
+  void switch_to(const std::function<void()>& change);
 
   const std::shared_ptr<SourceClock> clock_;  // set once: read by the thread without mutex_
   mutable std::mutex mutex_;                  // guards the state below (not held while a record is written)
   std::mutex write_mutex_;                    // one record written at a time, in sequence order
   std::condition_variable_any wake_;
   std::shared_ptr<Log> log_;
+  std::shared_ptr<shard::ShardRouter> router_;  // when set, records go through it, not to log_
   SourceOptions options_;
   std::uint64_t next_sequence_;
   bool paused_ = false;
