@@ -16,11 +16,13 @@ ShardRouter::ShardRouter(std::shared_ptr<ShardedLog> log, std::string key_field)
 
 Result<Routed> ShardRouter::write(std::string_view payload) {
   std::uint64_t number;
+  std::string field;
   {
     std::lock_guard lock(mutex_);
     number = ++offered_;
+    field = key_field_;  // short: no allocation for a field name of up to 15 bytes
   }
-  std::expected<std::string, std::string> key = extract_key(payload, key_field_);
+  std::expected<std::string, std::string> key = extract_key(payload, field);
   if (!key) {
     refuse(number, payload, std::move(key.error()));
     return std::unexpected(make_error_code(Errc::invalid_key));
@@ -29,9 +31,9 @@ Result<Routed> ShardRouter::write(std::string_view payload) {
   if (!shard) {
     const std::string shown = key->substr(0, kPreviewBytes);
     refuse(number, payload,
-           shard.error() == make_error_code(Errc::invalid_key) ? "the sharder has no shard for the key '" + shown + "'"
-                                                                 : "the sharder refused the key '" + shown +
-                                                                       "': " + shard.error().message());
+           shard.error() == make_error_code(Errc::invalid_key)
+               ? "the sharder has no shard for the key '" + shown + "'"
+               : "the sharder refused the key '" + shown + "': " + shard.error().message());
     return std::unexpected(shard.error());
   }
   const Result<Offset> written = log_->shard_ptr(*shard)->write(payload);
@@ -55,6 +57,16 @@ Result<Routed> ShardRouter::write(std::string_view payload) {
   event.key = std::move(*key);
   event.shard = *shard;
   return Routed{*shard, *written};
+}
+
+std::string ShardRouter::key_field() const {
+  std::lock_guard lock(mutex_);
+  return key_field_;
+}
+
+void ShardRouter::set_key_field(std::string field) {
+  std::lock_guard lock(mutex_);
+  key_field_ = std::move(field);
 }
 
 void ShardRouter::refuse(std::uint64_t number, std::string_view payload, std::string reason) {

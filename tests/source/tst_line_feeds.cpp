@@ -156,7 +156,7 @@ class TestLineFeeds : public QObject {
     feed.start();
     pipe.send("a\nb\n");
     QTRY_COMPARE_WITH_TIMEOUT(first->stats().next_offset, 2, 10000);
-    feed.attach(nullptr);  // as during a log replacement: writes wait
+    feed.attach(std::shared_ptr<memlog::Log>());  // as during a log replacement: writes wait
     pipe.send("c\nd\n");
     QTRY_COMPARE_WITH_TIMEOUT(pipe.unread(), 0, 10000);  // the feed has read them: they wait for a log
     QCOMPARE(first->stats().next_offset, 2);

@@ -7,10 +7,10 @@
 FeedController::FeedController(LogAdapter* adapter, QObject* parent) : WorkerController(parent), m_adapter(adapter) {
   // Directly connected: the feed stops writing before the adapter swaps the log.
   connect(adapter, &LogAdapter::aboutToReplaceLog, this, [this] {
-    if (m_feed) m_feed->attach(nullptr);  // writes wait; nothing read is lost
+    if (m_feed && !m_router) m_feed->attach(std::shared_ptr<memlog::Log>());  // writes wait; nothing read is lost
   });
   connect(adapter, &LogAdapter::logReplaced, this, [this] {
-    if (m_feed) m_feed->attach(m_adapter->log());
+    if (m_feed && !m_router) m_feed->attach(m_adapter->log());
   });
 }
 
@@ -28,6 +28,7 @@ bool FeedController::open(const QString& source, QString* error) {
   }
   m_feed.reset();  // stops the old one first: one source at a time
   m_feed = makeFeed(*spec, m_adapter->log(), m_pollInterval);
+  if (m_router) m_feed->attach(m_router);
   m_feed->start();
   watch();
   emit openChanged();

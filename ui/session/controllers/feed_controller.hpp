@@ -39,6 +39,10 @@ class FeedController : public WorkerController {
   void setPollInterval(std::chrono::milliseconds interval) { m_pollInterval = interval; }
   std::chrono::milliseconds pollInterval() const { return m_pollInterval; }
 
+  // A sharded session: sources opened from now on write through `router` to every shard, and
+  // do not follow the adapter (which then only shows one shard of the log).
+  void routeTo(std::shared_ptr<memlog::shard::ShardRouter> router) { m_router = std::move(router); }
+
  signals:
   void openChanged();  // a source was opened or closed (statusChanged and problem: WorkerController)
 
@@ -48,4 +52,5 @@ class FeedController : public WorkerController {
   LogAdapter* m_adapter;
   std::unique_ptr<memlog::feed::Feed> m_feed;
   std::chrono::milliseconds m_pollInterval{1000};
+  std::shared_ptr<memlog::shard::ShardRouter> m_router;
 };

@@ -9,12 +9,14 @@ SourceController::SourceController(LogAdapter* adapter, memlog::sim::SourceOptio
       m_source(std::make_unique<memlog::sim::LegacySource>(adapter->log(), options)) {
   // Directly connected: the source has stopped writing before the adapter swaps the log.
   connect(adapter, &LogAdapter::aboutToReplaceLog, this, [this] {
+    if (m_routed) return;  // writes go to the shards, not to the log shown
     const memlog::sim::SourceCounters c = m_source->counters();
     m_wasRunning = c.running;
     m_wasPaused = c.paused;
     m_source->stop();
   });
   connect(adapter, &LogAdapter::logReplaced, this, [this] {
+    if (m_routed) return;
     auto log = m_adapter->log();
     // A replay continues the durable source at the checkpoint; a new log at its own start.
     const memlog::Offset next = m_replayFrom >= 0 ? m_replayFrom : log->stats().next_offset;
@@ -40,6 +42,12 @@ SourceController::SourceController(LogAdapter* adapter, memlog::sim::SourceOptio
 }
 
 SourceController::~SourceController() { m_source->stop(); }
+
+void SourceController::routeTo(std::shared_ptr<memlog::shard::ShardRouter> router) {
+  m_routed = true;
+  m_source->attach(std::move(router), 0);
+  emit stateChanged();
+}
 
 bool SourceController::isRunning() const {
   const auto c = m_source->counters();

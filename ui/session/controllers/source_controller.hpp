@@ -29,6 +29,10 @@ class SourceController : public QObject {
   // The next replacement of the log is a replay: write sequence `checkpoint` next.
   void replayFrom(memlog::Offset checkpoint) { m_replayFrom = checkpoint; }
 
+  // A sharded session: the source writes through `router` to every shard from now on, and no
+  // longer follows the adapter (which then only shows one shard of the log).
+  void routeTo(std::shared_ptr<memlog::shard::ShardRouter> router);
+
  public slots:
   void start();
   void pause();
@@ -55,5 +59,6 @@ class SourceController : public QObject {
   bool m_wasRunning = false;
   bool m_wasPaused = false;
   memlog::Offset m_replayFrom = -1;
+  bool m_routed = false;
   std::uint64_t m_errorsSeen = 0;
 };

@@ -54,8 +54,8 @@ struct RouterCounters {
   std::uint64_t routed = 0;   // written to their shard
   std::uint64_t refused = 0;  // not written (see last_refused)
   std::optional<RefusedRecord> last_refused;
-  std::size_t keys = 0;             // distinct keys tracked
-  std::uint64_t untracked = 0;      // routed records of keys beyond kMaxTrackedKeys
+  std::size_t keys = 0;                  // distinct keys tracked
+  std::uint64_t untracked = 0;           // routed records of keys beyond kMaxTrackedKeys
   std::vector<std::uint64_t> per_shard;  // records routed to each shard
 };
 
@@ -73,7 +73,9 @@ class ShardRouter {
   Result<Routed> write(std::string_view payload);
 
   const std::shared_ptr<ShardedLog>& log() const noexcept { return log_; }
-  const std::string& key_field() const noexcept { return key_field_; }
+  std::string key_field() const;
+  // Records offered from now on are keyed by `field` (e.g. the simulation switched systems).
+  void set_key_field(std::string field);
 
   RouterCounters counters() const;
   std::vector<KeyStats> keys() const;  // the tracked keys, in no particular order
@@ -84,8 +86,8 @@ class ShardRouter {
   void refuse(std::uint64_t number, std::string_view payload, std::string reason);
 
   const std::shared_ptr<ShardedLog> log_;
-  const std::string key_field_;
   mutable std::mutex mutex_;  // guards everything below (held briefly, never while writing)
+  std::string key_field_;
   std::uint64_t offered_ = 0, routed_ = 0, refused_ = 0, untracked_ = 0;
   std::optional<RefusedRecord> last_refused_;
   std::unordered_map<std::string, KeyStats> keys_;
