@@ -87,8 +87,27 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       u"Colours: light or dark (the Fusion style with a light or dark palette, e.g. for a projector), or system "
       "(the default: follow the desktop)."_s,
       u"light|dark|system"_s);
-  parser.addOptions({help, version, segmentSize, maxRecordBytes, startOffset, rate, source, pollMs, mirror, seed,
-                     consumers, screenshot, quitAfter, serve, headless, theme});
+  const QCommandLineOption shards(
+      u"shards"_s, u"Run a sharded log of N shards (2 to 1024), each record on its key's shard; without it, one log."_s,
+      u"N"_s);
+  const QCommandLineOption shardKey(
+      u"shard-key"_s,
+      u"The top-level JSON field a record's key is taken from (default: device, sku or ticket for the simulation, "
+      "the whole line for a real source)."_s,
+      u"FIELD"_s);
+  const QCommandLineOption sharder(
+      u"sharder"_s,
+      u"How a key chooses its shard: fnv (Go memlog's FNV-1a, the default) or keys:K1,K2,... (K1 on shard 0, K2 on "
+      "shard 1, ...; other keys are refused and counted)."_s,
+      u"fnv|keys:K1,K2,..."_s);
+  const QCommandLineOption keySkew(
+      u"key-skew"_s,
+      u"How the simulation spreads its keys: uniform (the default), hot[:SHARE] (one key takes SHARE of the "
+      "records, default 0.5) or zipf[:S] (a Zipf law of exponent S, default 1.2)."_s,
+      u"uniform|hot[:SHARE]|zipf[:S]"_s);
+  parser.addOptions({help,     version, segmentSize, maxRecordBytes, startOffset, rate,      source,
+                     pollMs,   mirror,  seed,        consumers,      screenshot,  quitAfter, serve,
+                     headless, theme,   shards,      shardKey,       sharder,     keySkew});
 
   CommandLine result;
   if (!parser.parse(arguments)) {
@@ -235,6 +254,48 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       return fail();
     }
     o.theme = *scheme;
+  }
+  if (parser.isSet(shards)) {
+    if (QString why = sharding::parseShards(parser.value(shards), &o.sharding.shards); !why.isEmpty()) {
+      error = u"--shards: %1"_s.arg(why);
+      return fail();
+    }
+  }
+  if (parser.isSet(shardKey)) {
+    if (QString why = sharding::parseKeyField(parser.value(shardKey), &o.sharding.keyField); !why.isEmpty()) {
+      error = u"--shard-key: %1"_s.arg(why);
+      return fail();
+    }
+  }
+  if (parser.isSet(sharder)) {
+    if (QString why = sharding::parseSharder(parser.value(sharder).trimmed(), &o.sharding.sharder); !why.isEmpty()) {
+      error = u"--sharder: %1"_s.arg(why);
+      return fail();
+    }
+  }
+  if (!o.sharding.sharded() && (parser.isSet(shardKey) || parser.isSet(sharder))) {
+    error =
+        u"--%1: only for a sharded log (add --shards N)"_s.arg(parser.isSet(shardKey) ? u"shard-key"_s : u"sharder"_s);
+    return fail();
+  }
+  if (QString why = sharding::validate(o.sharding); !why.isEmpty()) {
+    error = u"--sharder: %1"_s.arg(why);
+    return fail();
+  }
+  if (o.sharding.sharded() && !o.mirror.isEmpty()) {
+    error =
+        u"--mirror: a sharded log is not mirrored yet (one Redis stream per shard is still to come); drop "
+        u"--shards or --mirror"_s;
+    return fail();
+  }
+  if (parser.isSet(keySkew)) {
+    const auto skew = memlog::sim::parse_key_skew(parser.value(keySkew).trimmed().toStdString());
+    if (!skew) {
+      error = u"--key-skew: %1"_s.arg(QString::fromStdString(skew.error()));
+      return fail();
+    }
+    o.source.skew = *skew;
+    o.hasKeySkew = true;
   }
   o.headless = parser.isSet(headless);
   if (o.headless && !o.screenshot.isEmpty()) {

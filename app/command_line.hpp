@@ -11,6 +11,7 @@
 #include <memlog/log.hpp>
 #include <memlog/source/legacy_source.hpp>
 
+#include "shards/sharding_options.hpp"
 #include "theme/theme.hpp"
 
 struct MonitorOptions {
@@ -19,6 +20,7 @@ struct MonitorOptions {
   QString feed;                       // a real source ("stdin", "file:PATH", ...) instead of the simulation
   int pollMs = 1000;                  // how often an http: source polls
   QString mirror;                     // --mirror: "redis:HOST:PORT/STREAM" (empty = no mirror)
+  ShardingOptions sharding;           // --shards, --shard-key, --sharder (not sharded by default)
   int consumers = 2;
   QString screenshot;     // save a PNG of the window, then (with quitAfter) quit
   double quitAfter = 0;   // seconds; 0 = run until closed
@@ -29,7 +31,7 @@ struct MonitorOptions {
   Theme::Scheme theme = Theme::Scheme::system;
   // Which values were given on the command line (they override the remembered settings).
   bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false, hasSource = false,
-       hasSeed = false, hasConsumers = false;
+       hasSeed = false, hasConsumers = false, hasKeySkew = false;
 };
 
 struct CommandLine {

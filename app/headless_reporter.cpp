@@ -8,6 +8,7 @@
 #include "adapter/log_session.hpp"
 #include "controllers/status_text.hpp"
 #include "server/log_server.hpp"
+#include "shards/shard_text.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -53,18 +54,23 @@ HeadlessReporter::HeadlessReporter(LogSession* session, LogServer* server, int i
 QString HeadlessReporter::statusLine() {
   const memlog::Stats s = m_session->adapter()->stats();
   const double seconds = std::max(0.001, static_cast<double>(m_clock.restart()) / 1000.0);
-  const auto written = static_cast<quint64>(s.records_written);
+  // Sharded: what was routed to every shard (one line for any number of shards).
+  const ShardSet* shards = m_session->shards();
+  const auto written =
+      shards ? static_cast<quint64>(shards->router()->counters().routed) : static_cast<quint64>(s.records_written);
   const double rate = written >= m_lastWritten ? static_cast<double>(written - m_lastWritten) / seconds : 0.0;
   m_lastWritten = written;
   QString consumers;
   for (const auto& c : m_session->consumers()->snapshots())
     consumers += u" %1=%2"_s.arg(QString::fromStdString(c.name).replace(u' ', u'_')).arg(c.lag);
-  QString line = u"offsets %1-%2 retained %3 purges %4 writes/s %5 lag:%6"_s.arg(s.range.earliest)
-                     .arg(s.range.latest)
-                     .arg(s.active_records + s.history_records)
-                     .arg(s.purges)
-                     .arg(qRound64(rate))
-                     .arg(consumers.isEmpty() ? u" none"_s : consumers);
+  const QString lag = u" lag:%1"_s.arg(consumers.isEmpty() ? u" none"_s : consumers);
+  QString line = shards ? shardStatusLine(shards->current(), rate) + lag
+                        : u"offsets %1-%2 retained %3 purges %4 writes/s %5"_s.arg(s.range.earliest)
+                                  .arg(s.range.latest)
+                                  .arg(s.active_records + s.history_records)
+                                  .arg(s.purges)
+                                  .arg(qRound64(rate)) +
+                              lag;
   if (m_server->isListening()) line += u" remote clients %1"_s.arg(m_server->remoteConsumers().size());
   if (FeedController* feed = m_session->feed(); feed->isOpen())
     line += u' ' + feedStatusLine(feed->source(), feed->status());
@@ -90,15 +96,19 @@ QString HeadlessReporter::summaryLine(const QString& why) const {
     const std::string_view kind = memlog::sim::to_string(m_session->source()->options().kind);
     line += u" source %1"_s.arg(QString::fromUtf8(kind.data(), static_cast<qsizetype>(kind.size())));
   }
-  // Written and the offsets from one snapshot of the log (the source may still be writing); the
-  // offsets of this run (a log may start at --start-offset), and what is still retained.
-  line += u" written %1"_s.arg(s.records_written);
-  if (s.records_written > 0)
-    line += u" offsets %1-%2"_s.arg(s.next_offset - static_cast<qint64>(s.records_written)).arg(s.next_offset - 1);
-  else
-    line += u" offsets none"_s;
-  if (!s.range.empty()) line += u" retained %1-%2"_s.arg(s.range.earliest).arg(s.range.latest);
-  line += u" purges %1"_s.arg(s.purges);
+  if (const ShardSet* shards = m_session->shards()) {
+    line += u' ' + shardSummary(shards->current());
+  } else {
+    // Written and the offsets from one snapshot of the log (the source may still be writing);
+    // the offsets of this run (a log may start at --start-offset), and what is still retained.
+    line += u" written %1"_s.arg(s.records_written);
+    if (s.records_written > 0)
+      line += u" offsets %1-%2"_s.arg(s.next_offset - static_cast<qint64>(s.records_written)).arg(s.next_offset - 1);
+    else
+      line += u" offsets none"_s;
+    if (!s.range.empty()) line += u" retained %1-%2"_s.arg(s.range.earliest).arg(s.range.latest);
+    line += u" purges %1"_s.arg(s.purges);
+  }
 #if MEMLOG_WITH_REDIS
   if (MirrorController* mirror = m_session->mirror(); mirror->isRunning()) {
     const memlog::redis::MirrorStatus m = mirror->status();

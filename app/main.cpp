@@ -91,7 +91,7 @@ int main(int argc, char* argv[]) {
   settings::load(store, options, warnings);
   for (const QString& warning : warnings) std::fprintf(stderr, "memlog-monitor: warning: %s\n", qPrintable(warning));
 
-  LogSession session(options.log, options.source);
+  LogSession session(options.log, options.source, options.sharding);
   for (int i = 0; i < options.consumers; ++i) {
     // A fast one, a slow one, then a spread of paces: something to watch keep up and fall behind.
     const double pace = i == 0 ? 0.0 : i == 1 ? 50.0 : 100.0 * i;

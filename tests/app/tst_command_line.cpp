@@ -197,6 +197,51 @@ class TestCommandLine : public QObject {
     row("theme missing value", {QStringLiteral("--theme")}, "theme");
     row("headless screenshot", {QStringLiteral("--headless"), QStringLiteral("--screenshot"), QStringLiteral("x.png")},
         "headless");
+    const auto args = [](std::initializer_list<const char*> list) {
+      QStringList out;
+      for (const char* a : list) out << QString::fromUtf8(a);
+      return out;
+    };
+    row("shards one", args({"--shards", "1"}), "--shards: '1' is not a shard count");
+    row("shards zero", args({"--shards", "0"}), "from 2 to 1024");
+    row("shards 1025", args({"--shards", "1025"}), "from 2 to 1024");
+    row("shards negative", args({"--shards", "-8"}), "--shards");
+    row("shards overflowing", args({"--shards", "184467440737095516160"}), "--shards");
+    row("shards not a number", args({"--shards", "several"}), "--shards");
+    row("shards fractional", args({"--shards", "2.5"}), "--shards");
+    row("shards empty", args({"--shards="}), "--shards");
+    row("shard key without shards", args({"--shard-key", "device"}), "--shard-key: only for a sharded log");
+    row("sharder without shards", args({"--sharder", "fnv"}), "--sharder: only for a sharded log");
+    row("shard key empty", args({"--shards", "4", "--shard-key="}), "--shard-key: '' is not a key field");
+    row("shard key with a quote", args({"--shards", "4", "--shard-key", "a\"b"}), "not a key field");
+    row("shard key non-ASCII", args({"--shards", "4", "--shard-key", "gerät"}), "not a key field");
+    row("sharder unknown", args({"--shards", "4", "--sharder", "crc32"}), "--sharder: 'crc32' is not a sharder");
+    row("sharder no keys", args({"--shards", "4", "--sharder", "keys:"}), "empty key");
+    row("sharder duplicate key", args({"--shards", "4", "--sharder", "keys:a,a"}), "twice");
+    row("sharder more keys than shards", args({"--shards", "2", "--sharder", "keys:a,b,c"}), "3 keys for 2 shards");
+    row("key skew unknown", args({"--key-skew", "pareto"}), "--key-skew: 'pareto' is not a key skew");
+    row("key skew share zero", args({"--key-skew", "hot:0"}), "--key-skew");
+    row("key skew share over one", args({"--key-skew", "hot:1.01"}), "--key-skew");
+    row("key skew exponent junk", args({"--key-skew", "zipf:x"}), "--key-skew");
+  }
+
+  void sharding() {
+    const CommandLine plain = parseCommandLine({QStringLiteral("memlog-monitor")});
+    QVERIFY(!plain.options.sharding.sharded());
+    const CommandLine c = parseCommandLine({QStringLiteral("memlog-monitor"), QStringLiteral("--shards"),
+                                            QStringLiteral("256"), QStringLiteral("--shard-key"), QStringLiteral("sku"),
+                                            QStringLiteral("--sharder"), QStringLiteral("keys:SKU-00001,SKU-00002"),
+                                            QStringLiteral("--key-skew"), QStringLiteral("zipf:1.5")});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.sharding.shards, 256);
+    QCOMPARE(c.options.sharding.keyField, QStringLiteral("sku"));
+    QCOMPARE(c.options.sharding.sharder.text(), std::string("keys:SKU-00001,SKU-00002"));
+    QCOMPARE(c.options.source.skew.kind, memlog::sim::KeySkew::Kind::zipf);
+    QCOMPARE(c.options.source.skew.zipf_exponent, 1.5);
+    const CommandLine fnv =
+        parseCommandLine({QStringLiteral("memlog-monitor"), QStringLiteral("--shards"), QStringLiteral("2")});
+    QCOMPARE(fnv.options.sharding.sharder.kind, memlog::shard::SharderSpec::Kind::fnv);
+    QVERIFY(fnv.options.sharding.keyField.isEmpty());  // the simulation's natural key
   }
   void hostileValues() {
     QFETCH(QStringList, arguments);

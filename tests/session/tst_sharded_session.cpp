@@ -11,6 +11,7 @@
 #include <memlog/source/shard_key.hpp>
 
 #include "adapter/log_session.hpp"
+#include "shards/shard_text.hpp"
 
 using namespace Qt::StringLiterals;
 using memlog::sim::SourceKind;
@@ -131,6 +132,26 @@ class TestShardedSession : public QObject {
     QCOMPARE(frame.shards[0].rate, 0.5);
     QCOMPARE(frame.meanRate, (0.5 + 0.5 + 5.5 + 0.5) / 4);
     QCOMPARE(frame.skew(), 5.5 / frame.meanRate);
+  }
+
+  // One line however many shards: the busiest and idlest, the skew, the refused records.
+  void inWords() {
+    LogSession session({.segment_size = 1000}, {.rate = 0}, shardsOf(4, u"keys:th-000,th-001,th-002,th-003"_s));
+    ShardSet* shards = session.shards();
+    shards->sample(0);
+    for (int n = 0; n < 24; ++n) session.source()->step();
+    for (int n = 0; n < 10; ++n) shards->router()->write(R"({"device":"th-002"})");
+    shards->sample(1000);
+    const ShardFrame& frame = shards->current();
+    QCOMPARE(shardStatusLine(frame, 34),
+             u"shards 4 written 14 retained 14 writes/s 34 busiest #2 11/s idlest #0 1/s skew 3.1 refused 20"_s);
+    QCOMPARE(
+        shardSummary(frame),
+        u"written 14 over 4 shards retained 14 purges 0 busiest #2 (11 written) idlest #0 (1 written) refused 20"_s);
+    QCOMPARE(shardLoadText(frame, u" · "_s), u"busiest #2 11/s · idlest #0 1/s · skew 3.1×"_s);
+    QVERIFY(refusedText(frame.router).startsWith(u"refused 20 (the last: record 24, the sharder has no shard"_s));
+    QCOMPARE(shardingText(shards->options(), "device"), u"4 shards (key list by \"device\")"_s);
+    QCOMPARE(shardingText(shardsOf(16), ""), u"16 shards (fnv by the whole line)"_s);
   }
 
   void keyFieldFollowsTheSimulatedSystem() {
