@@ -95,6 +95,17 @@ for impl in ("memlog", "naive"):
         note = f"  target ≥ 1.8x: {'ok' if scaling >= 1.8 else 'MISSED'}" if impl == "memlog" else ""
         print(f"read_parallel scaling, {impl}: 2 threads = {scaling:.2f}x one{note}")
 
+# ShardedLog: writers on shards of their own should scale; and what the key costs one writer.
+# (BM_* names: key() does not apply, so these go by run_name.)
+sharded = {t: median.get(f"BM_ShardedWrite/real_time/threads:{t}") for t in (1, 2)}
+plain = median.get("BM_PlainWrite_ForSharded/real_time")
+if sharded[1] and sharded[2]:
+    scaling = sharded[2]["items_per_second"] / sharded[1]["items_per_second"]
+    print(f"sharded write 2 threads / 1 thread = {scaling:.2f} (target ≥ 1.7): {'ok' if scaling >= 1.7 else 'MISSED'}")
+if sharded[1] and plain:
+    print(f"sharded write / plain write (1 thread) = {plain['real_time'] / sharded[1]['real_time']:.2f} "
+          f"(sharded {fmt(sharded[1]['real_time'])} ns, plain {fmt(plain['real_time'])} ns)")
+
 floor = by_key.get(("stream_latency", "condvar_floor", ""))
 if floor:
     print(f"stream wake-up floor (bare condition variable): p50 {fmt(floor.get('p50_us'))} µs, "
