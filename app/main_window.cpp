@@ -23,6 +23,9 @@
 #include "panels/consumers_panel.hpp"
 #include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "shards/routing_panel.hpp"
+#include "shards/shards_panel.hpp"
+#include "shards/skew_chart.hpp"
 #include "table/record_table_model.hpp"
 #include "table/record_table_view.hpp"
 #include "theme/theme.hpp"
@@ -75,6 +78,7 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
       addDock(new TimelinePanel(session, this), u"Timeline"_s, Qt::BottomDockWidgetArea, u"timeline"_s);
   m_chartsDock = charts;
   m_timelineDock = timeline;
+  if (ShardSet* shards = session->shards()) addShardDocks(shards);
   // The right-hand column runs the full height: the segments picture and the charts take the
   // width left of it, so the window's minimum height is that of one column, not of all three.
   setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
@@ -126,6 +130,21 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   fitToScreen(screen()->availableGeometry());
 }
 
+void MainWindow::addShardDocks(ShardSet* shards) {
+  // Every shard beside the one shown in the segments picture; the routing and the skew with the
+  // charts below.
+  m_shardsPanel = new ShardsPanel(shards, this);
+  m_shardsDock = addDock(m_shardsPanel, u"Shards"_s, Qt::TopDockWidgetArea, u"shards"_s);
+  splitDockWidget(m_shardsDock, m_segmentsDock, Qt::Horizontal);
+  m_routing = new RoutingPanel(shards, this);
+  tabifyDockWidget(m_chartsDock, addDock(m_routing, u"Routing"_s, Qt::BottomDockWidgetArea, u"routing"_s));
+  m_skew = new SkewChart(shards, this);
+  tabifyDockWidget(m_chartsDock, addDock(m_skew, u"Skew"_s, Qt::BottomDockWidgetArea, u"skew"_s));
+  const auto title = [this](int shard) { m_segmentsDock->setWindowTitle(u"Segments of shard #%1"_s.arg(shard)); };
+  title(shards->focused());
+  connect(shards, &ShardSet::focusChanged, this, title);
+}
+
 void MainWindow::fitToScreen(const QRect& available) {
   // A small screen (a laptop, a projector at 1280×720) gets all of it; a large one most of it,
   // up to 1920×1200 (beyond that the docks only grow emptier).
@@ -136,6 +155,7 @@ void MainWindow::fitToScreen(const QRect& available) {
   else
     splitDockWidget(m_chartsDock, m_timelineDock, Qt::Horizontal);
   m_chartsDock->raise();
+  if (m_shardsDock) dock(u"routing"_s)->raise();  // keys going to their shards: the sharded log's story
   const QSize size =
       small ? available.size()
             : QSize(std::min(available.width() * 9 / 10, 1920), std::min(available.height() * 9 / 10, 1200));
@@ -149,7 +169,8 @@ void MainWindow::arrangeDocks(QSize size) {
   // quarter, the panels on the right a third of the width, split between the source and the
   // consumers so that the consumers table shows several rows.
   const int w = size.width(), h = size.height();
-  resizeDocks({m_segmentsDock}, {std::max(130, h / 5)}, Qt::Vertical);
+  resizeDocks({m_segmentsDock}, {std::max(130, m_shardsDock ? h * 3 / 10 : h / 5)}, Qt::Vertical);
+  if (m_shardsDock) resizeDocks({m_shardsDock, m_segmentsDock}, {w * 3 / 10, w * 3 / 10}, Qt::Horizontal);
   resizeDocks({m_chartsDock}, {std::max(200, h / 4)}, Qt::Vertical);
   if (tabifiedDockWidgets(m_chartsDock).isEmpty())
     resizeDocks({m_chartsDock, m_timelineDock}, {w * 3 / 4, w / 4}, Qt::Horizontal);
@@ -204,9 +225,15 @@ void MainWindow::buildMenus() {
   // Every action from the keyboard: a mnemonic for each dock's show/hide entry, and Alt+1…
   // to go to a panel — raised if it is tabbed behind another, and focused.
   const QList<QDockWidget*> docks = findChildren<QDockWidget*>();
-  const QHash<QString, QString> mnemonics{{u"segments"_s, u"&Segments"_s},   {u"source"_s, u"S&ource"_s},
-                                          {u"consumers"_s, u"&Consumers"_s}, {u"configuration"_s, u"Co&nfiguration"_s},
-                                          {u"charts"_s, u"C&harts"_s},       {u"timeline"_s, u"&Timeline"_s}};
+  const QHash<QString, QString> mnemonics{{u"segments"_s, u"&Segments"_s},
+                                          {u"source"_s, u"S&ource"_s},
+                                          {u"consumers"_s, u"&Consumers"_s},
+                                          {u"configuration"_s, u"Co&nfiguration"_s},
+                                          {u"charts"_s, u"C&harts"_s},
+                                          {u"timeline"_s, u"&Timeline"_s},
+                                          {u"shards"_s, u"Sh&ards"_s},
+                                          {u"routing"_s, u"&Routing"_s},
+                                          {u"skew"_s, u"Ske&w"_s}};
   for (QDockWidget* dock : docks) {
     dock->toggleViewAction()->setText(mnemonics.value(dock->objectName(), dock->windowTitle()));
     m_viewMenu->addAction(dock->toggleViewAction());
@@ -251,11 +278,18 @@ void MainWindow::buildMenus() {
 void MainWindow::updateStatus(const Frame& frame) {
   const memlog::Stats& s = frame.stats;
   const QLocale locale;
-  m_range->setText(s.range.empty()
-                       ? u"Empty log"_s
-                       : u"Offsets %1 – %2"_s.arg(locale.toString(s.range.earliest), locale.toString(s.range.latest)));
-  m_retained->setText(
-      u"%1 records retained"_s.arg(locale.toString(static_cast<qulonglong>(s.active_records) + s.history_records)));
+  // Sharded: the offsets are the shown shard's own; the records retained are counted in all.
+  const ShardSet* shards = m_session->shards();
+  const QString shard = shards ? u"Shard #%1: "_s.arg(shards->focused()) : QString();
+  m_range->setText(shard + (s.range.empty() ? (shards ? u"empty"_s : u"Empty log"_s)
+                                            : u"%1 %2 – %3"_s.arg(shards ? u"offsets"_s : u"Offsets"_s,
+                                                                  locale.toString(s.range.earliest),
+                                                                  locale.toString(s.range.latest))));
+  const auto retained = static_cast<qulonglong>(s.active_records) + s.history_records;
+  m_retained->setText(shards ? u"%1 records retained (%2 in all %3 shards)"_s.arg(locale.toString(retained))
+                                   .arg(locale.toString(shards->current().retained))
+                                   .arg(shards->count())
+                             : u"%1 records retained"_s.arg(locale.toString(retained)));
   m_memory->setText(u"Memory %1"_s.arg(
       locale.formattedDataSize(static_cast<qint64>(s.memory_bytes), 1, QLocale::DataSizeTraditionalFormat)));
   // The rate over about a second of frames: steadier than frame to frame.
@@ -278,20 +312,30 @@ void MainWindow::showServer(LogServer* server) { m_consumers->showRemoteConsumer
 
 void MainWindow::saveLayout(QSettings& store) const {
   store.setValue(u"window/geometry"_s, saveGeometry());
-  store.setValue(u"window/state"_s, saveState());
+  store.setValue(stateKey(), saveState());
   m_sourcePanel->saveSources(store);
 }
 
 void MainWindow::restoreLayout(QSettings& store) {
   m_sourcePanel->restoreSources(store);
   if (!restoreGeometry(store.value(u"window/geometry"_s).toByteArray())) return;  // first start: as fitted
-  restoreState(store.value(u"window/state"_s).toByteArray());
+  restoreState(store.value(stateKey()).toByteArray());
   keepOnScreen(screen()->availableGeometry());
+}
+
+QString MainWindow::stateKey() const {
+  // A sharded session has more docks: its arrangement is remembered apart from the plain one.
+  return m_shardsDock ? u"window/stateSharded"_s : u"window/state"_s;
 }
 
 void MainWindow::setViewsPaused(bool paused) {
   m_table->model()->setFrozen(paused);
   m_segments->setFrozen(paused);
   m_charts->setPaused(paused);
+  if (m_shardsPanel) {
+    m_shardsPanel->setFrozen(paused);
+    m_routing->setFrozen(paused);
+    m_skew->setFrozen(paused);
+  }
   m_paused->setText(paused ? u"Views paused (Ctrl+P): the log runs on"_s : QString());
 }

@@ -22,6 +22,10 @@ class ConsumersPanel;
 class RecordTableView;
 class SegmentsView;
 class SourcePanel;
+class ShardSet;
+class ShardsPanel;
+class RoutingPanel;
+class SkewChart;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -49,6 +53,9 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void arrangeDocks(QSize size);
+  void addShardDocks(ShardSet* shards);
+  QString stateKey()
+      const;  // where saveLayout keeps the docks' arrangement  // a sharded session: every shard, the routing, the skew
   QWidget* scrollable(QWidget* panel);
   void updateStatus(const Frame& frame);
   QDockWidget* addDock(QWidget* widget, const QString& title, Qt::DockWidgetArea area, const QString& objectName);
@@ -65,6 +72,10 @@ class MainWindow : public QMainWindow {
   QDockWidget* m_consumersDock;
   QDockWidget* m_chartsDock;
   QDockWidget* m_timelineDock;
+  QDockWidget* m_shardsDock = nullptr;  // the sharded log's docks: only in a sharded session
+  ShardsPanel* m_shardsPanel = nullptr;
+  RoutingPanel* m_routing = nullptr;
+  SkewChart* m_skew = nullptr;
   QLabel* m_range;
   QLabel* m_retained;
   QLabel* m_memory;
