@@ -133,6 +133,7 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
 void MainWindow::addShardDocks(ShardSet* shards) {
   // Every shard beside the one shown in the segments picture; the routing and the skew with the
   // charts below.
+  m_table->showShards(shards);
   m_shardsPanel = new ShardsPanel(shards, this);
   m_shardsDock = addDock(m_shardsPanel, u"Shards"_s, Qt::TopDockWidgetArea, u"shards"_s);
   splitDockWidget(m_shardsDock, m_segmentsDock, Qt::Horizontal);

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <limits>
 
+#include <memlog/source/shard_key.hpp>
+
 #include "adapter/frame_clock.hpp"
 #include "adapter/log_adapter.hpp"
+#include "shards/shard_set.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -91,7 +94,27 @@ void RecordTableModel::syncTo(const memlog::Range& range) {
 }
 
 int RecordTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_count; }
-int RecordTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RecordTableModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : m_shards ? ColumnCount : kPlainColumns;
+}
+
+void RecordTableModel::showShards(ShardSet* shards) {
+  beginInsertColumns({}, kPlainColumns, ColumnCount - 1);
+  m_shards = shards;
+  endInsertColumns();
+  // The shard column names the shard shown: all of its rows change with it.
+  connect(shards, &ShardSet::focusChanged, this, [this] {
+    if (m_count > 0) emit dataChanged(index(0, ShardColumn), index(m_count - 1, ShardColumn));
+  });
+}
+
+QString RecordTableModel::keyAt(int row) const {
+  if (!m_shards || row < 0 || row >= m_count) return {};
+  const memlog::Record* r = cached(offsetAt(row));
+  if (r == nullptr || r->offset() != offsetAt(row)) return {};
+  const auto key = memlog::shard::extract_key(r->text(), m_shards->router()->key_field());
+  return key ? QString::fromStdString(*key) : QString();
+}
 
 int RecordTableModel::rowOf(memlog::Offset offset) const {
   if (m_count == 0 || offset < m_first || offset >= m_first + m_count) return -1;
@@ -125,8 +148,9 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
   const memlog::Offset offset = offsetAt(index.row());
   if (role == OffsetRole) return QVariant::fromValue<qint64>(offset);
   if (role == Qt::TextAlignmentRole)
-    return index.column() == PayloadColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
-                                           : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return index.column() == PayloadColumn || index.column() == KeyColumn ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
+                                                                          : QVariant(Qt::AlignRight | Qt::AlignVCenter);
+  if (index.column() == ShardColumn && role == Qt::DisplayRole && m_shards) return u"#%1"_s.arg(m_shards->focused());
   if (role != Qt::DisplayRole && role != Qt::ToolTipRole && role != PayloadRole) return {};
   if (index.column() == OffsetColumn && role == Qt::DisplayRole) return QVariant::fromValue<qint64>(offset);
 
@@ -148,18 +172,27 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
       return QVariant::fromValue<qulonglong>(r->size());
     case PayloadColumn:
       return role == Qt::ToolTipRole ? preview(r->text().substr(0, 1000)) : preview(r->text());
+    case KeyColumn: {
+      if (!m_shards) return {};
+      const auto key = memlog::shard::extract_key(r->text(), m_shards->router()->key_field());
+      if (key) return preview(*key);
+      return role == Qt::ToolTipRole ? QVariant(QString::fromStdString(key.error())) : QVariant(u"(no key)"_s);
+    }
     default:
       return {};
   }
 }
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  static const QString titles[ColumnCount] = {u"Offset"_s, u"Created"_s, u"Size"_s, u"Payload"_s};
-  static const QString tips[ColumnCount] = {u"A record's position in the log: given once, in order, never reused."_s,
-                                            u"When the log stamped the record (local time)."_s,
-                                            u"Payload size in bytes."_s,
-                                            u"The start of the payload; select a row to see it whole."_s};
-  if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount) return {};
+  static const QString titles[ColumnCount] = {u"Offset"_s, u"Created"_s, u"Size"_s, u"Payload"_s, u"Shard"_s, u"Key"_s};
+  static const QString tips[ColumnCount] = {
+      u"A record's position in the log: given once, in order, never reused. Sharded: in its shard."_s,
+      u"When the log stamped the record (local time)."_s,
+      u"Payload size in bytes."_s,
+      u"The start of the payload; select a row to see it whole."_s,
+      u"The shard the record is on: its key's shard (choose another in the Shards view)."_s,
+      u"The key the record was routed by."_s};
+  if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
   if (role == Qt::DisplayRole) return titles[section];
   if (role == Qt::ToolTipRole) return tips[section];
   return {};

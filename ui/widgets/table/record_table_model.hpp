@@ -20,6 +20,7 @@
 #include <memlog/log.hpp>
 
 class FrameClock;
+class ShardSet;
 class LogAdapter;
 struct Frame;
 
@@ -27,7 +28,10 @@ class RecordTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { OffsetColumn, CreatedColumn, SizeColumn, PayloadColumn, ColumnCount };
+  // ShardColumn and KeyColumn only for a sharded log (showShards); the view moves them next to
+  // the offset.
+  enum Column { OffsetColumn, CreatedColumn, SizeColumn, PayloadColumn, ShardColumn, KeyColumn, ColumnCount };
+  static constexpr int kPlainColumns = ShardColumn;
   enum Role { OffsetRole = Qt::UserRole + 1, PayloadRole };  // qint64, QByteArray (whole payload)
 
   explicit RecordTableModel(LogAdapter* adapter, QObject* parent = nullptr);
@@ -45,6 +49,11 @@ class RecordTableModel : public QAbstractTableModel {
 
   // Syncs to each frame's range from now on, instead of its own per-frame timer.
   void followFrames(FrameClock* frames);
+  // A sharded log: the rows are the shown shard's records, with a shard and a key column (the
+  // key as the router takes it: its key field's value, or the whole line). Call once, at start.
+  void showShards(ShardSet* shards);
+  bool showsShards() const { return m_shards != nullptr; }
+  QString keyAt(int row) const;  // the record's key (sharded), empty when it has none
 
   void setFrozen(bool frozen);
   bool isFrozen() const { return m_frozen; }
@@ -66,6 +75,7 @@ class RecordTableModel : public QAbstractTableModel {
   std::shared_ptr<memlog::Log> m_log;
   QTimer m_frame;
   FrameClock* m_frames = nullptr;
+  ShardSet* m_shards = nullptr;
   memlog::Offset m_first = -1;  // rows show [m_first, m_first + m_count)
   int m_count = 0;
   bool m_frozen = false;

@@ -21,6 +21,7 @@
 
 #include "adapter/log_adapter.hpp"
 #include "encoding/record_export.hpp"
+#include "shards/shard_set.hpp"
 #include "table/json_pretty.hpp"
 #include "table/record_table_model.hpp"
 #include "theme/theme.hpp"
@@ -54,11 +55,31 @@ QString hexDump(const QByteArray& bytes) {
 }
 }  // namespace
 
+// The payload filter (text, any case) and, for a sharded log, the key filter (the exact key).
+class RecordFilterProxy : public QSortFilterProxyModel {
+ public:
+  using QSortFilterProxyModel::QSortFilterProxyModel;
+  void setKey(const QString& key) {
+    m_key = key;
+    invalidateFilter();
+  }
+
+ protected:
+  bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
+    if (!m_key.isEmpty() && sourceModel()->index(row, RecordTableModel::KeyColumn, parent).data().toString() != m_key)
+      return false;
+    return QSortFilterProxyModel::filterAcceptsRow(row, parent);
+  }
+
+ private:
+  QString m_key;
+};
+
 RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
     : QWidget(parent),
       m_adapter(adapter),
       m_model(new RecordTableModel(adapter, this)),
-      m_proxy(new QSortFilterProxyModel(this)) {
+      m_proxy(new RecordFilterProxy(this)) {
   // While the purge removes rows, the selection model moves the current index to a neighbour;
   // that is not the user choosing another record. Connected before the proxy, so this runs
   // before the selection model hears of the removal (the end is connected after it).
@@ -144,11 +165,18 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
 
   connect(m_filter, &QLineEdit::textChanged, this, &RecordTableView::setFilter);
   connect(m_goTo, &QLineEdit::returnPressed, this, [this] {
-    bool ok = false;
-    const qint64 offset = m_goTo->text().trimmed().toLongLong(&ok);
+    // "OFFSET", or for a sharded log "SHARD:OFFSET" (a leading # allowed: "#3:120").
+    const QString text = m_goTo->text().trimmed();
+    const qsizetype colon = m_shards ? text.indexOf(u':') : -1;
+    bool ok = false, shardOk = true;
+    const qint64 offset = text.mid(colon + 1).trimmed().toLongLong(&ok);
+    const int shard = colon < 0 ? -1 : text.left(colon).trimmed().remove(u'#').toInt(&shardOk);
     QString why;
-    if (!ok)
-      why = u"'%1' is not an offset"_s.arg(m_goTo->text());
+    if (!ok || !shardOk)
+      why = m_shards ? u"'%1' is not an offset or SHARD:OFFSET"_s.arg(text.left(40))
+                     : u"'%1' is not an offset"_s.arg(text.left(40));
+    else if (colon >= 0)
+      goToShardOffset(shard, offset, &why);
     else
       goToOffset(offset, &why);
     m_message->setText(why);
@@ -212,6 +240,42 @@ void RecordTableView::focusGoTo() { m_goTo->setFocus(Qt::ShortcutFocusReason); }
 void RecordTableView::setFilter(const QString& text) {
   if (m_filter->text() != text) m_filter->setText(text);
   m_proxy->setFilterFixedString(text);
+}
+
+void RecordTableView::showShards(ShardSet* shards) {
+  m_shards = shards;
+  m_model->showShards(shards);
+  QHeaderView* header = m_table->horizontalHeader();
+  header->moveSection(header->visualIndex(RecordTableModel::ShardColumn), 1);
+  header->moveSection(header->visualIndex(RecordTableModel::KeyColumn), 2);
+  m_table->setColumnWidth(RecordTableModel::ShardColumn, 56);
+  m_table->setColumnWidth(RecordTableModel::KeyColumn, 110);
+  m_keyFilter = new QLineEdit(this);
+  m_keyFilter->setPlaceholderText(u"Key"_s);
+  m_keyFilter->setToolTip(
+      u"Only the records of this key (exactly). A key's records are all on one shard: "
+      u"the one shown must be its shard (see Routing: which shard?)."_s);
+  m_keyFilter->setClearButtonEnabled(true);
+  m_keyFilter->setMaximumWidth(160);
+  if (auto* tools = qobject_cast<QHBoxLayout*>(layout()->itemAt(0)->layout())) tools->insertWidget(1, m_keyFilter, 1);
+  m_goTo->setPlaceholderText(u"Go to [shard:]offset (Ctrl+G)"_s);
+  m_goTo->setToolTip(u"An offset in the shard shown, or SHARD:OFFSET (e.g. 3:120) to show another shard's."_s);
+  connect(m_keyFilter, &QLineEdit::textChanged, this, &RecordTableView::setKeyFilter);
+}
+
+void RecordTableView::setKeyFilter(const QString& key) {
+  if (m_keyFilter && m_keyFilter->text() != key) m_keyFilter->setText(key);
+  m_proxy->setKey(key);
+}
+
+bool RecordTableView::goToShardOffset(int shard, qint64 offset, QString* why) {
+  if (!m_shards) return goToOffset(offset, why);
+  if (shard < 0 || shard >= m_shards->count()) {
+    if (why) *why = u"There is no shard %1: the log has shards 0 to %2."_s.arg(shard).arg(m_shards->count() - 1);
+    return false;
+  }
+  m_shards->requestFocus(shard);  // the session shows it now (the adapter's log is swapped at once)
+  return goToOffset(offset, why);
 }
 
 bool RecordTableView::goToOffset(qint64 offset, QString* why) {

@@ -16,10 +16,11 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QSortFilterProxyModel;
 class QTabWidget;
 class QTableView;
+class RecordFilterProxy;
 class RecordTableModel;
+class ShardSet;
 
 class RecordTableView : public QWidget {
   Q_OBJECT
@@ -33,6 +34,12 @@ class RecordTableView : public QWidget {
   // Selects and shows `offset`; a message explaining why not when it is purged or not written.
   bool goToOffset(qint64 offset, QString* why = nullptr);
   void setFilter(const QString& text);
+  // A sharded log: shard and key columns next to the offset, a filter by key, and go to
+  // "SHARD:OFFSET" (another shard is shown first). Call once, at start.
+  void showShards(ShardSet* shards);
+  void setKeyFilter(const QString& key);  // exact key; empty = all
+  // Shows `shard` (sharded) and selects `offset` in it; why not when it cannot.
+  bool goToShardOffset(int shard, qint64 offset, QString* why = nullptr);
   // Writes the records shown (after the filter) as JSON lines or CSV.
   bool exportShown(const QString& path, bool csv, QString* error = nullptr) const;
   // The detail pane's texts, for tests: JSON, text, hex.
@@ -55,10 +62,12 @@ class RecordTableView : public QWidget {
 
   LogAdapter* m_adapter;
   RecordTableModel* m_model;
-  QSortFilterProxyModel* m_proxy;
+  RecordFilterProxy* m_proxy;
   QTableView* m_table;
   QLineEdit* m_filter;
   QLineEdit* m_goTo;
+  QLineEdit* m_keyFilter = nullptr;  // sharded only
+  ShardSet* m_shards = nullptr;
   QLabel* m_message;
   QPushButton* m_jump;
   QTabWidget* m_detail;
