@@ -83,7 +83,9 @@ void KeyTableModel::refresh(qint64 elapsedMs) {
   for (const memlog::shard::KeyStats& k : keys) {
     const auto found = m_rowOf.find(k.key);
     if (found == m_rowOf.end()) {
-      fresh.push_back(Row{QString::fromStdString(k.key), static_cast<int>(k.shard), k.records, 0});
+      // New since the last refresh: all its records are since then (0 on the first refresh).
+      const double rate = seconds > 0 ? static_cast<double>(k.records) / seconds : 0;
+      fresh.push_back(Row{QString::fromStdString(k.key), static_cast<int>(k.shard), k.records, rate});
       m_rowOf.emplace(k.key, m_rows.size() + fresh.size() - 1);
       continue;
     }

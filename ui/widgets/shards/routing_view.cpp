@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 #include "shards/shard_set.hpp"
 #include "theme/theme.hpp"
@@ -24,25 +25,34 @@ RoutingView::RoutingView(ShardSet* shards, QWidget* parent) : QWidget(parent), m
   setToolTip(
       u"Records as they are routed: each key travels to its shard — the same key always to the same "
       u"shard (the sharder hashes the key, not the record)."_s);
+  // Routes before the view existed are neither drawn nor counted.
+  const memlog::shard::RouterCounters counters = shards->router()->counters();
+  m_lastOffered = counters.offered;
+  m_lastRefused = counters.refused;
   connect(shards, &ShardSet::sampled, this, &RoutingView::takeFrame);
 }
 
 void RoutingView::takeFrame(const ShardFrame& frame) {
   if (m_frozen) return;
   m_nowMs = frame.elapsedMs;
-  std::vector<memlog::shard::RouteEvent> routes = m_shards->router()->recent_since(m_lastRoute);
-  if (!routes.empty()) {
-    // Counted since the last frame: the numbers are the router's, gaps are refused records.
-    const std::uint64_t newest = routes.back().number;
+  // The frame's counters bound what is taken: the records numbered up to frame.router.offered,
+  // of which the ones not refused were routed — counted even when the router no longer keeps
+  // them (gaps in the numbers are refusals, or routes pushed out of its ring).
+  const std::uint64_t offered = frame.router.offered;
+  if (offered > m_lastOffered) {
+    std::vector<memlog::shard::RouteEvent> routes = m_shards->router()->recent_since(m_lastOffered);
+    std::erase_if(routes, [offered](const memlog::shard::RouteEvent& r) { return r.number > offered; });
+    const std::uint64_t since = offered - m_lastOffered;
+    const std::uint64_t routed = since - std::min(since, frame.router.refused - m_lastRefused);
     const std::size_t drawn = std::min<std::size_t>(routes.size(), kNewPerFrame);
-    const std::uint64_t offered = m_lastRoute == 0 ? routes.size() : newest - m_lastRoute;
-    m_notDrawn += offered > drawn ? offered - drawn : 0;
+    m_notDrawn += routed > drawn ? routed - drawn : 0;
     for (std::size_t i = routes.size() - drawn; i < routes.size(); ++i) {
       m_flights.push_back(Flight{QString::fromStdString(routes[i].key), static_cast<int>(routes[i].shard),
                                  frame.elapsedMs, m_nextLane});
       m_nextLane = (m_nextLane + 1) % kLanes;
     }
-    m_lastRoute = newest;
+    m_lastOffered = offered;
+    m_lastRefused = frame.router.refused;
   }
   while (!m_flights.empty() &&
          (m_flights.front().startMs + kFlightMs < frame.elapsedMs || m_flights.size() > kMaxFlights))

@@ -49,7 +49,10 @@ class RoutingView : public QWidget {
 
   ShardSet* m_shards;
   std::deque<Flight> m_flights;
-  std::uint64_t m_lastRoute = 0;  // the router's number of the last route taken
+  // The router's records offered and refused at the last frame taken: the routes since are
+  // the offered since minus the refused since (the router keeps only the newest routes).
+  std::uint64_t m_lastOffered = 0;
+  std::uint64_t m_lastRefused = 0;
   quint64 m_notDrawn = 0;
   qint64 m_nowMs = 0;
   int m_nextLane = 0;
