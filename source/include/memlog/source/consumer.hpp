@@ -30,10 +30,19 @@ std::string_view to_string(ConsumerState state) noexcept;
 
 struct ConsumerOptions {
   std::string name;
+  int shard = -1;   // a sharded log: the shard it reads, or -1 for all of them (ShardedConsumer)
   double pace = 0;  // records per second; 0 = as fast as it can
   ConsumerStart start = ConsumerStart::earliest;
   Offset offset = 0;  // for ConsumerStart::offset
   Timestamp at{};     // for ConsumerStart::time: the first record created at or after it
+};
+
+// A sharded consumer's place in one of its shards.
+struct ShardPosition {
+  std::size_t shard = 0;
+  Offset position = -1;  // the offset it reads next there
+  std::int64_t lag = 0;  // records of that shard it has not read yet
+  ConsumerState state = ConsumerState::stopped;
 };
 
 struct ConsumerSnapshot {
@@ -47,6 +56,11 @@ struct ConsumerSnapshot {
   double rate = 0;  // records/s over the last second or so
   ConsumerState state = ConsumerState::stopped;
   std::error_code error;  // why its stream ended (out_of_range, ...); empty while it runs
+  // A sharded consumer (ShardedConsumer): the shard it reads (-1: all), and where it is in each
+  // of its shards; lag is then the total, state the worst of its shards', and position and
+  // checkpoint those in one shard (the only one, or the one the monitor shows).
+  int shard = -1;
+  std::vector<ShardPosition> shards;
 };
 
 // One consumer. Threading: all members may be called from any thread; the reading thread is
