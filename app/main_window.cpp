@@ -24,6 +24,7 @@
 #include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
 #include "shards/routing_panel.hpp"
+#include "shards/shard_map_view.hpp"
 #include "shards/shards_panel.hpp"
 #include "shards/skew_chart.hpp"
 #include "table/record_table_model.hpp"
@@ -135,6 +136,7 @@ void MainWindow::addShardDocks(ShardSet* shards) {
   // charts below.
   m_table->showShards(shards);
   m_shardsPanel = new ShardsPanel(shards, this);
+  m_shardsPanel->map()->showConsumers(m_session->consumers());
   m_shardsDock = addDock(m_shardsPanel, u"Shards"_s, Qt::TopDockWidgetArea, u"shards"_s);
   splitDockWidget(m_shardsDock, m_segmentsDock, Qt::Horizontal);
   m_routing = new RoutingPanel(shards, this);

@@ -46,6 +46,8 @@ LogSession::LogSession(const memlog::Options& options, const memlog::sim::Source
   m_shards = new ShardSet(sharded, router, sharding, this);
   m_source->routeTo(router);
   m_feed->routeTo(router);
+  m_consumers->useShards(sharded);
+  connect(m_shards, &ShardSet::focusChanged, m_consumers, &ConsumerController::setShownShard);
   connect(m_frames, &FrameClock::frame, m_shards, [this](const Frame& frame) { m_shards->sample(frame.elapsedMs); });
   connect(m_shards, &ShardSet::focusRequested, this, &LogSession::focusShard);
   // The simulation's natural key follows its system (device, sku, ticket) unless one was named.

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include <memlog/source/consumer.hpp>
+#include <memlog/source/sharded_consumer.hpp>
 
 Q_DECLARE_METATYPE(memlog::sim::ConsumerState)
 
@@ -42,6 +43,16 @@ class ConsumerController : public QObject {
   // The next replacement of the log is a replay: restart consumers from their checkpoints.
   void replayNext() { m_replayNext = true; }
 
+  // A sharded log: consumers from now on read its shards — one shard or all of them, each on
+  // one thread (memlog::sim::ShardedConsumer) — and no longer follow the adapter, which shows
+  // one shard. A snapshot's lag is then its total and its state the worst of its shards'; its
+  // position and checkpoint are those in the shard shown (setShownShard; -1 when it does not
+  // read that shard). Call once, before adding consumers.
+  void useShards(std::shared_ptr<const memlog::ShardedLog> log);
+  void setShownShard(int shard);
+  bool isSharded() const { return m_sharded != nullptr; }
+  int shardCount() const { return m_sharded ? static_cast<int>(m_sharded->shard_count()) : 0; }
+
  public slots:
   int add(const memlog::sim::ConsumerOptions& options);
   void remove(int id);
@@ -62,4 +73,8 @@ class ConsumerController : public QObject {
   std::vector<memlog::sim::ConsumerSnapshot> m_snapshots;
   QTimer m_refresh;
   bool m_replayNext = false;
+  std::shared_ptr<const memlog::ShardedLog> m_sharded;
+  std::vector<std::unique_ptr<memlog::sim::ShardedConsumer>> m_shardConsumers;
+  int m_nextShardedId = 1;
+  int m_shown = 0;
 };

@@ -38,8 +38,35 @@ QImage ConsumerTableModel::stateIcon(ConsumerState state) {
   return cached.image;
 }
 
+QString ConsumerTableModel::shardBreakdown(const memlog::sim::ConsumerSnapshot& s) {
+  // The shards where it is worst off first (fell behind, then lagging, by lag), at most ten.
+  std::vector<memlog::sim::ShardPosition> shards = s.shards;
+  const auto rank = [](memlog::sim::ConsumerState state) {
+    return state == memlog::sim::ConsumerState::fell_behind ? 0 : state == memlog::sim::ConsumerState::lagging ? 1 : 2;
+  };
+  std::stable_sort(shards.begin(), shards.end(), [&](const auto& a, const auto& b) {
+    return rank(a.state) != rank(b.state) ? rank(a.state) < rank(b.state) : a.lag > b.lag;
+  });
+  const QLocale locale;
+  QString text = u"Per shard (worst first):"_s;
+  for (std::size_t i = 0; i < std::min<std::size_t>(10, shards.size()); ++i)
+    text += u"\n#%1: position %2, lag %3, %4"_s.arg(shards[i].shard)
+                .arg(locale.toString(shards[i].position), locale.toString(shards[i].lag),
+                     Theme::stateWord(shards[i].state));
+  if (shards.size() > 10) text += u"\n… and %1 more shards"_s.arg(shards.size() - 10);
+  return text;
+}
+
 QString ConsumerTableModel::errorText(const memlog::sim::ConsumerSnapshot& s) {
   if (!s.error) return {};
+  if (!s.shards.empty() && s.error == memlog::Errc::out_of_range) {
+    QStringList where;
+    for (const auto& p : s.shards)
+      if (p.state == memlog::sim::ConsumerState::fell_behind) where << u"#%1"_s.arg(p.shard);
+    return u"overtaken by the purge on shard%1 %2 — resume from the earliest record there"_s.arg(
+        where.size() > 1 ? u"s"_s : QString(),
+        where.mid(0, 8).join(u", "_s) + (where.size() > 8 ? u", …"_s : QString()));
+  }
   // The core's out_of_range names no offset and no way out; a consumer overtaken by the purge
   // is the lesson here, so say what happened and what to do.
   if (s.error == memlog::Errc::out_of_range)
@@ -97,14 +124,19 @@ QVariant ConsumerTableModel::data(const QModelIndex& index, int role) const {
     return {Qt::AlignRight | Qt::AlignVCenter};
   // The error in full where the column is too narrow for it.
   if (role == Qt::ToolTipRole && index.column() == ErrorColumn) return errorText(s);
+  if (role == Qt::ToolTipRole && !s.shards.empty() && (index.column() == LagColumn || index.column() == StateColumn))
+    return shardBreakdown(s);
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
     case NameColumn:
+      if (!s.shards.empty())  // sharded: which shards it reads
+        return QString(QString::fromStdString(s.name) +
+                       (s.shard < 0 ? u" (all shards)"_s : u" (shard #%1)"_s.arg(s.shard)));
       return QString::fromStdString(s.name);
     case PaceColumn:
       return s.pace > 0 ? u"%1/s"_s.arg(locale.toString(s.pace, 'g', 6)) : u"unthrottled"_s;
     case PositionColumn:
-      return locale.toString(s.position);
+      return s.position < 0 && !s.shards.empty() ? u"—"_s : locale.toString(s.position);
     case CheckpointColumn:
       return s.checkpoint < 0 ? u"—"_s : locale.toString(s.checkpoint);
     case LagColumn:

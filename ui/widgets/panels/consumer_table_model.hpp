@@ -41,6 +41,8 @@ class ConsumerTableModel : public QAbstractTableModel {
   int idAt(int row) const;
   // The Error column: why a consumer's stream ended, in words that say what to do next.
   static QString errorText(const memlog::sim::ConsumerSnapshot& snapshot);
+  // A sharded consumer's shards, the worst first: the lag and state columns' tooltip.
+  static QString shardBreakdown(const memlog::sim::ConsumerSnapshot& snapshot);
   // The state's colour (Theme, for the application palette) and its marker — the same shape as
   // in the segments picture — so the State column does not rely on colour.
   static QColor stateColor(memlog::sim::ConsumerState state);

@@ -75,6 +75,17 @@ ConsumersPanel::ConsumersPanel(ConsumerController* consumers, QWidget* parent)
 
   auto* form = new QHBoxLayout;
   form->addWidget(m_name);
+  if (consumers->isSharded()) {
+    m_shard = new QSpinBox(this);
+    m_shard->setRange(-1, consumers->shardCount() - 1);
+    m_shard->setSpecialValueText(u"all shards"_s);
+    m_shard->setPrefix(u"shard #"_s);
+    m_shard->setValue(-1);
+    m_shard->setToolTip(
+        u"The shard a new consumer reads, or all of them (one thread either way). Its lag is its "
+        u"total; the Shards view marks the shards where it lags or fell behind."_s);
+    form->addWidget(m_shard);
+  }
   form->addWidget(m_pace);
   form->addWidget(m_start);
   form->addWidget(m_offset);
@@ -138,6 +149,7 @@ void ConsumersPanel::addFromForm() {
   memlog::sim::ConsumerOptions options;
   options.name = m_name->text().trimmed().toStdString();
   options.pace = m_pace->value();
+  options.shard = m_shard ? m_shard->value() : -1;
   options.start = static_cast<ConsumerStart>(m_start->currentData().toInt());
   options.offset = m_offset->value();
   options.at = memlog::Timestamp{std::chrono::milliseconds(m_time->dateTime().toMSecsSinceEpoch())};

@@ -48,6 +48,7 @@ class ConsumersPanel : public QWidget {
   QDoubleSpinBox* m_pace;
   QComboBox* m_start;
   QSpinBox* m_offset;
+  QSpinBox* m_shard = nullptr;  // sharded: which shard a new consumer reads (-1: all)
   QDateTimeEdit* m_time;
   QLabel* m_totalLag;
   QTableWidget* m_remote = nullptr;

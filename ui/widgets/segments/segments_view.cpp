@@ -163,15 +163,18 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   // hollow square stopped).
   int lane = 0;
   for (const auto& c : m_consumers) {
+    // A sharded log's consumer is drawn on the shard shown if it reads it, in its state there.
+    if (!c.shards.empty() && c.position < 0) continue;
+    const memlog::sim::ConsumerState state = c.shards.empty() ? c.state : c.position_state;
     const double mx = g.markerX(c.position);
     const double x = mx < 0   ? margin + (purgedZone - 8) / 2
                      : mx < 1 ? xAt(0) + mx * segmentWidth
                               : xAt(1) + (mx - 1) * segmentWidth;
     const double y = top + barHeight + 8 + (lane % 3) * 16;
-    theme.drawStateMarker(p, QPointF(x, y + 5), 12, c.state);
-    p.setPen(theme.state(c.state));
+    theme.drawStateMarker(p, QPointF(x, y + 5), 12, state);
+    p.setPen(theme.state(state));
     QString label = QString::fromStdString(c.name);
-    if (c.state != memlog::sim::ConsumerState::live) label += u" — "_s + Theme::stateWord(c.state);
+    if (state != memlog::sim::ConsumerState::live) label += u" — "_s + Theme::stateWord(state);
     p.drawText(QPointF(x + 9, y + 10), label);
     ++lane;
   }

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "controllers/consumer_controller.hpp"
 #include "shards/shard_set.hpp"
 #include "theme/theme.hpp"
 
@@ -109,6 +110,47 @@ void ShardMapView::paintEvent(QPaintEvent*) {
     paintLanes(painter, frame);
   else
     paintHeatMap(painter, frame);
+  paintConsumerTrouble(painter);
+}
+
+memlog::sim::ConsumerState ShardMapView::consumerStateOn(int shard) const {
+  using memlog::sim::ConsumerState;
+  ConsumerState worst = ConsumerState::stopped;
+  if (!m_consumers) return worst;
+  const auto rank = [](ConsumerState s) {
+    return s == ConsumerState::fell_behind ? 3 : s == ConsumerState::lagging ? 2 : s == ConsumerState::live ? 1 : 0;
+  };
+  for (const auto& c : m_consumers->snapshots())
+    for (const auto& p : c.shards)
+      if (static_cast<int>(p.shard) == shard && rank(p.state) > rank(worst)) worst = p.state;
+  return worst;
+}
+
+void ShardMapView::paintConsumerTrouble(QPainter& painter) {
+  using memlog::sim::ConsumerState;
+  if (!m_consumers) return;
+  // One pass over the consumers' shards: the worst state per shard.
+  std::vector<int> worst(static_cast<std::size_t>(m_shards->count()), 0);
+  for (const auto& c : m_consumers->snapshots())
+    for (const auto& p : c.shards) {
+      const int rank = p.state == ConsumerState::fell_behind ? 2 : p.state == ConsumerState::lagging ? 1 : 0;
+      if (p.shard < worst.size()) worst[p.shard] = std::max(worst[p.shard], rank);
+    }
+  const Theme theme = Theme::of(palette());
+  const bool lanes = showsLanes();
+  painter.setRenderHint(QPainter::Antialiasing);
+  for (int i = 0; i < m_shards->count(); ++i) {
+    const int rank = worst[static_cast<std::size_t>(i)];
+    if (rank == 0) continue;
+    const ConsumerState state = rank == 2 ? ConsumerState::fell_behind : ConsumerState::lagging;
+    const QRectF r = shardRect(i);
+    const qreal size = std::clamp(std::min(r.height(), r.width()) * 0.7, 6.0, 12.0);
+    // Lanes: beside the label; cells: in the top-left corner.
+    const QPointF at =
+        lanes ? QPointF(r.left() + 8, r.center().y()) : QPointF(r.left() + size / 2 + 1, r.top() + size / 2 + 1);
+    theme.drawStateMarker(painter, at, size, state);
+  }
+  painter.setRenderHint(QPainter::Antialiasing, false);
 }
 
 void ShardMapView::paintLanes(QPainter& painter, const ShardFrame& frame) {
@@ -197,15 +239,20 @@ QString ShardMapView::tooltip(int index) const {
   const QString range = s.stats.range.empty() ? u"empty"_s
                                               : u"offsets %1–%2"_s.arg(locale.toString(s.stats.range.earliest),
                                                                        locale.toString(s.stats.range.latest));
+  QString consumers;
+  if (const auto state = consumerStateOn(index);
+      state == memlog::sim::ConsumerState::lagging || state == memlog::sim::ConsumerState::fell_behind)
+    consumers = u"<br>a consumer is %1 here"_s.arg(Theme::stateWord(state));
   return u"<b>Shard %1</b>%2<br>%3 · retained %4 of %5<br>%6 records/s · %7 written · %8 seals · %9 purges"_s.arg(index)
-      .arg(index == m_shards->focused() ? u" (shown)"_s : QString())
-      .arg(range)
-      .arg(locale.toString(s.retained()))
-      .arg(locale.toString(static_cast<qulonglong>(2 * s.stats.segment_size)))
-      .arg(locale.toString(qRound64(s.rate)))
-      .arg(locale.toString(static_cast<qulonglong>(s.stats.records_written)))
-      .arg(locale.toString(static_cast<qulonglong>(s.stats.segments_sealed)))
-      .arg(locale.toString(static_cast<qulonglong>(s.stats.purges)));
+             .arg(index == m_shards->focused() ? u" (shown)"_s : QString())
+             .arg(range)
+             .arg(locale.toString(s.retained()))
+             .arg(locale.toString(static_cast<qulonglong>(2 * s.stats.segment_size)))
+             .arg(locale.toString(qRound64(s.rate)))
+             .arg(locale.toString(static_cast<qulonglong>(s.stats.records_written)))
+             .arg(locale.toString(static_cast<qulonglong>(s.stats.segments_sealed)))
+             .arg(locale.toString(static_cast<qulonglong>(s.stats.purges))) +
+         consumers;
 }
 
 void ShardMapView::mousePressEvent(QMouseEvent* event) {

@@ -11,6 +11,9 @@
 
 #include <QWidget>
 
+#include <memlog/source/consumer.hpp>
+
+class ConsumerController;
 class ShardSet;
 struct ShardFrame;
 
@@ -30,6 +33,10 @@ class ShardMapView : public QWidget {
   // Where shard `index` is drawn (its lane or cell).
   QRectF shardRect(int index) const;
   void setFrozen(bool frozen) { m_frozen = frozen; }
+  // Marks the shards where a consumer lags or fell behind (with its state's marker and colour).
+  void showConsumers(ConsumerController* consumers) { m_consumers = consumers; }
+  // The worst state of any consumer on `shard` (live when none lags; stopped when none reads it).
+  memlog::sim::ConsumerState consumerStateOn(int shard) const;
 
   QSize sizeHint() const override { return {520, 260}; }
   QSize minimumSizeHint() const override { return {240, 120}; }
@@ -46,6 +53,9 @@ class ShardMapView : public QWidget {
   void paintHeatMap(QPainter& painter, const ShardFrame& frame);
   QString tooltip(int index) const;
 
+  void paintConsumerTrouble(QPainter& painter);
+
   ShardSet* m_shards;
+  ConsumerController* m_consumers = nullptr;
   bool m_frozen = false;
 };

@@ -61,6 +61,7 @@ struct ConsumerSnapshot {
   // checkpoint those in one shard (the only one, or the one the monitor shows).
   int shard = -1;
   std::vector<ShardPosition> shards;
+  ConsumerState position_state = ConsumerState::stopped;  // sharded: its state in position's shard
 };
 
 // One consumer. Threading: all members may be called from any thread; the reading thread is
