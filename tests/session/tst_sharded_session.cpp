@@ -154,6 +154,37 @@ class TestShardedSession : public QObject {
     QCOMPARE(shardingText(shardsOf(16), ""), u"16 shards (fnv by the whole line)"_s);
   }
 
+  // Consumers read shards, not the shard shown: one of all shards, one of shard 2; switching
+  // the shard shown moves only where their position is reported, never what they read.
+  void consumersReadShards() {
+    LogSession session({.segment_size = 1000}, {.rate = 0}, shardsOf(4, u"keys:th-000,th-001,th-002,th-003"_s));
+    ConsumerController* consumers = session.consumers();
+    QVERIFY(consumers->isSharded());
+    QCOMPARE(consumers->shardCount(), 4);
+    for (int n = 0; n < 24 * 5; ++n) session.source()->step();  // 5 records on each of the 4 shards
+    const int all = consumers->add({.name = "all", .shard = -1, .pace = 0});
+    const int two = consumers->add({.name = "two", .shard = 2, .pace = 0});
+    const auto find = [&](int id) {
+      consumers->refresh();
+      for (const auto& s : consumers->snapshots())
+        if (s.id == id) return s;
+      return memlog::sim::ConsumerSnapshot{};
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(find(all).consumed, 20u, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(find(two).consumed, 5u, 5000);
+    QCOMPARE(find(all).shards.size(), std::size_t{4});
+    QCOMPARE(find(all).position, memlog::Offset{5});  // in shard 0, the one shown
+    QCOMPARE(find(two).position, memlog::Offset{-1});  // it does not read shard 0
+    session.shards()->requestFocus(2);
+    QCOMPARE(find(two).position, memlog::Offset{5});
+    QCOMPARE(find(two).position_state, memlog::sim::ConsumerState::live);
+    QCOMPARE(find(all).consumed, 20u);  // the shard shown changed; nothing was read again
+    QCOMPARE(find(all).lag, std::int64_t{0});
+    consumers->remove(two);
+    QCOMPARE(consumers->snapshots().size(), std::size_t{1});
+    QCOMPARE(consumers->lowestCheckpoint(), memlog::Offset{-1});  // no replay for a sharded log
+  }
+
   void keyFieldFollowsTheSimulatedSystem() {
     LogSession session({.segment_size = 100}, {.rate = 0}, shardsOf(4));
     auto router = session.shards()->router();
