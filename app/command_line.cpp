@@ -273,6 +273,7 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       return fail();
     }
   }
+  o.hasSharding = parser.isSet(shards) || parser.isSet(shardKey) || parser.isSet(sharder);
   if (!o.sharding.sharded() && (parser.isSet(shardKey) || parser.isSet(sharder))) {
     error =
         u"--%1: only for a sharded log (add --shards N)"_s.arg(parser.isSet(shardKey) ? u"shard-key"_s : u"sharder"_s);

@@ -31,7 +31,8 @@ struct MonitorOptions {
   Theme::Scheme theme = Theme::Scheme::system;
   // Which values were given on the command line (they override the remembered settings).
   bool hasSegmentSize = false, hasMaxRecordBytes = false, hasStartOffset = false, hasRate = false, hasSource = false,
-       hasSeed = false, hasConsumers = false, hasKeySkew = false;
+       hasSeed = false, hasConsumers = false, hasKeySkew = false,
+       hasSharding = false;  // --shards, --shard-key or --sharder
 };
 
 struct CommandLine {

@@ -15,6 +15,8 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include "adapter/log_session.hpp"
 #include "command_line.hpp"
@@ -59,38 +61,10 @@ void quitOnSignals(QCoreApplication* app, QString* received) {
 
 }  // namespace
 
-int main(int argc, char* argv[]) {
-  QStringList arguments;
-  for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
-  CommandLine command = parseCommandLine(arguments);
-  switch (command.action) {
-    case CommandLine::Action::error:
-      std::fprintf(stderr, "memlog-monitor: %s\n", qPrintable(command.text));
-      return 2;
-    case CommandLine::Action::help:
-    case CommandLine::Action::version:
-      std::fprintf(stdout, "%s\n", qPrintable(command.text));
-      return 0;
-    case CommandLine::Action::run:
-      break;
-  }
-
-  // Headless needs no display: a QCoreApplication; with a window, a QApplication.
-  std::unique_ptr<QCoreApplication> app;
-  if (command.options.headless)
-    app = std::make_unique<QCoreApplication>(argc, argv);
-  else
-    app = std::make_unique<QApplication>(argc, argv);
-  if (!command.options.headless) Theme::apply(command.options.theme);  // --theme light|dark: Fusion and its palette
-  QCoreApplication::setOrganizationName(u"memlog"_s);
-  QCoreApplication::setApplicationName(u"memlog-monitor"_s);
-
-  MonitorOptions& options = command.options;
-  QSettings store;
-  QStringList warnings;
-  settings::load(store, options, warnings);
-  for (const QString& warning : warnings) std::fprintf(stderr, "memlog-monitor: warning: %s\n", qPrintable(warning));
-
+// One session and its window (or its headless reporter) until the application quits: the exit
+// code; *restart set when the window asked for a new log (see MainWindow::restartRequested).
+int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store, const QStringList& warnings,
+               std::optional<std::pair<memlog::Options, ShardingOptions>>* restart) {
   LogSession session(options.log, options.source, options.sharding);
   for (int i = 0; i < options.consumers; ++i) {
     // A fast one, a slow one, then a spread of paces: something to watch keep up and fall behind.
@@ -149,9 +123,14 @@ int main(int argc, char* argv[]) {
   QString quitSignal;  // what ended a headless run, when a signal did
   if (options.headless) {
     reporter = std::make_unique<HeadlessReporter>(&session, &server);
-    quitOnSignals(app.get(), &quitSignal);
+    quitOnSignals(app, &quitSignal);
   } else {
     window = std::make_unique<MainWindow>(&session, warnings);
+    QObject::connect(window.get(), &MainWindow::restartRequested, app,
+                     [app, restart](const memlog::Options& log, const ShardingOptions& sharding) {
+                       *restart = std::pair(log, sharding);
+                       QCoreApplication::quit();
+                     });
     window->restoreLayout(store);
     if (server.isListening()) window->showServer(&server);
     window->show();
@@ -171,7 +150,7 @@ int main(int argc, char* argv[]) {
     });
   }
   if (options.quitAfter > 0)
-    QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), app.get(), &QCoreApplication::quit);
+    QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), app, &QCoreApplication::quit);
 
   const int code = app->exec();
   // A finite source (`seq 1 300000 | memlog-monitor --headless --source stdin`) does not end the
@@ -182,7 +161,55 @@ int main(int argc, char* argv[]) {
   options.log.start_offset = 0;  // a new run starts a new log at 0 unless told otherwise
   options.source = session.source()->options();
   options.consumers = static_cast<int>(session.consumers()->snapshots().size());
+  if (session.shards()) options.sharding = session.shards()->options();
   settings::save(store, options);
   if (window) window->saveLayout(store);
   return code != 0 ? code : exitCode;
+}
+
+int main(int argc, char* argv[]) {
+  QStringList arguments;
+  for (int i = 0; i < argc; ++i) arguments << QString::fromLocal8Bit(argv[i]);
+  CommandLine command = parseCommandLine(arguments);
+  switch (command.action) {
+    case CommandLine::Action::error:
+      std::fprintf(stderr, "memlog-monitor: %s\n", qPrintable(command.text));
+      return 2;
+    case CommandLine::Action::help:
+    case CommandLine::Action::version:
+      std::fprintf(stdout, "%s\n", qPrintable(command.text));
+      return 0;
+    case CommandLine::Action::run:
+      break;
+  }
+
+  // Headless needs no display: a QCoreApplication; with a window, a QApplication.
+  std::unique_ptr<QCoreApplication> app;
+  if (command.options.headless)
+    app = std::make_unique<QCoreApplication>(argc, argv);
+  else
+    app = std::make_unique<QApplication>(argc, argv);
+  if (!command.options.headless) Theme::apply(command.options.theme);  // --theme light|dark: Fusion and its palette
+  QCoreApplication::setOrganizationName(u"memlog"_s);
+  QCoreApplication::setApplicationName(u"memlog-monitor"_s);
+
+  MonitorOptions& options = command.options;
+  QSettings store;
+  QStringList warnings;
+  settings::load(store, options, warnings);
+  for (const QString& warning : warnings) std::fprintf(stderr, "memlog-monitor: warning: %s\n", qPrintable(warning));
+  // A new log that cannot replace the running one in place (other sharding, new options for a
+  // sharded log) restarts the session and the window with them, in this process.
+  for (;;) {
+    std::optional<std::pair<memlog::Options, ShardingOptions>> restart;
+    const int code = runSession(app.get(), options, store, warnings, &restart);
+    if (!restart) return code;
+    options.log = restart->first;
+    options.sharding = restart->second;
+    options.feed.clear();  // the source panel reopens a real source if the user wants it
+    // --quit-after's timer (on the application) still runs; the screenshot was the first window's.
+    options.quitAfter = 0;
+    options.screenshot.clear();
+    warnings.clear();
+  }
 }

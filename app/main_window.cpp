@@ -14,6 +14,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
+#include <QVBoxLayout>
 
 #include <memlog/version.hpp>
 
@@ -21,6 +22,7 @@
 #include "charts/charts_panel.hpp"
 #include "panels/configuration_panel.hpp"
 #include "panels/consumers_panel.hpp"
+#include "panels/sharding_panel.hpp"
 #include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
 #include "shards/routing_panel.hpp"
@@ -68,8 +70,8 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_consumers = new ConsumersPanel(session->consumers(), this);
   QDockWidget* consumers = addDock(m_consumers, u"Consumers"_s, Qt::RightDockWidgetArea, u"consumers"_s);
   m_consumersDock = consumers;
-  QDockWidget* configuration = addDock(scrollable(new ConfigurationPanel(session->adapter(), session->frames(), this)),
-                                       u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
+  QDockWidget* configuration =
+      addDock(scrollable(configurationPanels()), u"Configuration"_s, Qt::RightDockWidgetArea, u"configuration"_s);
   splitDockWidget(source, consumers, Qt::Vertical);
   tabifyDockWidget(source, configuration);
   source->raise();
@@ -129,6 +131,33 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
     if (!session->feed()->isOpen()) session->source()->togglePause();
   });
   fitToScreen(screen()->availableGeometry());
+}
+
+QWidget* MainWindow::configurationPanels() {
+  // The log's options, and how it is sharded. A sharded log is started anew for either (the
+  // adapter holds one shard): the window asks main() to, with the options as they will be.
+  auto* panels = new QWidget(this);
+  auto* configuration = new ConfigurationPanel(m_session->adapter(), m_session->frames(), panels);
+  const ShardingOptions current = m_session->shards() ? m_session->shards()->options() : ShardingOptions{};
+  m_sharding = new ShardingPanel(current, panels);
+  if (m_session->isSharded())
+    configuration->setReplacer([this, current](const memlog::Options& options) {
+      emit restartRequested(options, current);
+      return QString();
+    });
+  connect(m_sharding, &ShardingPanel::applyRequested, this, [this](const ShardingOptions& sharding) {
+    memlog::Options options = m_session->adapter()->log()->options();
+    options.start_offset = 0;
+    emit restartRequested(options, sharding);
+  });
+  auto* title = new QLabel(u"<b>Sharding</b>"_s, panels);
+  auto* layout = new QVBoxLayout(panels);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(configuration);
+  layout->addWidget(title);
+  layout->addWidget(m_sharding);
+  layout->addStretch();
+  return panels;
 }
 
 void MainWindow::addShardDocks(ShardSet* shards) {

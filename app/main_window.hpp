@@ -7,6 +7,13 @@
 #pragma once
 
 #include <QDockWidget>
+
+#include <memlog/options.hpp>
+
+#include "shards/sharding_options.hpp"
+
+Q_DECLARE_METATYPE(memlog::Options)
+Q_DECLARE_METATYPE(ShardingOptions)
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QMainWindow>
@@ -26,6 +33,7 @@ class ShardSet;
 class ShardsPanel;
 class RoutingPanel;
 class SkewChart;
+class ShardingPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -45,6 +53,12 @@ class MainWindow : public QMainWindow {
   // Brings a restored geometry that no longer fits the screen back onto it.
   void keepOnScreen(const QRect& available);
   QDockWidget* dock(const QString& objectName) const { return findChild<QDockWidget*>(objectName); }
+  ShardingPanel* shardingPanel() const { return m_sharding; }
+
+ signals:
+  // The user asked for a new log that cannot replace this one in place (other sharding, or new
+  // options for a sharded log): main() starts the session and the window anew with them.
+  void restartRequested(const memlog::Options& log, const ShardingOptions& sharding);
 
  public slots:
   // Freezes the table, the segments picture and the charts for inspection; the log runs on.
@@ -54,6 +68,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void arrangeDocks(QSize size);
   void addShardDocks(ShardSet* shards);
+  QWidget* configurationPanels();  // the log's options and its sharding, in one dock
   QString stateKey()
       const;  // where saveLayout keeps the docks' arrangement  // a sharded session: every shard, the routing, the skew
   QWidget* scrollable(QWidget* panel);
@@ -76,6 +91,7 @@ class MainWindow : public QMainWindow {
   ShardsPanel* m_shardsPanel = nullptr;
   RoutingPanel* m_routing = nullptr;
   SkewChart* m_skew = nullptr;
+  ShardingPanel* m_sharding = nullptr;
   QLabel* m_range;
   QLabel* m_retained;
   QLabel* m_memory;

@@ -50,6 +50,22 @@ void load(QSettings& store, MonitorOptions& o, QStringList& warnings) {
   }
   if (!o.hasConsumers)
     if (auto v = readInteger(store, u"consumers/count"_s, 0, 64, warnings)) o.consumers = static_cast<int>(*v);
+  if (!o.hasSharding && store.contains(u"log/shards"_s)) {
+    // Checked as the command line checks them: a bad saved value is ignored with a warning.
+    ShardingOptions s;
+    QString why;
+    const QString shards = store.value(u"log/shards"_s).toString();
+    if (shards != u"0"_s) why = sharding::parseShards(shards, &s.shards);
+    const QString field = store.value(u"log/shardKey"_s).toString();
+    if (why.isEmpty() && s.sharded() && !field.isEmpty()) why = sharding::parseKeyField(field, &s.keyField);
+    if (why.isEmpty() && s.sharded())
+      why = sharding::parseSharder(store.value(u"log/sharder"_s).toString(), &s.sharder);
+    if (why.isEmpty()) why = sharding::validate(s);
+    if (why.isEmpty())
+      o.sharding = s;
+    else
+      warnings << u"Ignored the saved log/shards, log/shardKey and log/sharder (%1); using one log."_s.arg(why);
+  }
 }
 
 void save(QSettings& store, const MonitorOptions& o) {
@@ -58,6 +74,9 @@ void save(QSettings& store, const MonitorOptions& o) {
   store.setValue(u"source/rate"_s, o.source.rate);
   store.setValue(u"source/kind"_s, QString::fromUtf8(memlog::sim::to_string(o.source.kind).data()));
   store.setValue(u"consumers/count"_s, o.consumers);
+  store.setValue(u"log/shards"_s, o.sharding.shards);
+  store.setValue(u"log/shardKey"_s, o.sharding.keyField);
+  store.setValue(u"log/sharder"_s, QString::fromStdString(o.sharding.sharder.text()));
 }
 
 }  // namespace settings

@@ -8,6 +8,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,8 +16,11 @@
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
 #include "main_window.hpp"
+#include "panels/configuration_panel.hpp"
 #include "panels/consumers_panel.hpp"
+#include "panels/sharding_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "table/record_table_model.hpp"
 #include "table/record_table_view.hpp"
 
 class TestMainWindow : public QObject {
@@ -189,6 +193,81 @@ class TestMainWindow : public QObject {
     }
     QVERIFY(segments);
     QCOMPARE(charts, 3);
+  }
+
+  // A sharded session: the shard docks are there and usable at 1280×720, the table has its
+  // shard and key columns, and going to SHARD:OFFSET shows that shard.
+  void shardedWindow() {
+    ShardingOptions sharding;
+    sharding.shards = 8;
+    LogSession session({.segment_size = 50}, {.rate = 0}, sharding);
+    for (int n = 0; n < 400; ++n) session.source()->step();
+    MainWindow window(&session);
+    window.fitToScreen(QRect(0, 0, 1280, 720));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.keepOnScreen(QRect(0, 0, 1280, 720));
+    QVERIFY2(window.frameGeometry().width() <= 1280, qPrintable(QString::number(window.frameGeometry().width())));
+    for (const QString& name : {QStringLiteral("shards"), QStringLiteral("routing"), QStringLiteral("skew")}) {
+      QDockWidget* dock = window.dock(name);
+      QVERIFY2(dock != nullptr, qPrintable(name));
+      QVERIFY2(!dock->isHidden(), qPrintable(name));
+    }
+    QCOMPARE(window.dock(QStringLiteral("segments"))->windowTitle(), QStringLiteral("Segments of shard #0"));
+    QCOMPARE(window.recordTable()->model()->columnCount(), static_cast<int>(RecordTableModel::ColumnCount));
+    const int shard = static_cast<int>(*session.shards()->log()->shard_of("th-005"));
+    QString why;
+    QVERIFY2(window.recordTable()->goToShardOffset(shard, 3, &why), qPrintable(why));
+    QCOMPARE(session.shards()->focused(), shard);
+    QCOMPARE(window.recordTable()->shownOffset(), qint64{3});
+    QCOMPARE(window.dock(QStringLiteral("segments"))->windowTitle(),
+             QStringLiteral("Segments of shard #%1").arg(shard));
+    QVERIFY(!window.recordTable()->goToShardOffset(8, 0, &why));
+    QVERIFY2(why.contains(QStringLiteral("no shard 8")), qPrintable(why));
+  }
+
+  // Sharding from the configuration dock asks main() for a new log; bad values never do.
+  void shardingPanelAsksForANewLog() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    ShardingPanel* panel = window.shardingPanel();
+    QVERIFY(panel != nullptr);
+    panel->setConfirmationEnabled(false);
+    QSignalSpy restart(&window, &MainWindow::restartRequested);
+    QVERIFY(panel->apply(QStringLiteral("2000"), QString(), QString()).contains(QStringLiteral("from 2 to 1024")));
+    QVERIFY(panel->apply(QStringLiteral("4"), QStringLiteral("a\"b"), QString()).contains(QStringLiteral("key field")));
+    QVERIFY(
+        panel->apply(QStringLiteral("2"), QString(), QStringLiteral("keys:a,b,c")).contains(QStringLiteral("3 keys")));
+    QVERIFY(panel->apply(QString(), QStringLiteral("sku"), QString()).contains(QStringLiteral("2 shards or more")));
+    QCOMPARE(restart.count(), 0);
+    QCOMPARE(panel->apply(QStringLiteral("16"), QStringLiteral("sku"), QStringLiteral("fnv")), QString());
+    QCOMPARE(restart.count(), 1);
+    const auto sharding = restart.at(0).at(1).value<ShardingOptions>();
+    QCOMPARE(sharding.shards, 16);
+    QCOMPARE(sharding.keyField, QStringLiteral("sku"));
+    QCOMPARE(restart.at(0).at(0).value<memlog::Options>().segment_size, 20u);
+    // Already one log: nothing to do.
+    QCOMPARE(panel->apply(QStringLiteral("1"), QString(), QString()), QString());
+    QCOMPARE(restart.count(), 1);
+  }
+
+  // A sharded log's segment size is applied by starting it anew, never by the adapter (which
+  // holds one shard).
+  void shardedSegmentSizeAsksForANewLog() {
+    ShardingOptions sharding;
+    sharding.shards = 4;
+    LogSession session({.segment_size = 20}, {.rate = 0}, sharding);
+    MainWindow window(&session);
+    auto* configuration = window.findChild<ConfigurationPanel*>();
+    QVERIFY(configuration != nullptr);
+    configuration->setConfirmationEnabled(false);
+    QSignalSpy restart(&window, &MainWindow::restartRequested);
+    QSignalSpy replaced(session.adapter(), &LogAdapter::logReplaced);
+    QCOMPARE(configuration->apply(QStringLiteral("300"), QStringLiteral("1000"), QString()), QString());
+    QCOMPARE(restart.count(), 1);
+    QCOMPARE(replaced.count(), 0);
+    QCOMPARE(restart.at(0).at(0).value<memlog::Options>().segment_size, 300u);
+    QCOMPARE(restart.at(0).at(1).value<ShardingOptions>().shards, 4);
   }
 };
 

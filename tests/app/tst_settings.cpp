@@ -61,6 +61,62 @@ class TestSettings : public QObject {
     QCOMPARE(loaded.consumers, defaults.consumers);
   }
 
+  void shardingRoundTrip() {
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    MonitorOptions saved;
+    saved.sharding.shards = 16;
+    saved.sharding.keyField = QStringLiteral("sku");
+    sharding::parseSharder(QStringLiteral("keys:a,b"), &saved.sharding.sharder);
+    settings::save(store, saved);
+    MonitorOptions loaded;
+    QStringList warnings;
+    settings::load(store, loaded, warnings);
+    QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(u'\n')));
+    QCOMPARE(loaded.sharding, saved.sharding);
+    // One log saved: one log loaded.
+    settings::save(store, MonitorOptions{});
+    MonitorOptions plain;
+    settings::load(store, plain, warnings);
+    QVERIFY(warnings.isEmpty());
+    QVERIFY(!plain.sharding.sharded());
+    // The command line wins over what was saved.
+    settings::save(store, saved);
+    MonitorOptions given =
+        parseCommandLine({QStringLiteral("m"), QStringLiteral("--shards"), QStringLiteral("3")}).options;
+    settings::load(store, given, warnings);
+    QCOMPARE(given.sharding.shards, 3);
+    QCOMPARE(given.sharding.sharder.text(), std::string("fnv"));
+  }
+
+  void corruptSharding_data() {
+    QTest::addColumn<QString>("shards");
+    QTest::addColumn<QString>("keyField");
+    QTest::addColumn<QString>("sharder");
+    QTest::addRow("one shard") << QStringLiteral("1") << QString() << QStringLiteral("fnv");
+    QTest::addRow("too many shards") << QStringLiteral("5000") << QString() << QStringLiteral("fnv");
+    QTest::addRow("not a number") << QStringLiteral("many") << QString() << QStringLiteral("fnv");
+    QTest::addRow("bad sharder") << QStringLiteral("4") << QString() << QStringLiteral("md5");
+    QTest::addRow("key list too long") << QStringLiteral("2") << QString() << QStringLiteral("keys:a,b,c");
+    QTest::addRow("bad key field") << QStringLiteral("4") << QStringLiteral("a\"b") << QStringLiteral("fnv");
+  }
+  void corruptSharding() {
+    QFETCH(QString, shards);
+    QFETCH(QString, keyField);
+    QFETCH(QString, sharder);
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    store.setValue(QStringLiteral("log/shards"), shards);
+    store.setValue(QStringLiteral("log/shardKey"), keyField);
+    store.setValue(QStringLiteral("log/sharder"), sharder);
+    MonitorOptions loaded;
+    QStringList warnings;
+    settings::load(store, loaded, warnings);
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY2(warnings.constFirst().contains(QStringLiteral("log/shards")), qPrintable(warnings.constFirst()));
+    QVERIFY(!loaded.sharding.sharded());
+  }
+
   void commandLineWins() {
     QTemporaryDir dir;
     QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);

@@ -138,7 +138,7 @@ void ConfigurationPanel::applyFromFields() {
   if (m_confirm && stats.active_records + stats.history_records > 0 &&
       QMessageBox::question(this, u"Replace the log?"_s, confirmation(*options)) != QMessageBox::Yes)
     return;
-  if (why = m_adapter->reconfigure(*options); !why.isEmpty()) return refuse(why);
+  if (why = m_replace ? m_replace(*options) : m_adapter->reconfigure(*options); !why.isEmpty()) return refuse(why);
   Theme::tint(m_message, Theme::Message::success);
   m_message->setText(
       u"Applied: a new log with segments of %1 records, starting at offset %2."_s.arg(options->segment_size)

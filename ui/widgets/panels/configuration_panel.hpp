@@ -10,6 +10,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 
 #include <memlog/options.hpp>
@@ -27,6 +28,9 @@ class ConfigurationPanel : public QWidget {
   ConfigurationPanel(LogAdapter* adapter, FrameClock* frames, QWidget* parent = nullptr);
 
   void setConfirmationEnabled(bool enabled) { m_confirm = enabled; }  // off in tests
+  // A sharded log is not replaced through the adapter (which holds one shard): `replace` starts
+  // a new one with the options instead, and returns why not (empty when it does).
+  void setReplacer(std::function<QString(const memlog::Options&)> replace) { m_replace = std::move(replace); }
   // Sets the fields (as a user would type them) and applies; returns the error shown, if any.
   QString apply(const QString& segmentSize, const QString& maxRecordBytes, const QString& startOffset);
   QString message() const;
@@ -47,4 +51,5 @@ class ConfigurationPanel : public QWidget {
   QLineEdit* m_startOffset;
   QLabel* m_message;
   bool m_confirm = true;
+  std::function<QString(const memlog::Options&)> m_replace;
 };
