@@ -69,6 +69,32 @@ class TestTimelinePanel : public QObject {
     panel.resize(1600, 400);
     QTRY_VERIFY_WITH_TIMEOUT(list->visualRect(row).height() < narrow, 5000);
   }
+
+  // A sharded log: the shard shown tells its seals and purges with offsets and its number; the
+  // other shards are summed up in one line per frame; the purge list names the shard.
+  void shardedTimelineNamesTheShards() {
+    ShardingOptions sharding;
+    sharding.shards = 4;
+    sharding::parseSharder(QStringLiteral("keys:th-000,th-001,th-002,th-003"), &sharding.sharder);
+    LogSession session({.segment_size = 5}, {.rate = 0}, sharding);
+    TimelinePanel panel(&session);
+    QAbstractItemModelTester events(panel.events(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    for (int n = 0; n < 24 * 12; ++n) session.source()->step();  // 12 records on each shard: seals and a purge
+    session.frames()->tick();
+    const auto lines = [&] {
+      QStringList all;
+      for (int row = 0; row < panel.events()->rowCount(); ++row) all << panel.events()->index(row).data().toString();
+      return all.join(u'\n');
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(lines().contains(QStringLiteral("Shard #0: Offsets 0–4 purged")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(lines().contains(QStringLiteral("Shards #1, #2 and #3 sealed a segment.")), 5000);
+    QVERIFY2(lines().contains(QStringLiteral("Shards #1, #2 and #3 purged their history: 15 records.")),
+             qPrintable(lines()));
+    QTRY_VERIFY_WITH_TIMEOUT(panel.purges()->rowCount() >= 1, 5000);
+    QCOMPARE(panel.purges()->index(0, PurgeEventModel::RangeColumn).data().toString(), QStringLiteral("#0: 0 – 4"));
+    session.shards()->requestFocus(2);
+    QTRY_VERIFY_WITH_TIMEOUT(lines().contains(QStringLiteral("Showing shard #2")), 5000);
+  }
 };
 
 QTEST_MAIN(TestTimelinePanel)

@@ -19,22 +19,41 @@ EventTimelineModel::EventTimelineModel(LogSession* session, QObject* parent) : Q
   m_frame.setInterval(40);
   connect(&m_frame, &QTimer::timeout, this, &EventTimelineModel::flush);
   LogAdapter* adapter = session->adapter();
-  connect(adapter, &LogAdapter::sealed, this, [this](qint64 first, qint64 last) {
+  ShardSet* shards = session->shards();
+  // Sharded: the shard shown tells its seals and purges with their offsets, through the
+  // adapter; the other shards' are summed up once per frame (a thousand shards would drown the
+  // story otherwise).
+  const auto where = [shards] { return shards ? u"Shard #%1: "_s.arg(shards->focused()) : QString(); };
+  connect(adapter, &LogAdapter::sealed, this, [this, where](qint64 first, qint64 last) {
     add(Kind::seal,
-        first == last ? u"Segment ending at %1 sealed: it is now the history."_s.arg(n(last))
-                      : u"Offsets %1–%2 sealed: the full active segment became the history."_s.arg(n(first), n(last)));
+        where() + (first == last ? u"Segment ending at %1 sealed: it is now the history."_s.arg(n(last))
+                                 : u"Offsets %1–%2 sealed: the full active segment became the history."_s.arg(
+                                       n(first), n(last))));
   });
-  connect(adapter, &LogAdapter::purged, this, [this](qint64 first, qint64 last, qint64 records, qint64 bytes) {
-    add(Kind::purge,
-        u"Offsets %1–%2 purged: %3 records, %4 freed."_s.arg(
-            n(first), n(last), n(records), QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat)));
+  connect(adapter, &LogAdapter::purged, this, [this, where](qint64 first, qint64 last, qint64 records, qint64 bytes) {
+    add(Kind::purge, where() + u"Offsets %1–%2 purged: %3 records, %4 freed."_s.arg(
+                                   n(first), n(last), n(records),
+                                   QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat)));
   });
-  connect(adapter, &LogAdapter::logReplaced, this, [this, adapter] {
-    const memlog::Options& o = adapter->log()->options();
-    add(Kind::reconfigure,
-        u"New log: segments of %1 records, records up to %2 bytes, starting at offset %3."_s.arg(
-            n(static_cast<qint64>(o.segment_size)), n(static_cast<qint64>(o.max_record_bytes)), n(o.start_offset)));
-  });
+  if (shards) {
+    connect(shards, &ShardSet::focusChanged, this, [this](int shard) {
+      add(Kind::reconfigure, u"Showing shard #%1 in the segments picture and the table."_s.arg(shard));
+    });
+    connect(shards, &ShardSet::shardSealed, this, [this, shards](int shard, quint64 seals) {
+      if (shard != shards->focused()) m_otherSeals.push_back({shard, seals});
+    });
+    connect(shards, &ShardSet::shardPurged, this, [this, shards](int shard, quint64, quint64 records) {
+      if (shard != shards->focused()) m_otherPurges.push_back({shard, records});
+    });
+    connect(shards, &ShardSet::sampled, this, &EventTimelineModel::summarizeOtherShards);
+  } else {
+    connect(adapter, &LogAdapter::logReplaced, this, [this, adapter] {
+      const memlog::Options& o = adapter->log()->options();
+      add(Kind::reconfigure,
+          u"New log: segments of %1 records, records up to %2 bytes, starting at offset %3."_s.arg(
+              n(static_cast<qint64>(o.segment_size)), n(static_cast<qint64>(o.max_record_bytes)), n(o.start_offset)));
+    });
+  }
   connect(session, &LogSession::replayed, this, [this](qint64 checkpoint) {
     add(Kind::replay,
         u"Crash and replay: the log was recreated at checkpoint %1 and the source replays from there."_s.arg(
@@ -58,6 +77,32 @@ EventTimelineModel::EventTimelineModel(LogSession* session, QObject* parent) : Q
   connect(session->source(), &SourceController::errorOccurred, this, [this](const QString& why) {
     add(Kind::source, u"The log refused a record (%1): the source paused."_s.arg(why));
   });
+}
+
+namespace {
+// "#3", "#3 and #7", "#3, #7 and 12 more shards"
+QString shardList(const std::vector<std::pair<int, quint64>>& events) {
+  QStringList names;
+  for (std::size_t i = 0; i < std::min<std::size_t>(events.size(), 3); ++i) names << u"#%1"_s.arg(events[i].first);
+  if (events.size() > 3) return names.join(u", "_s) + u" and %1 more shards"_s.arg(events.size() - 3);
+  if (names.size() > 1) return names.mid(0, names.size() - 1).join(u", "_s) + u" and "_s + names.last();
+  return names.value(0);
+}
+}  // namespace
+
+void EventTimelineModel::summarizeOtherShards() {
+  if (!m_otherSeals.empty())
+    add(Kind::seal,
+        u"Shard%1 %2 sealed a segment."_s.arg(m_otherSeals.size() > 1 ? u"s"_s : QString(), shardList(m_otherSeals)));
+  if (!m_otherPurges.empty()) {
+    quint64 records = 0;
+    for (const auto& [shard, count] : m_otherPurges) records += count;
+    add(Kind::purge,
+        u"Shard%1 %2 purged their history: %3 records."_s.arg(
+            m_otherPurges.size() > 1 ? u"s"_s : QString(), shardList(m_otherPurges), n(static_cast<qint64>(records))));
+  }
+  m_otherSeals.clear();
+  m_otherPurges.clear();
 }
 
 void EventTimelineModel::add(Kind kind, const QString& text) {

@@ -11,6 +11,8 @@
 #include <QTimer>
 
 #include <deque>
+#include <utility>
+#include <vector>
 
 class LogSession;
 
@@ -36,7 +38,10 @@ class EventTimelineModel : public QAbstractListModel {
     Kind kind;
     QString text;
   };
+  void summarizeOtherShards();  // one line per frame for the shards not shown
+
   std::deque<Event> m_events;
+  std::vector<std::pair<int, quint64>> m_otherSeals, m_otherPurges;  // (shard, count) since the last frame
   std::vector<Event> m_queued;
   QTimer m_frame;
 };

@@ -4,6 +4,7 @@
 #include <QLocale>
 
 #include "adapter/log_adapter.hpp"
+#include "shards/shard_set.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -16,7 +17,7 @@ PurgeEventModel::PurgeEventModel(LogAdapter* adapter, QObject* parent) : QAbstra
     }
     const int row = static_cast<int>(m_rows.size());
     beginInsertRows(QModelIndex(), row, row);
-    m_rows.push_back({QDateTime::currentDateTime(), first, last, records, bytes});
+    m_rows.push_back({QDateTime::currentDateTime(), first, last, records, bytes, m_shards ? m_shards->focused() : -1});
     endInsertRows();
     m_totalRecords += records;
   });
@@ -35,7 +36,8 @@ QVariant PurgeEventModel::data(const QModelIndex& index, int role) const {
     case TimeColumn:
       return p.time.toString(u"HH:mm:ss.zzz"_s);
     case RangeColumn:
-      return u"%1 – %2"_s.arg(locale.toString(p.first), locale.toString(p.last));
+      return QString((p.shard >= 0 ? u"#%1: "_s.arg(p.shard) : QString()) +
+                     u"%1 – %2"_s.arg(locale.toString(p.first), locale.toString(p.last)));
     case RecordsColumn:
       return locale.toString(p.records);
     case BytesColumn:

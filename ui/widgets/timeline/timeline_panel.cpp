@@ -26,6 +26,7 @@ TimelinePanel::TimelinePanel(LogSession* session, QWidget* parent)
     : QTabWidget(parent),
       m_events(new EventTimelineModel(session, this)),
       m_purges(new PurgeEventModel(session->adapter(), this)) {
+  m_purges->showShards(session->shards());
   auto* events = new QListView(this);
   events->setModel(m_events);
   // Sentences wrap at the dock's edge and their rows grow, rather than being cut off; rows are
