@@ -143,6 +143,47 @@ class TestMonitorWindow : public QObject {
     QFile::copy(shot, keep);
   }
 
+  // A sharded log in a real window: 8 shards (lanes) on a projector, 256 (a heat-map) on a
+  // desktop, a hot key making one shard busy. The picture is kept for a person to look at.
+  void shardedWindowUnderXvfb_data() {
+    QTest::addColumn<QSize>("screen");
+    QTest::addColumn<int>("shards");
+    QTest::addRow("8 shards, 1280x720") << QSize(1280, 720) << 8;
+    QTest::addRow("256 shards, 1920x1080") << QSize(1920, 1080) << 256;
+  }
+  void shardedWindowUnderXvfb() {
+    QFETCH(QSize, screen);
+    QFETCH(int, shards);
+    const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
+    if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
+    QTemporaryDir dir;
+    const QString shot = dir.filePath(QStringLiteral("sharded.png"));
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+    app.setProcessEnvironment(env);
+    app.start(xvfbRun, {QStringLiteral("-a"), QStringLiteral("-s"),
+                        QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()),
+                        QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--shards"), QString::number(shards),
+                        QStringLiteral("--key-skew"), QStringLiteral("hot:0.4"), QStringLiteral("--segment-size"),
+                        QStringLiteral("100"), QStringLiteral("--rate"), QStringLiteral("800"),
+                        QStringLiteral("--quit-after"), QStringLiteral("5"), QStringLiteral("--screenshot"), shot});
+    QVERIFY(app.waitForFinished(90000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    QImage image(shot);
+    QVERIFY2(!image.isNull(), "no screenshot");
+    QVERIFY(image.width() <= screen.width() && image.height() <= screen.height());
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+      for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
+    const QString keep = QDir::temp().filePath(QStringLiteral("memlog-monitor-test-%1-shards.png").arg(shards));
+    QFile::remove(keep);
+    QFile::copy(shot, keep);
+  }
+
   // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.
   void headlessServes() {
     const quint16 port = freePortPair(40123);

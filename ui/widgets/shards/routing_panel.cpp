@@ -57,7 +57,7 @@ RoutingPanel::RoutingPanel(ShardSet* shards, QWidget* parent) : QWidget(parent),
   m_lookup->setPlaceholderText(u"Which shard? Type any key…"_s);
   m_lookup->setToolTip(u"The shard any key goes to, by the log's own sharder — also for keys not seen yet."_s);
   m_lookupResult = new QLabel(this);
-  m_lookupResult->setMinimumWidth(160);
+  m_lookupResult->setMinimumWidth(110);
   m_keyFilter = new QLineEdit(this);
   m_keyFilter->setPlaceholderText(u"Filter keys"_s);
   m_keyFilter->setClearButtonEnabled(true);
@@ -78,17 +78,17 @@ RoutingPanel::RoutingPanel(ShardSet* shards, QWidget* parent) : QWidget(parent),
   m_table->horizontalHeader()->setSectionResizeMode(KeyTableModel::KeyColumn, QHeaderView::Stretch);
   m_table->setToolTip(u"Double-click a key to show its shard."_s);
 
-  auto* lookupRow = new QHBoxLayout;
-  lookupRow->addWidget(m_lookup, 1);
-  lookupRow->addWidget(m_lookupResult);
-  auto* filterRow = new QHBoxLayout;
-  filterRow->addWidget(m_keyFilter, 1);
-  filterRow->addWidget(m_shardFilter);
+  // One row of tools (a projector's 720 lines have little height to spare).
+  auto* tools = new QHBoxLayout;
+  tools->addWidget(m_lookup, 2);
+  tools->addWidget(m_lookupResult, 1);
+  tools->addWidget(m_keyFilter, 2);
+  tools->addWidget(m_shardFilter);
+  m_table->setMinimumHeight(60);
   auto* below = new QWidget(this);
   auto* belowLayout = new QVBoxLayout(below);
   belowLayout->setContentsMargins(0, 0, 0, 0);
-  belowLayout->addLayout(lookupRow);
-  belowLayout->addLayout(filterRow);
+  belowLayout->addLayout(tools);
   belowLayout->addWidget(m_table, 1);
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(m_view);

@@ -38,7 +38,7 @@ class RoutingView : public QWidget {
   void setFrozen(bool frozen) { m_frozen = frozen; }
 
   QSize sizeHint() const override { return {420, 220}; }
-  QSize minimumSizeHint() const override { return {240, 120}; }
+  QSize minimumSizeHint() const override { return {240, 70}; }
 
  protected:
   void paintEvent(QPaintEvent* event) override;
