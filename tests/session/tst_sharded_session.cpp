@@ -90,6 +90,21 @@ class TestShardedSession : public QObject {
     QCOMPARE(session.crashAndReplay(), memlog::Offset{-1});  // not for a sharded log
   }
 
+  // A first look shows records arriving: an empty shard 0 gives way to the busiest, once; a
+  // shard the user chose stays, empty or not.
+  void emptyShardShownGivesWayToTheBusiest() {
+    LogSession session({.segment_size = 100}, {.rate = 0}, shardsOf(4, u"keys:nobody,th-001"_s));
+    ShardSet* shards = session.shards();
+    shards->sample(0);
+    for (int n = 0; n < 48; ++n) session.source()->step();  // th-001 twice on shard 1; the rest refused
+    shards->sample(1000);
+    QCOMPARE(shards->focused(), 1);
+    QCOMPARE(session.adapter()->log().get(), shards->log()->shard_ptr(std::size_t{1}).get());
+    shards->requestFocus(0);
+    shards->sample(2000);
+    QCOMPARE(shards->focused(), 0);  // chosen: stays
+  }
+
   // Every frame samples every shard: seals and purges seen per shard, rates, the busiest.
   void framesSampleEveryShard() {
     ShardingOptions options = shardsOf(4, u"keys:th-000,th-001,th-002,th-003"_s);
@@ -173,7 +188,7 @@ class TestShardedSession : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(find(all).consumed, 20u, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(find(two).consumed, 5u, 5000);
     QCOMPARE(find(all).shards.size(), std::size_t{4});
-    QCOMPARE(find(all).position, memlog::Offset{5});  // in shard 0, the one shown
+    QCOMPARE(find(all).position, memlog::Offset{5});   // in shard 0, the one shown
     QCOMPARE(find(two).position, memlog::Offset{-1});  // it does not read shard 0
     session.shards()->requestFocus(2);
     QCOMPARE(find(two).position, memlog::Offset{5});

@@ -56,10 +56,18 @@ void ShardSet::sample(qint64 elapsedMs) {
   f.meanRate = n > 0 ? sum / static_cast<double>(n) : 0;
   f.router = m_router->counters();
   emit sampled(f);
+  // Until a shard is chosen, an empty shard shown gives way to the busiest: a first look at a
+  // sharded log shows records arriving, not an empty picture of shard 0.
+  if (!m_chosen && f.shards[static_cast<std::size_t>(m_focused)].stats.records_written == 0 && f.maxRate > 0) {
+    m_chosen = true;
+    emit focusRequested(f.busiest);
+  }
 }
 
 void ShardSet::requestFocus(int shard) {
-  if (shard < 0 || shard >= count() || shard == m_focused) return;
+  if (shard < 0 || shard >= count()) return;
+  m_chosen = true;
+  if (shard == m_focused) return;
   emit focusRequested(shard);
 }
 

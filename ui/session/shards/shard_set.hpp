@@ -60,7 +60,9 @@ class ShardSet : public QObject {
  public slots:
   // Samples every shard now (a frame's time, monotonic ms) and emits sampled().
   void sample(qint64 elapsedMs);
-  // Asks for `shard` in the single-log views (LogSession swaps the adapter's log).
+  // Asks for `shard` in the single-log views (LogSession swaps the adapter's log). Until one is
+  // asked for, a sample that finds the shard shown empty while others are written asks for the
+  // busiest.
   void requestFocus(int shard);
   // Called by LogSession once the adapter shows `shard`.
   void setFocused(int shard);
@@ -78,6 +80,7 @@ class ShardSet : public QObject {
   std::shared_ptr<memlog::shard::ShardRouter> m_router;
   ShardingOptions m_options;
   int m_focused = 0;
+  bool m_chosen = false;  // a shard was asked for (or the busiest shown instead of an empty one)
   ShardFrame m_frame;
   // Rates: each shard's records_written at the start of the current window.
   std::vector<std::uint64_t> m_windowStart;
