@@ -6,8 +6,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -18,13 +16,14 @@
 #include <memory>
 
 #include "adapter/log_adapter.hpp"
+#include "served_log_support.hpp"
 #include "server/log_server.hpp"
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kTimeout = 20000;  // generous: the machine is shared and loaded
+using namespace served_log;
 
 // A log with small segments, so purges are easy to provoke, served on loopback.
 struct Fixture {
@@ -43,77 +42,11 @@ struct Fixture {
       QVERIFY(log->write(std::string_view(text.constData(), static_cast<std::size_t>(text.size()))).has_value());
     }
   }
-  QUrl http(const QString& pathAndQuery) const {
-    return {u"http://127.0.0.1:%1%2"_s.arg(server.httpPort()).arg(pathAndQuery)};
-  }
-  QUrl ws(const QString& pathAndQuery) const {
-    return {u"ws://127.0.0.1:%1%2"_s.arg(server.webSocketPort()).arg(pathAndQuery)};
-  }
+  QUrl http(const QString& pathAndQuery) const { return httpUrl(server.httpPort(), pathAndQuery); }
+  QUrl ws(const QString& pathAndQuery) const { return wsUrl(server.webSocketPort(), pathAndQuery); }
   LogAdapter adapter;
   LogServer server;
 };
-
-struct HttpResult {
-  int status = 0;
-  QJsonObject body;
-};
-
-HttpResult get(const QUrl& url) {
-  QNetworkAccessManager manager;
-  std::unique_ptr<QNetworkReply> reply(manager.get(QNetworkRequest(url)));
-  QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-  if (!finished.wait(kTimeout)) return {};
-  HttpResult result;
-  result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-  result.body = QJsonDocument::fromJson(reply->readAll()).object();
-  return result;
-}
-
-// Any method, with its status, headers and raw body (a HEAD answer must have none).
-struct RawResult {
-  int status = 0;
-  QByteArray allow;
-  QByteArray body;
-};
-
-RawResult send(const QUrl& url, const QByteArray& method) {
-  QNetworkAccessManager manager;
-  const QNetworkRequest request(url);
-  std::unique_ptr<QNetworkReply> reply(method == "HEAD" ? manager.head(request)
-                                                        : manager.sendCustomRequest(request, method, QByteArray()));
-  QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-  if (!finished.wait(kTimeout)) return {};
-  return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->rawHeader("Allow"),
-          reply->readAll()};
-}
-
-// A WebSocket client that records every offset it receives, in order.
-struct StreamClient {
-  StreamClient() {
-    QObject::connect(&socket, &QWebSocket::textMessageReceived, [this](const QString& message) {
-      const QJsonArray records = QJsonDocument::fromJson(message.toUtf8()).array();
-      ++messages;
-      for (const auto& value : records) {
-        const QJsonObject record = value.toObject();
-        offsets.append(record.value(u"offset"_s).toInteger());
-        payloads.append(record.value(u"payload"_s).toString());
-      }
-    });
-  }
-  void open(const QUrl& url) { socket.open(url); }
-  QWebSocket socket;
-  QList<qint64> offsets;
-  QStringList payloads;
-  int messages = 0;
-};
-
-// Every offset of [first, first + count) exactly once, in order.
-bool isRun(const QList<qint64>& offsets, qint64 first, qint64 count) {
-  if (offsets.size() != count) return false;
-  for (qint64 i = 0; i < count; ++i)
-    if (offsets[i] != first + i) return false;
-  return true;
-}
 
 }  // namespace
 

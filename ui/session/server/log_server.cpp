@@ -14,13 +14,21 @@
 
 #include <algorithm>
 #include <cassert>
+#include <initializer_list>
 #include <optional>
+
+#include <memlog/sharded_log.hpp>
 
 #include "adapter/log_adapter.hpp"
 #include "encoding/record_json.hpp"
 
 using namespace Qt::StringLiterals;
-using Status = QHttpServerResponse::StatusCode;
+using log_answers::error;
+using log_answers::errorBody;
+using log_answers::json;
+using log_answers::parseInteger;
+using log_answers::quoted;
+using Status = log_answers::Status;
 
 namespace {
 
@@ -28,47 +36,29 @@ namespace {
 // quoted ones (3 UTF-8 bytes each at most, 4 per surrogate pair) and "…" stay within 123 bytes.
 constexpr qsizetype kCloseQuote = 20;
 
-QByteArray number(qint64 value) { return QByteArray::number(value); }
+constexpr QStringView kKeysPrefix = u"/keys/";
 
-QHttpServerResponse json(QByteArray body, Status status = Status::Ok) {
-  return {"application/json"_ba, std::move(body), status};
+// The path's segments after the leading "/"; `pattern`'s "*" stands for any non-empty one.
+bool matches(QStringView path, std::initializer_list<QStringView> pattern) {
+  if (!path.startsWith(u'/')) return false;
+  const auto segments = path.sliced(1).split(u'/');
+  if (segments.size() != static_cast<qsizetype>(pattern.size())) return false;
+  qsizetype i = 0;
+  for (const QStringView want : pattern) {
+    const QStringView have = segments[i++];
+    if (want == u"*" ? have.isEmpty() : have != want) return false;
+  }
+  return true;
 }
 
-// {"error","message","earliest","next"}: enough for a client to retry from a valid offset.
-QByteArray errorBody(const char* error, const QString& message, const memlog::Log& log) {
-  const memlog::Stats stats = log.stats();
-  QByteArray out = "{\"error\":\""_ba + error + "\",\"message\":"_ba;
-  const QByteArray text = message.toUtf8();
-  record_json::appendString(out, std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
-  out += ",\"earliest\":"_ba + number(stats.range.earliest) + ",\"next\":"_ba + number(stats.next_offset) + '}';
-  return out;
-}
-
-QHttpServerResponse error(Status status, const char* code, const QString& message, const memlog::Log& log) {
-  return json(errorBody(code, message, log), status);
-}
-
-// Maps a read error of the log at `offset` to its status.
-QHttpServerResponse readError(std::error_code ec, memlog::Offset offset, const memlog::Log& log) {
-  if (ec == memlog::Errc::future_offset)
-    return error(Status::NotFound, "future_offset", u"offset %1 has not been written yet"_s.arg(offset), log);
-  return error(Status::Gone, "purged", u"offset %1 was purged or precedes the log's start"_s.arg(offset), log);
-}
-
-// What an error message quotes of a request (a path, a parameter): at most `limit` characters,
-// then "…" — a 20,000-character path is not sent back whole. A surrogate pair is not split.
-QString quoted(QStringView text, qsizetype limit = 80) {
-  if (text.size() <= limit) return text.toString();
-  if (text[limit - 1].isHighSurrogate()) --limit;
-  return text.first(limit).toString() + u'…';
-}
-
-// The paths setUpRoutes() serves, whatever the method (Qt's <arg> is one non-empty path
-// segment): another method on one of them is 405 Method Not Allowed, not 404.
+// The paths the routes serve, whatever the method (Qt's <arg> is one non-empty path segment):
+// another method on one of them is 405 Method Not Allowed, not 404. A key is everything after
+// "/keys/", even empty or with a "/" (which no <arg> takes: see answerMissing()).
 bool isResource(QStringView path) {
-  if (path == u"/range" || path == u"/stats" || path == u"/records") return true;
-  constexpr QStringView records = u"/records/";
-  return path.size() > records.size() && path.startsWith(records) && !path.sliced(records.size()).contains(u'/');
+  return matches(path, {u"range"}) || matches(path, {u"stats"}) || matches(path, {u"records"}) ||
+         matches(path, {u"records", u"*"}) || matches(path, {u"shards"}) ||
+         matches(path, {u"shards", u"*", u"range"}) || matches(path, {u"shards", u"*", u"records"}) ||
+         matches(path, {u"shards", u"*", u"records", u"*"}) || path.startsWith(kKeysPrefix);
 }
 
 // "POST", "DELETE", ... for a message; Qt gives no name to a method it does not know.
@@ -78,12 +68,8 @@ QString methodName(QHttpServerRequest::Method method) {
   return QString::fromLatin1(key).toUpper();
 }
 
-// A strict decimal integer (no sign for non-negatives, no spaces); nullopt when it is not one.
-std::optional<qint64> parseInteger(QStringView text) {
-  bool ok = false;
-  const qint64 value = text.toLongLong(&ok);
-  if (!ok || text.isEmpty() || !text.front().isDigit()) return std::nullopt;
-  return value;
+QHttpServerResponse notSharded() {
+  return error(Status::NotFound, "not_sharded", u"the log is not sharded: it has no shards and no keys"_s);
 }
 
 }  // namespace
@@ -135,120 +121,135 @@ bool LogServer::listen(const QHostAddress& address, quint16 httpPort, quint16 ws
 
 void LogServer::setUpRoutes() {
   const auto get = QHttpServerRequest::Method::Get;
-  m_http->route(u"/range"_s, get, [this] { return rangeResponse(); });
-  m_http->route(u"/stats"_s, get, [this] { return statsResponse(); });
-  m_http->route(u"/records"_s, get, [this](const QHttpServerRequest& request) { return batchResponse(request); });
-  m_http->route(u"/records/<arg>"_s, get, [this](const QString& offset) { return recordResponse(offset); });
-  // Whatever no route took: an unknown path (404), or a known one with a method other than GET
-  // (405, with the Allow header it requires). Qt 6.4 routes HEAD like any other method (it does
-  // not answer HEAD from a GET route), so HEAD is not allowed either; and as it writes a body
-  // even to HEAD, the answer to a HEAD has its headers only.
+  m_http->route(u"/range"_s, get, [this] { return log_answers::range(*m_adapter->log()); });
+  m_http->route(u"/stats"_s, get, [this] { return log_answers::stats(*m_adapter->log()); });
+  m_http->route(u"/records"_s, get, [this](const QHttpServerRequest& request) {
+    return log_answers::batch(*m_adapter->log(), request.query());
+  });
+  m_http->route(u"/records/<arg>"_s, get,
+                [this](const QString& offset) { return log_answers::record(*m_adapter->log(), offset); });
+  setUpShardRoutes();
   m_http->setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-    const QString path = request.url().path();
-    const bool known = isResource(path);
-    const Status status = known ? Status::MethodNotAllowed : Status::NotFound;
-    if (request.method() == QHttpServerRequest::Method::Head) {
-      responder.writeStatusLine(status);
-      responder.writeHeader("Content-Type"_ba, "application/json"_ba);
-      if (known) responder.writeHeader("Allow"_ba, "GET"_ba);
-      responder.writeBody(QByteArray());  // ends the headers
-      return;
-    }
-    const auto log = m_adapter->log();
-    if (!known) {
-      responder.write(errorBody("not_found", u"no such resource: %1"_s.arg(quoted(path)), *log), "application/json"_ba,
-                      status);
-      return;
-    }
-    responder.write(
-        errorBody("method_not_allowed",
-                  u"%1 is not allowed on %2; use GET"_s.arg(methodName(request.method()), quoted(path)), *log),
-        {{"Content-Type"_ba, "application/json"_ba}, {"Allow"_ba, "GET"_ba}}, status);
+    answerMissing(request, responder);
   });
 }
 
-QHttpServerResponse LogServer::rangeResponse() const {
-  const memlog::Stats stats = m_adapter->log()->stats();  // one snapshot: range and next agree
-  return json("{\"earliest\":"_ba + number(stats.range.earliest) + ",\"latest\":"_ba + number(stats.range.latest) +
-              ",\"next\":"_ba + number(stats.next_offset) + ",\"empty\":"_ba +
-              (stats.range.empty() ? "true"_ba : "false"_ba) + '}');
+// Whatever no route took: an unknown path (404), or a known one with a method other than GET
+// (405, with the Allow header it requires). Qt 6.4 routes HEAD like any other method (it does
+// not answer HEAD from a GET route), so HEAD is not allowed either; and as it writes a body even
+// to HEAD, the answer to a HEAD has its headers only.
+void LogServer::answerMissing(const QHttpServerRequest& request, QHttpServerResponder& responder) const {
+  const QString path = request.url().path();
+  const bool known = isResource(path);
+  // A key no <arg> takes: an empty one, or one with a "/".
+  if (known && request.method() == QHttpServerRequest::Method::Get && path.startsWith(kKeysPrefix)) {
+    keyResponse(request).write(std::move(responder));
+    return;
+  }
+  const Status status = known ? Status::MethodNotAllowed : Status::NotFound;
+  if (request.method() == QHttpServerRequest::Method::Head) {
+    responder.writeStatusLine(status);
+    responder.writeHeader("Content-Type"_ba, "application/json"_ba);
+    if (known) responder.writeHeader("Allow"_ba, "GET"_ba);
+    responder.writeBody(QByteArray());  // ends the headers
+    return;
+  }
+  const auto log = m_adapter->log();
+  if (!known) {
+    responder.write(errorBody("not_found", u"no such resource: %1"_s.arg(quoted(path)), *log), "application/json"_ba,
+                    status);
+    return;
+  }
+  responder.write(
+      errorBody("method_not_allowed",
+                u"%1 is not allowed on %2; use GET"_s.arg(methodName(request.method()), quoted(path)), *log),
+      {{"Content-Type"_ba, "application/json"_ba}, {"Allow"_ba, "GET"_ba}}, status);
 }
 
-QHttpServerResponse LogServer::statsResponse() const {
-  const memlog::Stats s = m_adapter->log()->stats();
-  const std::pair<const char*, qint64> fields[] = {
-      {"next", s.next_offset},
-      {"earliest", s.range.earliest},
-      {"latest", s.range.latest},
-      {"segment_size", static_cast<qint64>(s.segment_size)},
-      {"active_records", static_cast<qint64>(s.active_records)},
-      {"history_records", static_cast<qint64>(s.history_records)},
-      {"active_bytes", static_cast<qint64>(s.active_bytes)},
-      {"history_bytes", static_cast<qint64>(s.history_bytes)},
-      {"records_written", static_cast<qint64>(s.records_written)},
-      {"records_purged", static_cast<qint64>(s.records_purged)},
-      {"segments_sealed", static_cast<qint64>(s.segments_sealed)},
-      {"purges", static_cast<qint64>(s.purges)},
-      {"memory_bytes", static_cast<qint64>(s.memory_bytes)},
-  };
-  QByteArray body;
-  body.reserve(512);
-  for (const auto& [name, value] : fields) {
-    body.append(body.isEmpty() ? "{\"" : ",\"");
-    body.append(name);
-    body.append("\":");
-    body.append(QByteArray::number(value));
+void LogServer::setShards(std::shared_ptr<const memlog::ShardedLog> log, const QString& sharder,
+                          const QString& keyField) {
+  assert((!log || sharder == u"fnv"_s || sharder == u"keys"_s) && "LogServer::setShards: sharder is fnv or keys");
+  // The old shards' clients follow Logs no longer served: they reconnect to the new ones.
+  if (log != m_shards) m_streams.closeShards(kCloseLogReplaced, u"log replaced"_s);
+  m_shards = std::move(log);
+  m_sharder = sharder;
+  m_keyField = keyField;
+}
+
+void LogServer::setUpShardRoutes() {
+  const auto get = QHttpServerRequest::Method::Get;
+  m_http->route(u"/shards"_s, get, [this] { return shardsResponse(); });
+  m_http->route(u"/shards/<arg>/range"_s, get, [this](const QString& shard) {
+    return onShard(shard, [](const memlog::Log& log) { return log_answers::range(log); });
+  });
+  m_http->route(u"/shards/<arg>/records"_s, get, [this](const QString& shard, const QHttpServerRequest& request) {
+    return onShard(shard, [&](const memlog::Log& log) { return log_answers::batch(log, request.query()); });
+  });
+  m_http->route(u"/shards/<arg>/records/<arg>"_s, get, [this](const QString& shard, const QString& offset) {
+    return onShard(shard, [&](const memlog::Log& log) { return log_answers::record(log, offset); });
+  });
+  m_http->route(u"/keys/<arg>"_s, get,
+                [this](const QString&, const QHttpServerRequest& request) { return keyResponse(request); });
+}
+
+template <class Answer>
+QHttpServerResponse LogServer::onShard(const QString& index, Answer answer) const {
+  if (!m_shards) return notSharded();
+  const auto count = static_cast<qint64>(m_shards->shard_count());
+  const auto shard = parseInteger(index);  // not a number, negative or too long: nullopt
+  if (!shard || *shard >= count)
+    return error(Status::NotFound, "no_such_shard",
+                 u"no such shard '%1': the log has %2 shards, 0 to %3"_s.arg(quoted(index)).arg(count).arg(count - 1));
+  return answer(m_shards->shard(static_cast<std::size_t>(*shard)));
+}
+
+QHttpServerResponse LogServer::shardsResponse() const {
+  if (!m_shards) return notSharded();
+  const std::size_t count = m_shards->shard_count();
+  const QByteArray sharder = m_sharder.toUtf8(), keyField = m_keyField.toUtf8();
+  QByteArray body = "{\"shards\":"_ba + QByteArray::number(static_cast<qulonglong>(count)) + ",\"sharder\":"_ba;
+  record_json::appendString(body, std::string_view(sharder.constData(), static_cast<std::size_t>(sharder.size())));
+  body += ",\"key_field\":"_ba;
+  if (keyField.isEmpty())
+    body += "null"_ba;
+  else
+    record_json::appendString(body, std::string_view(keyField.constData(), static_cast<std::size_t>(keyField.size())));
+  body += ",\"ranges\":["_ba;
+  body.reserve(body.size() + static_cast<qsizetype>(count) * 64);
+  for (std::size_t i = 0; i < count; ++i) {
+    const memlog::Stats stats = m_shards->shard(i).stats();  // one snapshot per shard
+    if (i > 0) body += ',';
+    body += "{\"shard\":"_ba + QByteArray::number(static_cast<qulonglong>(i)) + ",\"earliest\":"_ba +
+            QByteArray::number(stats.range.earliest) + ",\"latest\":"_ba + QByteArray::number(stats.range.latest) +
+            ",\"next\":"_ba + QByteArray::number(stats.next_offset) + '}';
   }
-  body.append('}');
+  body += "]}"_ba;
   return json(std::move(body));
 }
 
-QHttpServerResponse LogServer::recordResponse(const QString& text) const {
-  const auto log = m_adapter->log();
-  const auto offset = parseInteger(text);
-  if (!offset)
-    return error(Status::BadRequest, "bad_request",
-                 u"offset must be a non-negative integer, not '%1'"_s.arg(quoted(text)), *log);
-  const auto record = log->read(*offset);
-  if (!record) return readError(record.error(), *offset, *log);
-  return json(record_json::record(*record));
-}
-
-QHttpServerResponse LogServer::batchResponse(const QHttpServerRequest& request) const {
-  const auto log = m_adapter->log();
-  const QUrlQuery query = request.query();
-  if (!query.hasQueryItem(u"from"_s))
-    return error(Status::BadRequest, "bad_request", u"missing parameter 'from'"_s, *log);
-  const QString fromText = query.queryItemValue(u"from"_s);
-  std::optional<qint64> from = parseInteger(fromText);
-  if (fromText == u"earliest"_s || fromText == u"latest"_s) {  // a poller's first request
-    const memlog::Stats stats = log->stats();
-    from = fromText == u"earliest"_s ? memlog::first_readable(stats) : stats.next_offset;
-  }
-  if (!from)
-    return error(Status::BadRequest, "bad_request",
-                 u"'from' must be a non-negative integer, earliest or latest, not '%1'"_s.arg(quoted(fromText)), *log);
-  qint64 max = kDefaultBatch;
-  if (query.hasQueryItem(u"max"_s)) {
-    const QString maxText = query.queryItemValue(u"max"_s);
-    const auto parsed = parseInteger(maxText);
-    if (!parsed || *parsed < 1)
-      return error(Status::BadRequest, "bad_request",
-                   u"'max' must be a positive integer, not '%1'"_s.arg(quoted(maxText)), *log);
-    max = std::min(*parsed, kMaxBatch);  // documented cap; "next" tells the client where to go on
-  }
-
-  std::vector<memlog::Record> records(static_cast<std::size_t>(max));
-  const memlog::BatchResult result = log->read_batch(*from, records);
-  if (result.count == 0 && result.error) {
-    // Asking at the very end is how a poller waits: an empty list, not an error.
-    if (result.error == memlog::Errc::future_offset && *from == log->stats().next_offset)
-      return json("{\"records\":[],\"next\":"_ba + number(*from) + '}');
-    return readError(result.error, *from, *log);
-  }
-  records.resize(result.count);
-  return json("{\"records\":"_ba + record_json::records(records) + ",\"next\":"_ba +
-              number(*from + static_cast<qint64>(result.count)) + '}');
+QHttpServerResponse LogServer::keyResponse(const QHttpServerRequest& request) const {
+  if (!m_shards) return notSharded();
+  // From the path as sent, not Qt's decoded <arg>: a "%2F" is part of the key, not a separator,
+  // and the key is the bytes the writer gave (a fully encoded path is ASCII). Only a client that
+  // percent-encoded "/keys/" itself is answered from the decoded path.
+  const QByteArray encoded = request.url().path(QUrl::FullyEncoded).toLatin1();
+  const QByteArray key = encoded.startsWith("/keys/")
+                             ? QByteArray::fromPercentEncoding(encoded.sliced(kKeysPrefix.size()))
+                             : request.url().path().sliced(kKeysPrefix.size()).toUtf8();
+  const std::string_view bytes(key.constData(), static_cast<std::size_t>(key.size()));
+  const QString text = QString::fromUtf8(key);
+  if (key.isEmpty()) return error(Status::NotFound, "invalid_key", u"the key is empty: use /keys/<key>"_s);
+  if (!record_json::isValidUtf8(bytes))
+    return error(Status::NotFound, "invalid_key",
+                 u"the key '%1' is not UTF-8 once percent-decoded"_s.arg(quoted(text)));
+  const auto shard = m_shards->shard_of(bytes);
+  if (!shard)
+    return error(Status::NotFound, "invalid_key",
+                 u"no shard for the key '%1': %2"_s.arg(quoted(text), QString::fromStdString(shard.error().message())));
+  QByteArray body = "{\"key\":"_ba;
+  record_json::appendString(body, bytes);
+  body += ",\"shard\":"_ba + QByteArray::number(static_cast<qulonglong>(*shard)) + '}';
+  return json(std::move(body));
 }
 
 namespace {
@@ -282,22 +283,48 @@ void LogServer::closeIdleHttpConnections() {
 void LogServer::acceptClients() {
   while (QWebSocket* socket = m_ws->nextPendingConnection()) {
     const QUrl url = socket->requestUrl();
-    const QString from = QUrlQuery(url).queryItemValue(u"from"_s);
-    const memlog::Stats stats = m_adapter->log()->stats();
+    const QUrlQuery query(url);
     // A close reason holds 123 bytes at most: what it quotes is cut shorter than in HTTP errors.
     if (url.path() != u"/stream"_s) {
       m_streams.reject(socket, kCloseBadRequest,
                        u"unknown path %1; use /stream?from=O|earliest|latest"_s.arg(quoted(url.path(), kCloseQuote)));
-    } else if (from == u"earliest"_s) {
-      // An empty log's earliest is -1: start where its first record will be.
-      m_streams.add(socket, memlog::first_readable(stats));
+      continue;
+    }
+    // The log it follows: the adapter's, or the shard it names.
+    std::shared_ptr<const memlog::Log> log = m_adapter->log();
+    int shard = -1;
+    if (query.hasQueryItem(u"shard"_s)) {
+      const QString text = query.queryItemValue(u"shard"_s);
+      const auto index = parseInteger(text);
+      if (!m_shards) {
+        m_streams.reject(socket, kCloseBadRequest,
+                         u"the log is not sharded: no shard '%1'"_s.arg(quoted(text, kCloseQuote)));
+        continue;
+      }
+      const auto count = static_cast<qint64>(m_shards->shard_count());
+      if (!index || *index >= count) {
+        m_streams.reject(socket, kCloseBadRequest,
+                         u"no shard '%1'; shards are 0 to %2"_s.arg(quoted(text, kCloseQuote)).arg(count - 1));
+        continue;
+      }
+      shard = static_cast<int>(*index);
+      log = m_shards->shard_ptr(static_cast<std::size_t>(*index));
+    }
+    const QString from = query.queryItemValue(u"from"_s);
+    const memlog::Stats stats = log->stats();
+    std::optional<memlog::Offset> position = parseInteger(from);
+    if (from == u"earliest"_s) {
+      position = memlog::first_readable(stats);  // an empty log's earliest is -1: start at its first record
     } else if (from == u"latest"_s) {
-      m_streams.add(socket, stats.next_offset);
-    } else if (const auto offset = parseInteger(from)) {
-      m_streams.add(socket, *offset);
-    } else {
+      position = stats.next_offset;
+    }
+    if (!position) {
       m_streams.reject(socket, kCloseBadRequest,
                        u"'from' must be an offset, earliest or latest, not '%1'"_s.arg(quoted(from, kCloseQuote)));
+    } else if (shard < 0) {
+      m_streams.add(socket, *position);
+    } else {
+      m_streams.addShard(socket, std::move(log), shard, *position);
     }
   }
 }

@@ -15,24 +15,41 @@
 // (method_not_allowed, with "Allow: GET"; an answer to HEAD has no body). A message quotes at
 // most 80 characters of what the request sent.
 //
+// A sharded log (setShards()) is served beside the adapter's, each shard a log of its own:
+//   GET /shards                  {"shards":N,"sharder":"fnv"|"keys","key_field":F|null,
+//                                "ranges":[{"shard":i,"earliest","latest","next"},...]}
+//   GET /shards/<i>/range        as /range, on shard i
+//   GET /shards/<i>/records/<offset>, GET /shards/<i>/records?from=O&max=N
+//                                as /records/<offset> and /records?..., on shard i, errors
+//                                included (their "earliest" and "next" are shard i's)
+//   GET /keys/<key>              {"key","shard"}: the shard the key's records go to; the key is
+//                                everything after "/keys/", percent-decoded, as UTF-8
+// A shard index that is not one of 0..N-1 is 404 (no_such_shard); an empty key, one that is not
+// UTF-8, or one the sharder refuses, 404 (invalid_key); these errors are {"error","message"}.
+// Without a sharded log, all of these are 404 (not_sharded).
+//
 // WebSocket (QWebSocketServer on its own port), ws://host:port/stream?from=O|earliest|latest
 // ("latest" = only records written from now on): each text message is a JSON array of
-// consecutive records, in offset order.
+// consecutive records, in offset order. With &shard=i, shard i is streamed instead, its offsets
+// its own.
 //
 // The log is the buffer: a client is its next offset and a small window in flight, and a batch
 // is encoded once for every client at its offset (StreamClients, BatchCache).
 //
 // Close codes: 4000 "fell behind the purge; earliest E" (the client reconnects from its
-// checkpoint or from E), 4001 "log replaced", 4002 a bad path or "from".
+// checkpoint or from E), 4001 "log replaced" (for a shard's client: the sharded log replaced or
+// dropped), 4002 a bad path, "from" or "shard" (or a shard asked of a log that is not sharded).
 //
 // An HTTP connection that sends nothing for kHttpIdleMs (half a request, or an idle
 // keep-alive) is closed: Qt 6.4's QHttpServer has no such timeout and would hold it forever.
 // A WebSocket handshake not completed in 10 s is dropped by QWebSocketServer.
 //
-// Every request and every read goes to adapter->log(), so the server follows logReplaced.
+// Every request and every read goes to adapter->log(), so the server follows logReplaced. The
+// shards are the sharded log's, whose shard Logs are never replaced while it lives.
 //
-// LogServer routes: it answers HTTP requests, and hands each WebSocket to StreamClients with the
-// offset its request asked for (or to be closed, 4002), which streams to it from then on.
+// LogServer routes: it answers HTTP requests (what is about one log, with log_answers, for the
+// adapter's log and each shard alike), and hands each WebSocket to StreamClients with the log
+// and offset its request asked for (or to be closed, 4002), which streams to it from then on.
 //
 // Threading: a GUI-thread object; its sockets live on the same thread.
 #pragma once
@@ -43,13 +60,20 @@
 #include <QString>
 #include <QTimer>
 
+#include <memory>
+
 #include "server/batch_cache.hpp"
+#include "server/log_answers.hpp"
 #include "server/stream_clients.hpp"
+
+namespace memlog {
+class ShardedLog;
+}
 
 class LogAdapter;
 class QHttpServer;
 class QHttpServerRequest;
-class QHttpServerResponse;
+class QHttpServerResponder;
 class QTcpServer;
 class QWebSocketServer;
 
@@ -57,9 +81,9 @@ class LogServer : public QObject {
   Q_OBJECT
 
  public:
-  static constexpr qint64 kMaxBatch = 10'000;     // records per GET /records
-  static constexpr qint64 kDefaultBatch = 1'000;  // ... when max is not given
-  static constexpr int kHttpIdleMs = 30'000;      // an HTTP connection silent this long is closed
+  static constexpr qint64 kMaxBatch = log_answers::kMaxBatch;          // records per GET /records
+  static constexpr qint64 kDefaultBatch = log_answers::kDefaultBatch;  // ... when max is not given
+  static constexpr int kHttpIdleMs = 30'000;                           // an HTTP connection silent this long is closed
   // The stream's, here for the protocol's users (see StreamClients and BatchCache).
   static constexpr qint64 kWindowBytes = StreamClients::kWindowBytes;    // per client, in flight
   static constexpr qint64 kMessageBytes = BatchCache::kMessageBytes;     // a message stops growing past this
@@ -79,6 +103,12 @@ class LogServer : public QObject {
   // Listens for HTTP on httpPort and WebSocket on wsPort (0 = a free port each). On failure
   // returns false with the reason in *error (when given) and listens on neither.
   bool listen(const QHostAddress& address, quint16 httpPort, quint16 wsPort, QString* error = nullptr);
+
+  // Serves `log`'s shards too (see above), before or after listen(); null: no longer sharded.
+  // `sharder` ("fnv" or "keys") and `keyField` (the JSON field a key is taken from; empty: the
+  // whole line) are what GET /shards reports. A new log closes the old one's stream clients
+  // (kCloseLogReplaced).
+  void setShards(std::shared_ptr<const memlog::ShardedLog> log, const QString& sharder, const QString& keyField);
   bool isListening() const { return m_httpPort != 0; }
   quint16 httpPort() const { return m_httpPort; }
   quint16 webSocketPort() const { return m_wsPort; }
@@ -99,10 +129,13 @@ class LogServer : public QObject {
 
  private:
   void setUpRoutes();
-  QHttpServerResponse rangeResponse() const;
-  QHttpServerResponse statsResponse() const;
-  QHttpServerResponse recordResponse(const QString& offset) const;
-  QHttpServerResponse batchResponse(const QHttpServerRequest& request) const;
+  void setUpShardRoutes();
+  void answerMissing(const QHttpServerRequest& request, QHttpServerResponder& responder) const;
+  QHttpServerResponse shardsResponse() const;
+  QHttpServerResponse keyResponse(const QHttpServerRequest& request) const;
+  // `answer` on shard `index`'s Log, or why there is none (not_sharded, no_such_shard).
+  template <class Answer>
+  QHttpServerResponse onShard(const QString& index, Answer answer) const;
 
   void acceptClients();         // routes each new WebSocket to m_streams
   void watchHttpConnections();  // notes new HTTP sockets' activity
@@ -117,4 +150,7 @@ class LogServer : public QObject {
   QTimer m_idleTimer;       // closes silent HTTP connections
   int m_httpIdleMs = kHttpIdleMs;
   QTcpServer* m_httpTcp = nullptr;
+  std::shared_ptr<const memlog::ShardedLog> m_shards;  // null: not sharded
+  QString m_sharder;
+  QString m_keyField;
 };

@@ -2,6 +2,8 @@
 #include "server/stream_clients.hpp"
 
 #include <QHostAddress>
+#include <QMetaObject>
+#include <QSet>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -18,9 +20,39 @@ using namespace Qt::StringLiterals;
 struct StreamClients::Client {
   QWebSocket* socket = nullptr;  // our child, deleted on disconnect
   QString peer;
-  memlog::Offset position = 0;  // the next offset to send
-  qint64 inFlight = 0;          // bytes handed to the socket and not reported written yet
-  bool closing = false;         // closed by us: send nothing more, wait for disconnected
+  std::shared_ptr<const memlog::Log> log;  // the log it follows; null once closed (see close())
+  int shard = -1;                          // -1: the adapter's log
+  memlog::Offset position = 0;             // the next offset to send
+  qint64 inFlight = 0;                     // bytes handed to the socket and not reported written yet
+  bool closing = false;                    // closed by us: send nothing more, wait for disconnected
+};
+
+// Wakes the GUI thread when an observed shard Log grows or purges, as LogAdapter::Observer does
+// for its log: a flag per shard, and at most one queued pumpShardClients() for all of them.
+class StreamClients::ShardObserver final : public memlog::LogObserver {
+ public:
+  explicit ShardObserver(StreamClients* owner) : m_owner(owner) {}
+
+  void on_append(memlog::Offset, memlog::Offset) override { wake(); }
+  // A purge can overtake a client whose window is full: it is closed without waiting to drain.
+  void on_purge(memlog::Offset, memlog::Offset, std::size_t, std::size_t) override { wake(); }
+
+  // On the GUI thread, after clearing m_shardsPosted: whether the shard changed since last asked.
+  bool takeChanged() { return m_changed.exchange(false, std::memory_order_seq_cst); }
+
+ private:
+  void wake() {
+    // seq_cst store of m_changed, then seq_cst load of m_shardsPosted; pumpShardClients() does
+    // the mirror image (clears posted, then takes changed). So either that pass sees this
+    // change, or this writer sees posted false and queues another: no change goes unseen.
+    m_changed.store(true, std::memory_order_seq_cst);
+    std::atomic<bool>& posted = m_owner->m_shardsPosted;
+    if (!posted.load(std::memory_order_seq_cst) && !posted.exchange(true, std::memory_order_seq_cst))
+      QMetaObject::invokeMethod(m_owner, &StreamClients::pumpShardClients, Qt::QueuedConnection);
+  }
+
+  StreamClients* m_owner;  // outlives every callback: its destructor resets the subscriptions
+  std::atomic<bool> m_changed{false};
 };
 
 StreamClients::StreamClients(LogAdapter* adapter, QObject* parent) : QObject(parent), m_adapter(adapter) {
@@ -31,11 +63,13 @@ StreamClients::StreamClients(LogAdapter* adapter, QObject* parent) : QObject(par
 
   // Purges are checked too: a client held back by backpressure is closed as soon as it has
   // fallen behind, not when its socket drains.
-  connect(m_adapter, &LogAdapter::appended, this, &StreamClients::pumpAll);
-  connect(m_adapter, &LogAdapter::purged, this, &StreamClients::pumpAll);
+  connect(m_adapter, &LogAdapter::appended, this, &StreamClients::pumpAdapterClients);
+  connect(m_adapter, &LogAdapter::purged, this, &StreamClients::pumpAdapterClients);
   connect(m_adapter, &LogAdapter::logReplaced, this, [this] {
-    m_cache.clear();  // the new log's offsets may name other records
-    for (const auto& client : m_clients) close(*client, kCloseLogReplaced, u"log replaced"_s);
+    m_cache.clear();  // the old log's messages will not be asked for again
+    for (const auto& client : m_clients) {
+      if (client->shard < 0) close(*client, kCloseLogReplaced, u"log replaced"_s);
+    }
   });
   // Clients that left gave back their sockets' buffers to the allocator, which keeps them;
   // hand them to the system once the churn settles, so memory returns when clients leave.
@@ -51,26 +85,54 @@ StreamClients::StreamClients(LogAdapter* adapter, QObject* parent) : QObject(par
 }
 
 StreamClients::~StreamClients() {
+  // No shard observer runs after this (reset() waits for a running callback); a call it queued
+  // dies with this object.
+  m_shardWatches.clear();
   // The sockets are our children; disconnect first so that their destruction does not call
   // back into a half-destroyed object.
   for (const auto& client : m_clients) client->socket->disconnect(this);
 }
 
 void StreamClients::add(QWebSocket* socket, memlog::Offset position) {
-  Client& client = take(socket);
+  Client& client = take(socket, m_adapter->log(), -1);
   client.position = position;
   pump(client);
   positionsChanged();
 }
 
-void StreamClients::reject(QWebSocket* socket, int code, const QString& reason) { close(take(socket), code, reason); }
+void StreamClients::addShard(QWebSocket* socket, std::shared_ptr<const memlog::Log> log, int shard,
+                             memlog::Offset position) {
+  assert(log && shard >= 0 && "StreamClients::addShard needs a shard's log and its index");
+  // Observed before the first pump: a record written in between wakes us, it is not missed.
+  watch(log);
+  Client& client = take(socket, std::move(log), shard);
+  client.position = position;
+  pump(client);
+  positionsChanged();
+}
 
-StreamClients::Client& StreamClients::take(QWebSocket* socket) {
+void StreamClients::closeShards(int code, const QString& reason) {
+  bool any = false;
+  for (const auto& client : m_clients) {
+    if (client->shard < 0) continue;
+    close(*client, code, reason);
+    any = true;
+  }
+  if (any) m_cache.clear();  // the old shards' messages will not be asked for again
+}
+
+void StreamClients::reject(QWebSocket* socket, int code, const QString& reason) {
+  close(take(socket, nullptr, -1), code, reason);
+}
+
+StreamClients::Client& StreamClients::take(QWebSocket* socket, std::shared_ptr<const memlog::Log> log, int shard) {
   socket->setParent(this);
   auto client = std::make_unique<Client>();
   client->socket = socket;
+  client->log = std::move(log);
+  client->shard = shard;
   client->peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
-  // Queued: a socket may disconnect inside close(), while pump() or pumpAll() still holds a
+  // Queued: a socket may disconnect inside close(), while pump() or a pump loop still holds a
   // reference to its Client.
   connect(
       socket, &QWebSocket::disconnected, this, [this, socket] { remove(socket); }, Qt::QueuedConnection);
@@ -92,7 +154,8 @@ void StreamClients::pump(Client& client) {
   if (client.closing) return;
   // Overtaken by the purge, checked before the window: a client that stopped reading keeps
   // its window full and would otherwise never be told (nor let go).
-  if (const memlog::Range range = m_adapter->log()->range(); !range.empty() && client.position < range.earliest) {
+  const memlog::Log& log = *client.log;
+  if (const memlog::Range range = log.range(); !range.empty() && client.position < range.earliest) {
     close(client, kCloseFellBehind, u"fell behind the purge; earliest %1"_s.arg(range.earliest));
     return;
   }
@@ -100,12 +163,11 @@ void StreamClients::pump(Client& client) {
   // Pull: only while the client's window has room; its socket draining calls us again.
   while (client.inFlight < kWindowBytes) {
     std::error_code error;
-    const BatchCache::Batch* batch = m_cache.at(*m_adapter->log(), client.position, &error);
+    const BatchCache::Batch* batch = m_cache.at(log, client.position, &error);
     if (batch == nullptr) {
       if (error == memlog::Errc::out_of_range) {
         // A position before the log's earliest: purged, or before a replayed log's start.
-        close(client, kCloseFellBehind,
-              u"fell behind the purge; earliest %1"_s.arg(m_adapter->log()->range().earliest));
+        close(client, kCloseFellBehind, u"fell behind the purge; earliest %1"_s.arg(log.range().earliest));
       }
       break;  // caught up (future_offset), or closed
     }
@@ -116,18 +178,56 @@ void StreamClients::pump(Client& client) {
   if (client.position != before) positionsChanged();
 }
 
-void StreamClients::pumpAll() {
+void StreamClients::pumpAdapterClients() {
   // Index loop: pump() may close a client but never adds or removes one here (a close's
   // disconnected is queued); unlike an iterator, an index would survive an append.
   // NOLINTNEXTLINE(modernize-loop-convert)
-  for (std::size_t i = 0; i < m_clients.size(); ++i) pump(*m_clients[i]);
+  for (std::size_t i = 0; i < m_clients.size(); ++i) {
+    if (m_clients[i]->shard < 0) pump(*m_clients[i]);
+  }
+}
+
+void StreamClients::pumpShardClients() {
+  m_shardsPosted.store(false, std::memory_order_seq_cst);  // first: see ShardObserver::wake()
+  QSet<const memlog::Log*> changed;
+  for (const auto& [log, watch] : m_shardWatches) {
+    if (watch.observer->takeChanged()) changed.insert(log);
+  }
+  if (changed.isEmpty()) return;
+  // NOLINTNEXTLINE(modernize-loop-convert): as in pumpAdapterClients()
+  for (std::size_t i = 0; i < m_clients.size(); ++i) {
+    Client& client = *m_clients[i];
+    if (client.shard >= 0 && changed.contains(client.log.get())) pump(client);
+  }
+}
+
+void StreamClients::watch(const std::shared_ptr<const memlog::Log>& log) {
+  ShardWatch& watch = m_shardWatches[log.get()];
+  if (watch.clients++ > 0) return;
+  watch.observer = std::make_shared<ShardObserver>(this);
+  watch.subscription = log->observe(watch.observer);
+}
+
+void StreamClients::unwatch(const memlog::Log* log) {
+  const auto it = m_shardWatches.find(log);
+  if (it == m_shardWatches.end() || --it->second.clients > 0) return;
+  m_shardWatches.erase(it);  // unsubscribes: no callback of it runs after this
 }
 
 void StreamClients::close(Client& client, int code, const QString& reason) {
   if (client.closing) return;
   client.closing = true;
+  // It is sent nothing more: a replaced log goes now, not when a slow peer finishes closing.
+  release(client);
   client.socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
   positionsChanged();
+}
+
+void StreamClients::release(Client& client) {
+  if (!client.log) return;
+  // Unwatched while the client still holds the log: a watched address is a live Log.
+  if (client.shard >= 0) unwatch(client.log.get());
+  client.log.reset();
 }
 
 StreamClients::Client* StreamClients::find(QWebSocket* socket) {
@@ -139,6 +239,7 @@ void StreamClients::remove(QWebSocket* socket) {
   const auto it = std::find_if(m_clients.begin(), m_clients.end(),
                                [socket](const auto& client) { return client->socket == socket; });
   if (it == m_clients.end()) return;
+  release(**it);
   m_bySocket.remove(socket);
   m_clients.erase(it);
   socket->deleteLater();
@@ -151,12 +252,19 @@ void StreamClients::positionsChanged() {
 }
 
 QList<StreamClients::RemoteConsumer> StreamClients::remoteConsumers() const {
-  const memlog::Offset next = m_adapter->log()->stats().next_offset;
   QList<RemoteConsumer> out;
   out.reserve(static_cast<qsizetype>(m_clients.size()));
+  // Clients of one log are usually next to each other: one stats() per run of them.
+  const memlog::Log* log = nullptr;
+  memlog::Offset next = 0;
   for (const auto& client : m_clients) {
     if (client->closing) continue;
-    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position), client->inFlight});
+    if (client->log.get() != log) {
+      log = client->log.get();
+      next = log->stats().next_offset;
+    }
+    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position), client->inFlight,
+                client->shard});
   }
   return out;
 }
