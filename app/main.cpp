@@ -76,6 +76,16 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   }
 
   LogServer server(session.adapter());
+  if (const ShardSet* shards = session.shards()) {  // the /shards routes and ws://…/stream?shard=i
+    const auto serveShards = [&server, shards] {
+      server.setShards(shards->log(), QString::fromUtf8(shards->options().sharder.name().data()),
+                       QString::fromStdString(shards->router()->key_field()));
+    };
+    serveShards();
+    // The key field follows the simulated system (or the real source): /shards says which.
+    QObject::connect(session.source(), &SourceController::stateChanged, &server, serveShards);
+    QObject::connect(session.feed(), &FeedController::openChanged, &server, serveShards);
+  }
   if (options.servePort != 0) {
     QString error;
     if (!server.listen(QHostAddress(options.serveAddress), options.servePort,

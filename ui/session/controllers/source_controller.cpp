@@ -126,3 +126,9 @@ void SourceController::setSeed(quint64 seed) {
   o.seed = seed;
   apply(o);
 }
+
+void SourceController::setSkew(const memlog::sim::KeySkew& skew) {
+  auto o = options();
+  o.skew = skew;
+  apply(o);
+}

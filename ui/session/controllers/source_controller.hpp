@@ -44,6 +44,7 @@ class SourceController : public QObject {
   void setPayloadBytes(int bytes);  // 0 = natural size
   void setKind(memlog::sim::SourceKind kind);
   void setSeed(quint64 seed);
+  void setSkew(const memlog::sim::KeySkew& skew);  // how the records' keys are spread
 
  signals:
   void stateChanged();                         // running / paused / options changed

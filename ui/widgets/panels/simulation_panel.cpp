@@ -65,6 +65,21 @@ SimulationPanel::SimulationPanel(SourceController* source, FrameClock* frames, Q
       u"Pads (or cuts) every record to this size. Over the log's max record size, writes are refused "
       "and the source pauses."_s);
   m_counters = new QLabel(this);
+  // How the keys (devices, SKUs, tickets) are spread: what a sharded log's shards see.
+  m_skew = new QComboBox(this);
+  m_skew->addItem(u"uniform"_s, static_cast<int>(memlog::sim::KeySkew::Kind::uniform));
+  m_skew->addItem(u"one hot key"_s, static_cast<int>(memlog::sim::KeySkew::Kind::hot_key));
+  m_skew->addItem(u"Zipf"_s, static_cast<int>(memlog::sim::KeySkew::Kind::zipf));
+  m_skew->setToolTip(
+      u"How the records' keys are spread: evenly, one hot key taking a share of the records, or a "
+      u"Zipf law (a few keys take most). With a sharded log, the hot key's shard fills and purges "
+      u"while others idle."_s);
+  m_skewValue = new QDoubleSpinBox(this);
+  m_skewValue->setDecimals(2);
+  m_skewValue->setSingleStep(0.05);
+  m_skewValue->setToolTip(
+      u"One hot key: its share of the records (0.01 to 1). Zipf: the exponent (0.1 to 10; higher "
+      u"is more skewed)."_s);
 
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(m_startPause);
@@ -84,6 +99,10 @@ SimulationPanel::SimulationPanel(SourceController* source, FrameClock* frames, Q
   form->addRow(u"Rate"_s, rate);
   form->addRow(u"Bursts"_s, burst);
   form->addRow(u"Payload"_s, m_payload);
+  auto* skew = new QHBoxLayout;
+  skew->addWidget(m_skew, 1);
+  skew->addWidget(m_skewValue);
+  form->addRow(u"Keys"_s, skew);
   form->addRow(u"Written"_s, m_counters);
 
   connect(m_kind, &QComboBox::currentIndexChanged, this, [this, source] {
@@ -104,6 +123,16 @@ SimulationPanel::SimulationPanel(SourceController* source, FrameClock* frames, Q
   connect(m_burstSize, &QSpinBox::valueChanged, this, applyBurst);
   connect(m_burstEvery, &QSpinBox::valueChanged, this, applyBurst);
   connect(m_payload, &QSpinBox::editingFinished, this, [this, source] { source->setPayloadBytes(m_payload->value()); });
+  const auto applySkew = [this, source] {
+    if (m_syncing) return;
+    memlog::sim::KeySkew skew;
+    skew.kind = static_cast<memlog::sim::KeySkew::Kind>(m_skew->currentData().toInt());
+    if (skew.kind == memlog::sim::KeySkew::Kind::hot_key) skew.hot_share = m_skewValue->value();
+    if (skew.kind == memlog::sim::KeySkew::Kind::zipf) skew.zipf_exponent = m_skewValue->value();
+    source->setSkew(skew);
+  };
+  connect(m_skew, &QComboBox::currentIndexChanged, this, applySkew);
+  connect(m_skewValue, &QDoubleSpinBox::editingFinished, this, applySkew);
   connect(source, &SourceController::stateChanged, this, &SimulationPanel::syncFromSource);
   // The counters of the frame every other view draws (not sampled at another moment).
   connect(frames, &FrameClock::frame, this, [this](const Frame& frame) {
@@ -135,6 +164,17 @@ void SimulationPanel::syncFromSource() {
   m_burstSize->setValue(static_cast<int>(o.burst_size));
   m_burstEvery->setValue(static_cast<int>(o.burst_every.count()));
   m_payload->setValue(static_cast<int>(o.payload_bytes));
+  m_skew->setCurrentIndex(m_skew->findData(static_cast<int>(o.skew.kind)));
+  m_skewValue->setVisible(o.skew.kind != memlog::sim::KeySkew::Kind::uniform);
+  if (o.skew.kind == memlog::sim::KeySkew::Kind::hot_key) {
+    m_skewValue->setRange(0.01, 1);
+    m_skewValue->setPrefix(u"share "_s);
+    m_skewValue->setValue(o.skew.hot_share);
+  } else if (o.skew.kind == memlog::sim::KeySkew::Kind::zipf) {
+    m_skewValue->setRange(0.1, 10);
+    m_skewValue->setPrefix(u"s = "_s);
+    m_skewValue->setValue(o.skew.zipf_exponent);
+  }
   m_startPause->setText(m_source->isRunning() ? u"Pause"_s : u"Start"_s);
   m_syncing = false;
 }

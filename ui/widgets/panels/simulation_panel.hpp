@@ -33,6 +33,8 @@ class SimulationPanel : public QWidget {
   QSlider* rateSlider() const { return m_slider; }
   QCheckBox* unthrottled() const { return m_unthrottled; }
   QLabel* counters() const { return m_counters; }
+  QComboBox* skew() const { return m_skew; }
+  QDoubleSpinBox* skewValue() const { return m_skewValue; }
 
  private:
   void syncFromSource();
@@ -49,5 +51,7 @@ class SimulationPanel : public QWidget {
   QSpinBox* m_burstEvery;
   QSpinBox* m_payload;
   QLabel* m_counters;
+  QComboBox* m_skew;
+  QDoubleSpinBox* m_skewValue;
   bool m_syncing = false;
 };
