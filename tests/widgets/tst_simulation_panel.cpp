@@ -2,6 +2,7 @@
 // The simulation panel: the rate scale, its controls driving the simulated source, and the
 // counters of the frame every other view draws.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QTest>
@@ -37,6 +38,28 @@ class TestSimulationPanel : public QObject {
     panel.rateField()->setValue(1234);
     emit panel.rateField()->editingFinished();
     QCOMPARE(session.source()->options().rate, 1234.0);
+  }
+
+  // The key skew: chosen in the panel, taken by the source, its value shown for the kind.
+  void setsTheKeySkew() {
+    LogSession session({.segment_size = 100}, {.rate = 50});
+    SimulationPanel panel(session.source(), session.frames());
+    using Kind = memlog::sim::KeySkew::Kind;
+    QVERIFY(panel.skewValue()->isHidden());  // uniform: nothing to set
+    panel.skew()->setCurrentIndex(panel.skew()->findData(static_cast<int>(Kind::hot_key)));
+    QCOMPARE(session.source()->options().skew.kind, Kind::hot_key);
+    QVERIFY(!panel.skewValue()->isHidden());
+    panel.skewValue()->setValue(0.8);
+    emit panel.skewValue()->editingFinished();
+    QCOMPARE(session.source()->options().skew.hot_share, 0.8);
+    panel.skewValue()->setValue(5);  // over a share's range: clamped to 1 by the field
+    emit panel.skewValue()->editingFinished();
+    QCOMPARE(session.source()->options().skew.hot_share, 1.0);
+    panel.skew()->setCurrentIndex(panel.skew()->findData(static_cast<int>(Kind::zipf)));
+    QCOMPARE(session.source()->options().skew.kind, Kind::zipf);
+    QCOMPARE(panel.skewValue()->value(), 1.2);  // the exponent's default
+    panel.skew()->setCurrentIndex(panel.skew()->findData(static_cast<int>(Kind::uniform)));
+    QCOMPARE(session.source()->options().skew, memlog::sim::KeySkew{});
   }
 
   // The counters say what the frame clock sampled: three records stepped, three written.

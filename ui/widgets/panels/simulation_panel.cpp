@@ -123,16 +123,19 @@ SimulationPanel::SimulationPanel(SourceController* source, FrameClock* frames, Q
   connect(m_burstSize, &QSpinBox::valueChanged, this, applyBurst);
   connect(m_burstEvery, &QSpinBox::valueChanged, this, applyBurst);
   connect(m_payload, &QSpinBox::editingFinished, this, [this, source] { source->setPayloadBytes(m_payload->value()); });
-  const auto applySkew = [this, source] {
+  // Another kind starts from its own default (the field still holds the old kind's value).
+  connect(m_skew, &QComboBox::currentIndexChanged, this, [this, source] {
     if (m_syncing) return;
     memlog::sim::KeySkew skew;
     skew.kind = static_cast<memlog::sim::KeySkew::Kind>(m_skew->currentData().toInt());
+    source->setSkew(skew);
+  });
+  connect(m_skewValue, &QDoubleSpinBox::editingFinished, this, [this, source] {
+    memlog::sim::KeySkew skew = source->options().skew;
     if (skew.kind == memlog::sim::KeySkew::Kind::hot_key) skew.hot_share = m_skewValue->value();
     if (skew.kind == memlog::sim::KeySkew::Kind::zipf) skew.zipf_exponent = m_skewValue->value();
     source->setSkew(skew);
-  };
-  connect(m_skew, &QComboBox::currentIndexChanged, this, applySkew);
-  connect(m_skewValue, &QDoubleSpinBox::editingFinished, this, applySkew);
+  });
   connect(source, &SourceController::stateChanged, this, &SimulationPanel::syncFromSource);
   // The counters of the frame every other view draws (not sampled at another moment).
   connect(frames, &FrameClock::frame, this, [this](const Frame& frame) {
