@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "adapter/log_adapter.hpp"
+#include "adapter/log_session.hpp"
 #include "table/record_table_model.hpp"
 
 class TestRecordTableModel : public QObject {
@@ -98,6 +99,33 @@ class TestRecordTableModel : public QObject {
     QVERIFY(adapter.log()->write("new").has_value());
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, 5000);
     QCOMPARE(model.firstOffset(), 50);
+  }
+
+  // A sharded log: the shard and key columns are inserted (not a reset), name the shard shown
+  // and each record's key, and follow the shard shown; appends stay consistent throughout.
+  void shardAndKeyColumns() {
+    ShardingOptions sharding;
+    sharding.shards = 4;
+    sharding::parseSharder(QStringLiteral("keys:th-000,th-001,th-002,th-003"), &sharding.sharder);
+    LogSession session({.segment_size = 100}, {.rate = 0}, sharding);
+    RecordTableModel model(session.adapter());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QCOMPARE(model.columnCount(), static_cast<int>(RecordTableModel::kPlainColumns));
+    model.showShards(session.shards());
+    QCOMPARE(model.columnCount(), static_cast<int>(RecordTableModel::ColumnCount));
+    for (int n = 0; n < 48; ++n) session.source()->step();  // th-000 .. th-003 twice each
+    model.sync();
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, RecordTableModel::ShardColumn).data().toString(), QStringLiteral("#0"));
+    QCOMPARE(model.index(0, RecordTableModel::KeyColumn).data().toString(), QStringLiteral("th-000"));
+    QCOMPARE(model.keyAt(1), QStringLiteral("th-000"));
+    QCOMPARE(model.headerData(RecordTableModel::KeyColumn, Qt::Horizontal).toString(), QStringLiteral("Key"));
+    session.shards()->requestFocus(3);
+    model.sync();
+    QCOMPARE(model.index(0, RecordTableModel::ShardColumn).data().toString(), QStringLiteral("#3"));
+    QCOMPARE(model.index(1, RecordTableModel::KeyColumn).data().toString(), QStringLiteral("th-003"));
+    QCOMPARE(reset.count(), 1);  // the shard shown replaced the rows once; appends never reset
   }
 };
 
