@@ -4,9 +4,12 @@
 #include <cassert>
 #include <climits>
 #include <cstdlib>
+#include <typeinfo>
 
 namespace memlog {
 namespace {
+
+__extension__ using u128 = unsigned __int128;  // 64x64->128-bit products (GCC/Clang)
 
 std::span<const std::byte> bytes_of(std::string_view s) noexcept {
   return std::as_bytes(std::span{s.data(), s.size()});
@@ -46,6 +49,12 @@ Result<std::shared_ptr<ShardedLog>> ShardedLog::create(ShardedOptions options) {
   if (options.shards < 2) return std::unexpected(make_error_code(Errc::invalid_options));
   if (!options.sharder) options.sharder = std::make_shared<FnvSharder>();
   std::shared_ptr<ShardedLog> sharded{new ShardedLog(std::move(options))};
+  // Exactly FnvSharder (not a subclass that may choose otherwise), and a count it accepts.
+  const Sharder& sharder = *sharded->options_.sharder;
+  if (typeid(sharder) == typeid(FnvSharder) && sharded->options_.shards <= static_cast<std::size_t>(INT32_MAX)) {
+    sharded->fnv_ = true;
+    sharded->fnv_multiplier_ = ~std::uint64_t{0} / sharded->options_.shards;
+  }
   sharded->shards_.reserve(sharded->options_.shards);
   for (std::size_t i = 0; i < sharded->options_.shards; ++i) {
     auto log = Log::create(sharded->options_.log);
@@ -55,8 +64,20 @@ Result<std::shared_ptr<ShardedLog>> ShardedLog::create(ShardedOptions options) {
   return sharded;
 }
 
+std::size_t ShardedLog::fnv_index(std::string_view key) const noexcept {
+  const auto h = static_cast<std::int32_t>(FnvSharder::hash(bytes_of(key)));
+  const std::uint64_t n =
+      h < 0 ? static_cast<std::uint64_t>(-static_cast<std::int64_t>(h)) : static_cast<std::uint64_t>(h);
+  const std::uint64_t d = shards_.size();
+  const auto q = static_cast<std::uint64_t>((static_cast<u128>(n) * fnv_multiplier_) >> 64);
+  std::uint64_t r = n - q * d;
+  if (r >= d) r -= d;
+  return static_cast<std::size_t>(r);
+}
+
 Result<std::size_t> ShardedLog::shard_of(std::string_view key) const {
   if (key.empty()) return std::unexpected(make_error_code(Errc::invalid_key));
+  if (fnv_) return fnv_index(key);
   auto index = options_.sharder->shard(bytes_of(key), shards_.size());
   if (!index) return index;  // the sharder's error, unchanged
   if (*index >= shards_.size()) return std::unexpected(make_error_code(Errc::invalid_key));
@@ -64,6 +85,7 @@ Result<std::size_t> ShardedLog::shard_of(std::string_view key) const {
 }
 
 Result<Offset> ShardedLog::write(std::string_view key, std::span<const std::byte> data) {
+  if (fnv_ && !key.empty()) return shards_[fnv_index(key)]->write(data);  // the common case, directly
   auto index = shard_of(key);
   if (!index) return std::unexpected(index.error());
   return shards_[*index]->write(data);

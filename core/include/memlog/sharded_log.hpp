@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -69,8 +70,15 @@ class ShardedLog {
 
  private:
   explicit ShardedLog(ShardedOptions options) : options_(std::move(options)) {}
+  // The default sharder's choice without the virtual call and the division: Go's
+  // abs(int32(h) % n) is |int32(h)| mod n (the remainder takes the dividend's sign), and the
+  // modulo by the fixed n is a multiplication (m = floor((2^64 - 1) / n), one correction step).
+  std::size_t fnv_index(std::string_view key) const noexcept;
+
   ShardedOptions options_;
   std::vector<std::shared_ptr<Log>> shards_;
+  bool fnv_ = false;  // the sharder is exactly FnvSharder: fnv_index() gives its answer
+  std::uint64_t fnv_multiplier_ = 0;
 };
 
 }  // namespace memlog
