@@ -68,7 +68,8 @@ CommandLine parseCommandLine(const QStringList& arguments) {
                                   u"How often an http: source polls, in ms (50 to 3600000; default 1000)."_s, u"MS"_s);
   const QCommandLineOption mirror(
       u"mirror"_s,
-      u"Also append every record to a Redis stream: redis:HOST:PORT/STREAM (XADD, pipelined)."_s +
+      u"Also append every record to a Redis stream: redis:HOST:PORT/STREAM (XADD, pipelined). A sharded log "
+      "(--shards N) is mirrored shard by shard to the streams STREAM:0 … STREAM:N-1."_s +
           (MEMLOG_WITH_REDIS ? QString() : u" This build has no Redis support."_s),
       u"redis:HOST:PORT/STREAM"_s);
   const QCommandLineOption seed(u"seed"_s, u"Seed of the simulated records (0 or more)."_s, u"S"_s);
@@ -281,12 +282,6 @@ CommandLine parseCommandLine(const QStringList& arguments) {
   }
   if (QString why = sharding::validate(o.sharding); !why.isEmpty()) {
     error = u"--sharder: %1"_s.arg(why);
-    return fail();
-  }
-  if (o.sharding.sharded() && !o.mirror.isEmpty()) {
-    error =
-        u"--mirror: a sharded log is not mirrored yet (one Redis stream per shard is still to come); drop "
-        u"--shards or --mirror"_s;
     return fail();
   }
   if (parser.isSet(keySkew)) {

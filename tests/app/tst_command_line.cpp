@@ -92,6 +92,17 @@ class TestCommandLine : public QObject {
 #endif
   }
 
+#if MEMLOG_WITH_REDIS
+  // A sharded log is mirrored too, a stream per shard (s:0 … s:3).
+  void shardedMirror() {
+    const CommandLine c = parseCommandLine({QStringLiteral("m"), QStringLiteral("--shards"), QStringLiteral("4"),
+                                            QStringLiteral("--mirror"), QStringLiteral("redis:127.0.0.1:6379/s")});
+    QCOMPARE(c.action, CommandLine::Action::run);
+    QCOMPARE(c.options.sharding.shards, 4);
+    QCOMPARE(c.options.mirror, QStringLiteral("redis:127.0.0.1:6379/s"));
+  }
+#endif
+
   void theme_data() {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<Theme::Scheme>("scheme");

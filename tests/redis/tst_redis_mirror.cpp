@@ -3,17 +3,14 @@
 // their offsets; across a Redis restart mid-run the gap is filled from the log and what could
 // not be delivered is reported exactly; an unreachable Redis is retried while the log goes
 // on; MAXLEN ~ keeps the stream near the log's retention; a replayed log is not sent twice.
-#include <QScopeGuard>
 #include <QTest>
 
 #include <memlog/redis/redis_mirror.hpp>
 
-#include <atomic>
 #include <optional>
-#include <set>
-#include <thread>
 
 #include "redis_server.hpp"
+#include "stream_checks.hpp"
 
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
@@ -38,30 +35,7 @@ memlog::RedisStreamAddress target(const RedisServer& server, const std::string& 
   return *memlog::parse_redis_stream_address(server.target(stream));
 }
 
-qint64 offsetOf(const RedisClient::Entry& e) { return std::stoll(e.field("offset")); }
-
-// Every entry: offsets strictly increasing, the ID's sequence part equal to the offset, and
-// the payload the log wrote for that offset.
-void checkEntries(const std::vector<RedisClient::Entry>& entries) {
-  qint64 previous = -1;
-  for (const auto& e : entries) {
-    const qint64 offset = offsetOf(e);
-    QVERIFY2(offset > previous, e.id.c_str());
-    previous = offset;
-    QCOMPARE(e.id.substr(e.id.find('-') + 1), std::to_string(offset));
-    QCOMPARE(e.field("payload"), payload(offset));
-    QVERIFY(!e.field("created").empty());
-  }
-}
-
-// The log's retained records are all in the stream, with the same payloads.
-void checkHoldsTheLog(const memlog::Log& log, const std::vector<RedisClient::Entry>& entries) {
-  std::set<qint64> inStream;
-  for (const auto& e : entries) inStream.insert(offsetOf(e));
-  const memlog::Range r = log.range();
-  for (memlog::Offset o = r.earliest; o <= r.latest; ++o)
-    QVERIFY2(inStream.contains(o), qPrintable(QString::number(o)));
-}
+void checkEntries(const std::vector<RedisClient::Entry>& entries) { ::checkEntries(entries, payload); }
 
 // Waits until the mirror has connected and is mirroring.
 bool waitMirroring(const RedisMirror& mirror) {
@@ -96,15 +70,8 @@ struct Mirrored {
 // The offsets in [0, last] the stream lacks, as ranges ("0-999, 1500"), the newest `keep` of them.
 QString missingRanges(const std::vector<RedisClient::Entry>& entries, qint64 last, int keep) {
   QStringList ranges;
-  qint64 expected = 0;
-  auto gap = [&](qint64 first, qint64 end) {
-    if (first < end) ranges << (first == end - 1 ? QString::number(first) : u"%1-%2"_s.arg(first).arg(end - 1));
-  };
-  for (const auto& e : entries) {
-    gap(expected, offsetOf(e));
-    expected = offsetOf(e) + 1;
-  }
-  gap(expected, last + 1);
+  for (const auto& [first, end] : ::missingRanges(entries, last))
+    ranges << (first == end ? QString::number(first) : u"%1-%2"_s.arg(first).arg(end));
   return ranges.mid(std::max<qsizetype>(0, ranges.size() - keep)).join(u", "_s);
 }
 }  // namespace
@@ -141,29 +108,14 @@ class TestRedisMirror : public QObject {
     auto& log = m.log;
     auto& redis = m.redis;
     RedisMirror& mirror = *m.mirror;
-    std::atomic<bool> done = false;
-    std::atomic<bool> restarted = false;  // the writer goes on until Redis is back (a restart mid-run)
-    std::atomic<int> written = 0;
-    std::jthread writer([&] {
-      // ~20,000 records/s for ~1.5 s or more: the log purges what Redis could not take while it
-      // was down.
-      for (int i = 0; i < 300 || !restarted; ++i) {
-        for (int k = 0; k < 100; ++k) {
-          if (!log->write(payload(log->stats().next_offset))) return;
-          ++written;
-        }
-        std::this_thread::sleep_for(5ms);
-      }
-      done = true;
-    });
-    const auto release = qScopeGuard([&] { restarted = true; });  // also when a check fails: the writer ends
-    QTRY_VERIFY_WITH_TIMEOUT(written > 5000, kTimeout);
+    SteadyWriter writer([&log] { return log->write(payload(log->stats().next_offset)).has_value(); });
+    QTRY_VERIFY_WITH_TIMEOUT(writer.written() > 5000, kTimeout);
     redis.stop();
     // Restarted once the mirror has found it gone (the writer goes on meanwhile).
     QTRY_COMPARE_WITH_TIMEOUT(mirror.status().state, WorkerState::retrying, kTimeout);
     QVERIFY(redis.start());
-    restarted = true;
-    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 60000);
+    writer.release();
+    QTRY_VERIFY_WITH_TIMEOUT(writer.done(), 60000);
     const memlog::Offset last = log->stats().next_offset - 1;
     QTRY_COMPARE_WITH_TIMEOUT(mirror.status().confirmed, last, kTimeout);
     const auto status = mirror.status();

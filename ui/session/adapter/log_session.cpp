@@ -47,6 +47,9 @@ LogSession::LogSession(const memlog::Options& options, const memlog::sim::Source
   m_source->routeTo(router);
   m_feed->routeTo(router);
   m_consumers->useShards(sharded);
+#if MEMLOG_WITH_REDIS
+  m_mirror->useShards(sharded);  // every shard into a stream of its own, not the shard shown
+#endif
   connect(m_shards, &ShardSet::focusChanged, m_consumers, &ConsumerController::setShownShard);
   connect(m_frames, &FrameClock::frame, m_shards, [this](const Frame& frame) { m_shards->sample(frame.elapsedMs); });
   connect(m_shards, &ShardSet::focusRequested, this, &LogSession::focusShard);

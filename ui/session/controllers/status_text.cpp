@@ -48,30 +48,43 @@ QString feedSummary(const QString& source, const memlog::feed::FeedStatus& s) {
 }
 
 #if MEMLOG_WITH_REDIS
+namespace {
+// What the mirror writes to: the target as given, or for a sharded log the range of the
+// shards' streams, "redis:127.0.0.1:6379/copy:0..63".
+QString mirrorStreams(const QString& target, const memlog::redis::MirrorStatus& s) {
+  return s.shards.empty() ? target : u"%1:0..%2"_s.arg(target).arg(s.shards.size() - 1);
+}
+}  // namespace
+
 QString mirrorStateText(memlog::WorkerState state) {
   return state == memlog::WorkerState::running ? u"mirroring"_s : feedStateText(state);
 }
 
 QString mirrorStatusText(const memlog::redis::MirrorStatus& s, const QString& errorColour) {
   const QLocale locale;
-  QString text = u"<b>%1</b> · lag %2 · %3 sent"_s.arg(
-      mirrorStateText(s.state), locale.toString(static_cast<qlonglong>(s.lag)), number(locale, s.sent));
+  QString text = u"<b>%1</b>"_s.arg(mirrorStateText(s.state));
+  if (!s.shards.empty()) text += u" · %1 streams"_s.arg(locale.toString(static_cast<qulonglong>(s.shards.size())));
+  text += u" · lag %1 · %2 sent"_s.arg(locale.toString(static_cast<qlonglong>(s.lag)), number(locale, s.sent));
   if (s.confirmed >= 0) text += u" · confirmed to offset %1"_s.arg(locale.toString(s.confirmed));
   if (s.duplicates > 0) text += u" · %1 already there"_s.arg(number(locale, s.duplicates));
+  // A sharded mirror's lost ranges are "shard:offsets" ("3:120-340").
   if (s.lost > 0)
-    text += u"<br><span style='color:%1'>%2 never delivered (purged first): %3</span>"_s.arg(
-        errorColour, number(locale, s.lost), QString::fromStdString(s.lost_ranges).toHtmlEscaped());
+    text += u"<br><span style='color:%1'>%2 never delivered (purged first): %3%4</span>"_s.arg(
+        errorColour, number(locale, s.lost), s.shards.empty() ? QString() : u"shard:offsets "_s,
+        QString::fromStdString(s.lost_ranges).toHtmlEscaped());
   text += nextTry(locale, s);
   return text;
 }
 
 QString mirrorStatusLine(const QString& target, const memlog::redis::MirrorStatus& s) {
-  QString line = u"mirror %1 %2 lag %3 sent %4"_s.arg(target, mirrorStateText(s.state)).arg(s.lag).arg(s.sent);
+  QString line = u"mirror %1 %2"_s.arg(mirrorStreams(target, s), mirrorStateText(s.state));
+  if (!s.shards.empty()) line += u" %1 streams"_s.arg(s.shards.size());
+  line += u" lag %1 sent %2"_s.arg(s.lag).arg(s.sent);
   if (s.lost > 0) line += u" lost %1"_s.arg(s.lost);
   return line;
 }
 
 QString mirrorSummary(const QString& target, const memlog::redis::MirrorStatus& s) {
-  return u"mirror %1 sent %2 lag %3 lost %4"_s.arg(target).arg(s.sent).arg(s.lag).arg(s.lost);
+  return u"mirror %1 sent %2 lag %3 lost %4"_s.arg(mirrorStreams(target, s)).arg(s.sent).arg(s.lag).arg(s.lost);
 }
 #endif

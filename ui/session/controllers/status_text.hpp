@@ -25,11 +25,14 @@ QString feedSummary(const QString& source, const memlog::feed::FeedStatus& statu
 
 #if MEMLOG_WITH_REDIS
 QString mirrorStateText(memlog::WorkerState state);  // "mirroring" while running, else as a feed's
-// The source panel: "<b>mirroring</b> · lag 0 · 1,204 sent" and the rest; records that never
-// reached Redis on a line of their own, in `errorColour` (a CSS colour, e.g. "#c62828").
+// The source panel: "<b>mirroring</b> · lag 0 · 1,204 sent" and the rest ("<b>mirroring</b> ·
+// 64 streams · lag 0 · …" for a sharded log); records that never reached Redis on a line of
+// their own, in `errorColour` (a CSS colour, e.g. "#c62828").
 QString mirrorStatusText(const memlog::redis::MirrorStatus& status, const QString& errorColour);
 // --headless: "mirror redis:127.0.0.1:6379/copy mirroring lag 0 sent 1204 lost 3" every few
-// seconds, and "mirror redis:127.0.0.1:6379/copy sent 1204 lag 0 lost 3" in the summary.
+// seconds, and "mirror redis:127.0.0.1:6379/copy sent 1204 lag 0 lost 3" in the summary; for a
+// sharded log the target names the streams, "redis:127.0.0.1:6379/copy:0..63", and the line
+// says "mirroring 64 streams".
 QString mirrorStatusLine(const QString& target, const memlog::redis::MirrorStatus& status);
 QString mirrorSummary(const QString& target, const memlog::redis::MirrorStatus& status);
 #endif

@@ -62,16 +62,11 @@ SourcePanel::SourcePanel(LogSession* session, QWidget* parent) : QWidget(parent)
   layout->addStretch();
   if (session->isSharded()) {
     // Each shard has its own offsets, and the source's sequence is none of them: the replay from
-    // one checkpoint is a single log's story. So is the mirror, for now (a stream per shard is
-    // still to come).
+    // one checkpoint is a single log's story. (The mirror works shard by shard: a stream each.)
     m_crash->hide();
     m_replayInfo->setText(
         u"The sharded log has no crash-and-replay: every shard has offsets of its own, so no single checkpoint "
         "names where the source would replay from."_s);
-#if MEMLOG_WITH_REDIS
-    m_mirror->setEnabled(false);
-    m_mirror->setToolTip(u"Mirroring a sharded log (one Redis stream per shard) is not supported yet."_s);
-#endif
   }
 
   connect(m_choice, &QComboBox::activated, this, &SourcePanel::choose);

@@ -28,6 +28,7 @@
 #include <span>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include <memlog/log.hpp>
 #include <memlog/source/redis_stream_address.hpp>
@@ -42,14 +43,22 @@ struct MirrorOptions {
   std::chrono::milliseconds backoff_initial{250}, backoff_max{30'000};
 };
 
-// The mirror's health (state, failures, problems, …: WorkerHealth) and how far it got.
-struct MirrorStatus : WorkerHealth {
+// How far the mirror of one log — or of one shard, into its own stream — got.
+struct ShardMirrorStatus {
   Offset confirmed = -1;         // the highest offset Redis has confirmed (-1: none yet)
   std::int64_t lag = 0;          // records in the log after `confirmed` (not yet in Redis)
   std::uint64_t sent = 0;        // XADDs confirmed (new entries)
   std::uint64_t duplicates = 0;  // XADDs Redis already held (sent again after a reconnection)
   std::uint64_t lost = 0;        // records that never reached Redis: purged from the log first
-  std::string lost_ranges;       // the newest lost ranges, "120-340, 900-905"
+};
+
+// The mirror's health (state, failures, problems, …: WorkerHealth) and how far it got. For a
+// sharded mirror (ShardedRedisMirror) the figures are the shards' totals — confirmed is -1
+// there, as no one offset stands for shards that each have their own — and `shards` holds them
+// shard by shard; for a mirror of one log `shards` is empty.
+struct MirrorStatus : WorkerHealth, ShardMirrorStatus {
+  std::string lost_ranges;  // the newest lost ranges, "120-340, 900-905" ("3:120-340": shard 3's)
+  std::vector<ShardMirrorStatus> shards;
 };
 
 namespace detail {
