@@ -106,6 +106,13 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       u"How the simulation spreads its keys: uniform (the default), hot[:SHARE] (one key takes SHARE of the "
       "records, default 0.5) or zipf[:S] (a Zipf law of exponent S, default 1.2)."_s,
       u"uniform|hot[:SHARE]|zipf[:S]"_s);
+  const QCommandLineOption lesson(
+      u"lesson"_s,
+      u"Start in a lesson: a built-in one by name, or a lesson file (docs/lessons.md); 'list' lists the built-ins. "
+      "With --headless the lesson plays by itself, a line per step, and the exit code says how it went (0: every "
+      "step completed, 1: a condition timed out, 2: a bad file or name)."_s,
+      u"NAME|FILE|list"_s);
+  parser.addOption(lesson);
   parser.addOptions({help,     version, segmentSize, maxRecordBytes, startOffset, rate,      source,
                      pollMs,   mirror,  seed,        consumers,      screenshot,  quitAfter, serve,
                      headless, theme,   shards,      shardKey,       sharder,     keySkew});
@@ -292,6 +299,17 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     }
     o.source.skew = *skew;
     o.hasKeySkew = true;
+  }
+  if (parser.isSet(lesson)) {
+    o.lesson = parser.value(lesson).trimmed();
+    if (o.lesson.isEmpty()) {
+      error = u"--lesson: give a lesson's name, a lesson file, or list"_s;
+      return fail();
+    }
+    if (o.lesson == u"list"_s) {
+      result.action = CommandLine::Action::listLessons;
+      return result;
+    }
   }
   o.headless = parser.isSet(headless);
   if (o.headless && !o.screenshot.isEmpty()) {

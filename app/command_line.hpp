@@ -21,6 +21,7 @@ struct MonitorOptions {
   int pollMs = 1000;                  // how often an http: source polls
   QString mirror;                     // --mirror: "redis:HOST:PORT/STREAM" (empty = no mirror)
   ShardingOptions sharding;           // --shards, --shard-key, --sharder (not sharded by default)
+  QString lesson;                     // --lesson NAME|FILE: start in that lesson (its setup wins over the rest)
   int consumers = 2;
   QString screenshot;     // save a PNG of the window, then (with quitAfter) quit
   double quitAfter = 0;   // seconds; 0 = run until closed
@@ -36,7 +37,7 @@ struct MonitorOptions {
 };
 
 struct CommandLine {
-  enum class Action { run, help, version, error };
+  enum class Action { run, help, version, error, listLessons };
   Action action = Action::run;
   MonitorOptions options;
   QString text;  // the help or version text, or a one-line error message

@@ -21,6 +21,8 @@
 #include "adapter/log_session.hpp"
 #include "command_line.hpp"
 #include "headless_reporter.hpp"
+#include "lesson_narrator.hpp"
+#include "lessons/lesson_player.hpp"
 #include "main_window.hpp"
 #include "server/log_server.hpp"
 #include "settings.hpp"
@@ -59,12 +61,20 @@ void quitOnSignals(QCoreApplication* app, QString* received) {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
+// What the window asked for: a new log (other sharding, or new options for a sharded log), or
+// a lesson (which brings its own setup).
+struct Restart {
+  memlog::Options log;
+  ShardingOptions sharding;
+  QString lesson;
+};
+
 }  // namespace
 
 // One session and its window (or its headless reporter) until the application quits: the exit
 // code; *restart set when the window asked for a new log (see MainWindow::restartRequested).
 int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store, const QStringList& warnings,
-               std::optional<std::pair<memlog::Options, ShardingOptions>>* restart) {
+               const std::optional<Lesson>& lesson, std::optional<Restart>* restart) {
   LogSession session(options.log, options.source, options.sharding);
   for (int i = 0; i < options.consumers; ++i) {
     // A fast one, a slow one, then a spread of paces: something to watch keep up and fall behind.
@@ -109,7 +119,10 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   });
 #endif
   session.feed()->setPollInterval(std::chrono::milliseconds(options.pollMs));
-  if (options.feed.isEmpty()) {
+  if (lesson) {
+    session.source()->start();
+    if (!lesson->sourceRunning) session.source()->pause();  // the lesson starts it when it says so
+  } else if (options.feed.isEmpty()) {
     session.source()->start();
   } else {
     QString error;
@@ -130,17 +143,28 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
 
   std::unique_ptr<MainWindow> window;
   std::unique_ptr<HeadlessReporter> reporter;
+  std::unique_ptr<LessonPlayer> player;
+  std::unique_ptr<LessonNarrator> narrator;
+  if (lesson) player = std::make_unique<LessonPlayer>(&session, *lesson);
   QString quitSignal;  // what ended a headless run, when a signal did
   if (options.headless) {
-    reporter = std::make_unique<HeadlessReporter>(&session, &server);
+    if (player)
+      narrator = std::make_unique<LessonNarrator>(player.get());  // the lesson's lines, not the status lines
+    else
+      reporter = std::make_unique<HeadlessReporter>(&session, &server);
     quitOnSignals(app, &quitSignal);
   } else {
     window = std::make_unique<MainWindow>(&session, warnings);
     QObject::connect(window.get(), &MainWindow::restartRequested, app,
                      [app, restart](const memlog::Options& log, const ShardingOptions& sharding) {
-                       *restart = std::pair(log, sharding);
+                       *restart = Restart{log, sharding, {}};
                        QCoreApplication::quit();
                      });
+    QObject::connect(window.get(), &MainWindow::lessonRequested, app, [app, restart](const QString& nameOrFile) {
+      *restart = Restart{{}, {}, nameOrFile};
+      QCoreApplication::quit();
+    });
+    if (player) window->showLesson(player.get());
     window->restoreLayout(store);
     if (server.isListening()) window->showServer(&server);
     window->show();
@@ -161,11 +185,16 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   }
   if (options.quitAfter > 0)
     QTimer::singleShot(static_cast<int>(options.quitAfter * 1000), app, &QCoreApplication::quit);
+  if (player) QTimer::singleShot(0, player.get(), &LessonPlayer::start);  // once the window is up
 
   const int code = app->exec();
   // A finite source (`seq 1 300000 | memlog-monitor --headless --source stdin`) does not end the
   // run (the log is still served and read): what ends it says what happened.
   if (reporter) reporter->printSummary(quitSignal);
+  if (lesson) {  // a lesson's setup is not the user's: nothing of it is remembered
+    if (window) window->saveLayout(store);
+    return code != 0 ? code : exitCode;
+  }
   // Remember what the log and the source are now, as changed in the window.
   options.log = session.adapter()->log()->options();
   options.log.start_offset = 0;  // a new run starts a new log at 0 unless told otherwise
@@ -185,6 +214,13 @@ int main(int argc, char* argv[]) {
     case CommandLine::Action::error:
       std::fprintf(stderr, "memlog-monitor: %s\n", qPrintable(command.text));
       return 2;
+    case CommandLine::Action::listLessons: {
+      QString error;
+      const std::vector<Lesson> lessons = builtInLessons(&error);
+      for (const Lesson& l : lessons) std::fprintf(stdout, "%-22s %s\n", qPrintable(l.name), qPrintable(l.title));
+      if (!error.isEmpty()) std::fprintf(stderr, "memlog-monitor: %s\n", qPrintable(error));
+      return error.isEmpty() ? 0 : 1;
+    }
     case CommandLine::Action::help:
     case CommandLine::Action::version:
       std::fprintf(stdout, "%s\n", qPrintable(command.text));
@@ -204,18 +240,43 @@ int main(int argc, char* argv[]) {
   QCoreApplication::setApplicationName(u"memlog-monitor"_s);
 
   MonitorOptions& options = command.options;
+  bool restarted = false;  // the window asked for a new session at least once
   QSettings store;
   QStringList warnings;
   settings::load(store, options, warnings);
   for (const QString& warning : warnings) std::fprintf(stderr, "memlog-monitor: warning: %s\n", qPrintable(warning));
   // A new log that cannot replace the running one in place (other sharding, new options for a
-  // sharded log) restarts the session and the window with them, in this process.
+  // sharded log), or a lesson chosen in the window, restarts the session and the window with
+  // them, in this process.
   for (;;) {
-    std::optional<std::pair<memlog::Options, ShardingOptions>> restart;
-    const int code = runSession(app.get(), options, store, warnings, &restart);
+    std::optional<Lesson> lesson;
+    if (!options.lesson.isEmpty()) {
+      QString error;
+      lesson = loadLesson(options.lesson, &error);
+      if (!lesson) {
+        std::fprintf(stderr, "memlog-monitor: --lesson: %s\n", qPrintable(error));
+        if (options.headless || !restarted) return 2;
+        options.lesson.clear();  // chosen in the window: the window comes back without it
+        continue;
+      }
+      // The lesson's setup: its log, source and sharding; its own consumers; no real source.
+      options.log = lesson->log;
+      options.source = lesson->source;
+      options.sharding = lesson->sharding;
+      options.consumers = 0;
+      options.feed.clear();
+    }
+    std::optional<Restart> restart;
+    const int code = runSession(app.get(), options, store, warnings, lesson, &restart);
     if (!restart) return code;
-    options.log = restart->first;
-    options.sharding = restart->second;
+    restarted = true;
+    if (!restart->lesson.isEmpty()) {
+      options.lesson = restart->lesson;
+    } else {
+      options.lesson.clear();
+      options.log = restart->log;
+      options.sharding = restart->sharding;
+    }
     options.feed.clear();  // the source panel reopens a real source if the user wants it
     // --quit-after's timer (on the application) still runs; the screenshot was the first window's.
     options.quitAfter = 0;

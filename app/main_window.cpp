@@ -3,10 +3,12 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -20,9 +22,13 @@
 
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
+#include "lessons/highlight_overlay.hpp"
+#include "lessons/lesson_player.hpp"
+#include "lessons/lessons_panel.hpp"
 #include "panels/configuration_panel.hpp"
 #include "panels/consumers_panel.hpp"
 #include "panels/sharding_panel.hpp"
+#include "panels/simulation_panel.hpp"
 #include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
 #include "shards/routing_panel.hpp"
@@ -82,6 +88,14 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
   m_chartsDock = charts;
   m_timelineDock = timeline;
   if (ShardSet* shards = session->shards()) addShardDocks(shards);
+  // Lessons: with the source and the configuration, raised when one plays.
+  m_lessons = new LessonsPanel(this);
+  m_lessonsDock = addDock(m_lessons, u"Lessons"_s, Qt::RightDockWidgetArea, u"lessons"_s);
+  tabifyDockWidget(source, m_lessonsDock);
+  source->raise();
+  m_highlight = new HighlightOverlay(this);
+  connect(m_lessons, &LessonsPanel::lessonRequested, this, &MainWindow::lessonRequested);
+  connect(m_lessons, &LessonsPanel::highlightRequested, this, &MainWindow::highlight);
   // The right-hand column runs the full height: the segments picture and the charts take the
   // width left of it, so the window's minimum height is that of one column, not of all three.
   setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
@@ -127,10 +141,61 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
 
   // Space pauses and resumes the simulation (typing a space in a text field still types one);
   // a real source is not paused that way: it keeps its own pace.
-  new QShortcut(QKeySequence(Qt::Key_Space), this, [session] {
-    if (!session->feed()->isOpen()) session->source()->togglePause();
+  // In a lesson, Space and → go on and ← goes back (a text field still gets its keys: it takes
+  // them before the window's shortcuts).
+  new QShortcut(QKeySequence(Qt::Key_Space), this, [this, session] {
+    if (m_lessons->player() && !m_lessons->player()->isFinished())
+      m_lessons->player()->next();
+    else if (!session->feed()->isOpen())
+      session->source()->togglePause();
+  });
+  new QShortcut(QKeySequence(Qt::Key_Right), this, [this] {
+    if (m_lessons->player()) m_lessons->player()->next();
+  });
+  new QShortcut(QKeySequence(Qt::Key_Left), this, [this] {
+    if (m_lessons->player()) m_lessons->player()->back();
   });
   fitToScreen(screen()->availableGeometry());
+}
+
+void MainWindow::showLesson(LessonPlayer* player) {
+  m_lessons->setPlayer(player);
+  m_lessonsDock->show();
+  m_lessonsDock->raise();
+}
+
+void MainWindow::highlight(const QString& target) {
+  // The lesson's target: a part of the segments picture, a chart, the table, a panel's dock, a
+  // control. Its dock is raised first, so that the ring is seen.
+  const auto raiseDockOf = [this](QWidget* w) {
+    for (QWidget* p = w; p; p = p->parentWidget())
+      if (auto* dock = qobject_cast<QDockWidget*>(p)) {
+        dock->show();
+        dock->raise();
+        return;
+      }
+  };
+  QWidget* widget = nullptr;
+  std::function<QRectF()> part;
+  if (target.startsWith(u"segment:"_s) || target.startsWith(u"consumer:"_s)) {
+    widget = m_segments;
+    const QString name = target.startsWith(u"segment:"_s) ? target.mid(8) : target;
+    part = [this, name] { return m_segments->partRect(name); };
+  } else if (target.startsWith(u"chart:"_s)) {
+    widget = m_charts->chart(target.mid(6));
+  } else if (target == u"table"_s) {
+    widget = m_table;
+  } else if (target.startsWith(u"panel:"_s)) {
+    if (QDockWidget* d = dock(target.mid(6))) widget = d->widget();
+  } else if (target == u"control:rate"_s) {
+    widget = m_sourcePanel->rateField();
+  } else if (target == u"control:step"_s) {
+    widget = m_sourcePanel->simulationPanel()->stepButton();
+  } else if (target == u"control:crash"_s) {
+    widget = m_sourcePanel->crashButton();
+  }
+  if (widget) raiseDockOf(widget);
+  m_highlight->show(widget, part);
 }
 
 QWidget* MainWindow::configurationPanels() {
@@ -257,15 +322,11 @@ void MainWindow::buildMenus() {
   // Every action from the keyboard: a mnemonic for each dock's show/hide entry, and Alt+1…
   // to go to a panel — raised if it is tabbed behind another, and focused.
   const QList<QDockWidget*> docks = findChildren<QDockWidget*>();
-  const QHash<QString, QString> mnemonics{{u"segments"_s, u"&Segments"_s},
-                                          {u"source"_s, u"S&ource"_s},
-                                          {u"consumers"_s, u"&Consumers"_s},
-                                          {u"configuration"_s, u"Co&nfiguration"_s},
-                                          {u"charts"_s, u"C&harts"_s},
-                                          {u"timeline"_s, u"&Timeline"_s},
-                                          {u"shards"_s, u"Sh&ards"_s},
-                                          {u"routing"_s, u"&Routing"_s},
-                                          {u"skew"_s, u"Ske&w"_s}};
+  const QHash<QString, QString> mnemonics{{u"segments"_s, u"&Segments"_s},   {u"source"_s, u"S&ource"_s},
+                                          {u"consumers"_s, u"&Consumers"_s}, {u"configuration"_s, u"Co&nfiguration"_s},
+                                          {u"charts"_s, u"C&harts"_s},       {u"timeline"_s, u"&Timeline"_s},
+                                          {u"shards"_s, u"Sh&ards"_s},       {u"routing"_s, u"&Routing"_s},
+                                          {u"skew"_s, u"Ske&w"_s},           {u"lessons"_s, u"&Lessons"_s}};
   for (QDockWidget* dock : docks) {
     dock->toggleViewAction()->setText(mnemonics.value(dock->objectName(), dock->windowTitle()));
     m_viewMenu->addAction(dock->toggleViewAction());
@@ -274,9 +335,11 @@ void MainWindow::buildMenus() {
   goTo->addAction(u"&Records table"_s, QKeySequence(Qt::ALT | Qt::Key_1), this,
                   [this] { m_table->table()->setFocus(Qt::ShortcutFocusReason); });
   int key = Qt::Key_2;
-  for (QDockWidget* dock : docks)
-    goTo->addAction(dock->toggleViewAction()->text(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(key++)), this,
-                    [dock] { focusPanel(dock); });
+  for (QDockWidget* dock : docks) {  // Alt+2 … Alt+9; a sharded window's further docks by the menu
+    const QKeySequence shortcut =
+        key <= Qt::Key_9 ? QKeySequence(Qt::ALT | static_cast<Qt::Key>(key++)) : QKeySequence();
+    goTo->addAction(dock->toggleViewAction()->text(), shortcut, this, [dock] { focusPanel(dock); });
+  }
   m_viewMenu->addSeparator();
   m_viewMenu->addAction(u"&Follow newest records"_s, QKeySequence(u"F"_s), m_table, &RecordTableView::jumpToNewest);
   QAction* pause = m_viewMenu->addAction(u"&Pause views"_s);

@@ -34,6 +34,9 @@ class ShardsPanel;
 class RoutingPanel;
 class SkewChart;
 class ShardingPanel;
+class LessonsPanel;
+class LessonPlayer;
+class HighlightOverlay;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -54,11 +57,19 @@ class MainWindow : public QMainWindow {
   void keepOnScreen(const QRect& available);
   QDockWidget* dock(const QString& objectName) const { return findChild<QDockWidget*>(objectName); }
   ShardingPanel* shardingPanel() const { return m_sharding; }
+  LessonsPanel* lessonsPanel() const { return m_lessons; }
+  HighlightOverlay* highlightOverlay() const { return m_highlight; }
+  // A lesson plays: the lessons panel follows it (and its highlights), raised.
+  void showLesson(LessonPlayer* player);
+  // Rings what a lesson talks about (see highlightTargets()); empty: nothing.
+  void highlight(const QString& target);
 
  signals:
   // The user asked for a new log that cannot replace this one in place (other sharding, or new
   // options for a sharded log): main() starts the session and the window anew with them.
   void restartRequested(const memlog::Options& log, const ShardingOptions& sharding);
+  // A lesson was chosen (a built-in's name or a file): main() starts it on a new session.
+  void lessonRequested(const QString& nameOrFile);
 
  public slots:
   // Freezes the table, the segments picture and the charts for inspection; the log runs on.
@@ -92,6 +103,9 @@ class MainWindow : public QMainWindow {
   RoutingPanel* m_routing = nullptr;
   SkewChart* m_skew = nullptr;
   ShardingPanel* m_sharding = nullptr;
+  LessonsPanel* m_lessons = nullptr;
+  QDockWidget* m_lessonsDock = nullptr;
+  HighlightOverlay* m_highlight = nullptr;
   QLabel* m_range;
   QLabel* m_retained;
   QLabel* m_memory;

@@ -88,6 +88,12 @@ std::vector<KeyStats> ShardRouter::keys() const {
   return out;
 }
 
+std::uint64_t ShardRouter::records_of(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  const auto found = keys_.find(key);
+  return found == keys_.end() ? 0 : found->second.records;
+}
+
 std::vector<RouteEvent> ShardRouter::recent_since(std::uint64_t number) const {
   std::lock_guard lock(mutex_);
   std::vector<RouteEvent> out;

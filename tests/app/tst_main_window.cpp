@@ -163,7 +163,7 @@ class TestMainWindow : public QObject {
       if (menu->title() == QStringLiteral("&Go to panel")) goTo = menu;
     QVERIFY(goTo != nullptr);
     const QList<QAction*> actions = goTo->actions();
-    QCOMPARE(actions.size(), 7);  // the records table and six docks
+    QCOMPARE(actions.size(), 8);  // the records table and seven docks
     for (int i = 0; i < actions.size(); ++i) {
       QCOMPARE(actions.at(i)->shortcut(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
       actions.at(i)->trigger();

@@ -315,3 +315,10 @@ bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
   }
   return QWidget::eventFilter(watched, event);
 }
+
+QWidget* ChartsPanel::chart(const QString& which) const {
+  // In the order they are laid out: throughput (writes and reads), lag, retained.
+  const int index = which == u"writes"_s ? 0 : which == u"lag"_s ? 1 : which == u"retained"_s ? 2 : -1;
+  return index >= 0 && static_cast<std::size_t>(index) < m_views.size() ? m_views[static_cast<std::size_t>(index)]
+                                                                        : nullptr;
+}

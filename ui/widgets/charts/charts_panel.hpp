@@ -42,6 +42,8 @@ class ChartsPanel : public QWidget {
   int samples() const { return static_cast<int>(m_writes.size()); }
   // The points a series shows now (for tests): "writes", "retained", "purges", or "lag:<name>".
   QList<QPointF> shown(const QString& series) const;
+  // A chart by what it shows ("writes", "lag", "retained"), e.g. for a lesson's highlight.
+  QWidget* chart(const QString& which) const;
 
  public slots:
   void setPaused(bool paused);

@@ -30,6 +30,7 @@ class SimulationPanel : public QWidget {
   static constexpr int kSliderMax = 600;
 
   QDoubleSpinBox* rateField() const { return m_rate; }
+  QPushButton* stepButton() const { return m_step; }
   QSlider* rateSlider() const { return m_slider; }
   QCheckBox* unthrottled() const { return m_unthrottled; }
   QLabel* counters() const { return m_counters; }

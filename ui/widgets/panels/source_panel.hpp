@@ -47,6 +47,7 @@ class SourcePanel : public QWidget {
   QPushButton* connectButton() const;
   QLabel* feedStatus() const;
   QLabel* feedProblem() const;
+  QPushButton* crashButton() const { return m_crash; }
 
   // The last file, URL and Redis stream, the poll interval and the mirror's stream, between
   // runs (the fields only: the simulation stays the source until the user connects another).

@@ -61,6 +61,44 @@ void SegmentsView::showFrame(const Frame& frame) {
   update();
 }
 
+SegmentsView::Layout SegmentsView::layout() const {
+  // A purged zone on the left, then history and active, each segmentWidth wide.
+  Layout l;
+  l.margin = 16;
+  l.purgedZone = std::min(90.0, width() * 0.14);
+  l.segmentWidth = (width() - 2 * l.margin - l.purgedZone - 12) / 2;
+  l.top = 34;
+  l.barHeight = std::max(44.0, height() - l.top - 70.0);
+  l.x0 = l.margin + l.purgedZone;
+  return l;
+}
+
+double SegmentsView::Layout::xAt(double segments) const {
+  return x0 + segments * (segmentWidth + 12 * std::clamp(segments - 0.999, 0.0, 1.0));
+}
+
+QRectF SegmentsView::partRect(const QString& part) const {
+  const Layout l = layout();
+  if (part == u"history"_s) return {l.xAt(0), l.top, l.segmentWidth, l.barHeight};
+  if (part == u"active"_s) return {l.xAt(1), l.top, l.segmentWidth, l.barHeight};
+  if (part == u"purged"_s) return {l.margin, l.top, l.purgedZone - 8, l.barHeight};
+  // A consumer's marker and label, where paintEvent puts them.
+  int lane = 0;
+  for (const auto& c : m_consumers) {
+    if (!c.shards.empty() && c.position < 0) continue;
+    if (u"consumer:"_s + QString::fromStdString(c.name) == part) {
+      const double mx = m_geometry.markerX(c.position);
+      const double x = mx < 0   ? l.margin + (l.purgedZone - 8) / 2
+                       : mx < 1 ? l.xAt(0) + mx * l.segmentWidth
+                                : l.xAt(1) + (mx - 1) * l.segmentWidth;
+      const double y = l.top + l.barHeight + 8 + (lane % 3) * 16;
+      return {x - 8, y - 2, 16 + QFontMetricsF(font()).horizontalAdvance(QString::fromStdString(c.name)) + 12, 18};
+    }
+    ++lane;
+  }
+  return {};
+}
+
 void SegmentsView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
@@ -68,16 +106,10 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   p.fillRect(rect(), theme.background);
   const SegmentGeometry& g = m_geometry;
 
-  // Layout: a purged zone on the left, then history and active, each segmentWidth wide.
-  const double margin = 16;
-  const double purgedZone = std::min(90.0, width() * 0.14);
-  const double segmentWidth = (width() - 2 * margin - purgedZone - 12) / 2;
-  const double top = 34;
-  const double barHeight = std::max(44.0, height() - top - 70.0);
-  const double x0 = margin + purgedZone;
-  auto xAt = [&](double segments) {
-    return x0 + segments * (segmentWidth + 12 * std::clamp(segments - 0.999, 0.0, 1.0));
-  };
+  const Layout l = layout();
+  const double margin = l.margin, purgedZone = l.purgedZone, segmentWidth = l.segmentWidth, top = l.top,
+               barHeight = l.barHeight;
+  auto xAt = [&l](double segments) { return l.xAt(segments); };
 
   const QFont base = font();
   QFont bold = base;

@@ -32,6 +32,9 @@ class SegmentsView : public QWidget {
   int sealsSeen() const { return m_seals; }
   int purgesSeen() const { return m_purges; }
   void setFrozen(bool frozen) { m_frozen = frozen; }
+  // Where a part is drawn (for a lesson's highlight): "history", "active", "purged", or
+  // "consumer:NAME" (its marker and label); empty when there is no such part now.
+  QRectF partRect(const QString& part) const;
 
   QSize sizeHint() const override { return {640, 220}; }
   QSize minimumSizeHint() const override { return {360, 120}; }
@@ -41,6 +44,11 @@ class SegmentsView : public QWidget {
   bool event(QEvent* event) override;  // tooltips that depend on where the mouse is
 
  private:
+  struct Layout {
+    double margin, purgedZone, segmentWidth, top, barHeight, x0;
+    double xAt(double segments) const;  // the left edge of history (0) and active (1)
+  };
+  Layout layout() const;
   void showFrame(const Frame& frame);
 
   SegmentGeometry m_geometry;

@@ -79,6 +79,8 @@ class ShardRouter {
 
   RouterCounters counters() const;
   std::vector<KeyStats> keys() const;  // the tracked keys, in no particular order
+  // Records routed so far with `key` (0 when none, or when it is beyond kMaxTrackedKeys).
+  std::uint64_t records_of(const std::string& key) const;
   // The routes numbered after `number` still kept (at most kRecentRoutes), oldest first.
   std::vector<RouteEvent> recent_since(std::uint64_t number) const;
 

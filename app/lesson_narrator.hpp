@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// LessonNarrator: a lesson played without a window (--headless --lesson). It plays the steps by
+// itself and prints a line per step — "step 2/5 Each record gets the next offset: condition met
+// (5 records written) after 0.3 s" — and ends the application when the last step completes
+// (exit code 0) or when a step's condition times out (1: the lesson's promise did not hold).
+//
+// Threading: GUI (main) thread only.
+#pragma once
+
+#include <QObject>
+
+class LessonPlayer;
+
+class LessonNarrator : public QObject {
+  Q_OBJECT
+
+ public:
+  static constexpr int kExitTimedOut = 1;
+
+  // Prints to stdout; quits the application with its exit code at the end.
+  explicit LessonNarrator(LessonPlayer* player, QObject* parent = nullptr);
+
+  int exitCode() const { return m_exitCode; }
+
+ private:
+  void print(const QString& line) const;
+  QString prefix(int index) const;
+
+  LessonPlayer* m_player;
+  int m_exitCode = 0;
+};

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// LessonsPanel: the lessons — the built-in list and Open… (a lesson file), and while one plays:
+// "step 3 of 9", the step's title and narration, what it waits for (done, waiting, or the
+// hint once its timeout passed), Back / Next / Restart and autoplay. Choosing a lesson asks
+// for it (lessonRequested): it starts on a new log with its own setup.
+//
+// Threading: GUI thread only.
+#pragma once
+
+#include <QWidget>
+
+class LessonPlayer;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QTextBrowser;
+
+class LessonsPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit LessonsPanel(QWidget* parent = nullptr);
+
+  // Follows `player` (the lesson playing); nullptr: none.
+  void setPlayer(LessonPlayer* player);
+  LessonPlayer* player() const { return m_player; }
+
+  QString progressText() const;  // "step 3 of 9"
+  QString statusText() const;    // what the step waits for, or that it is done
+  QString narrationHtml() const;
+  QPushButton* nextButton() const { return m_next; }
+  QPushButton* backButton() const { return m_back; }
+  QComboBox* lessonChoice() const { return m_choice; }
+
+ signals:
+  void lessonRequested(const QString& nameOrFile);
+  void highlightRequested(const QString& target);  // empty: none
+
+ private:
+  void showStep();
+  void showStatus();
+  void openFile();
+
+  LessonPlayer* m_player = nullptr;
+  QComboBox* m_choice;
+  QLabel* m_progress;
+  QLabel* m_title;
+  QTextBrowser* m_narration;
+  QLabel* m_status;
+  QPushButton* m_back;
+  QPushButton* m_next;
+  QPushButton* m_restart;
+  QCheckBox* m_autoplay;
+};
