@@ -113,6 +113,10 @@ CommandLine parseCommandLine(const QStringList& arguments) {
       "step completed, 1: a condition timed out, 2: a bad file or name)."_s,
       u"NAME|FILE|list"_s);
   parser.addOption(lesson);
+  const QCommandLineOption present(
+      u"present"_s,
+      u"Start in presenter mode: full screen, larger text, the segments, the lesson and one chart (F11)."_s);
+  parser.addOption(present);
   parser.addOptions({help,     version, segmentSize, maxRecordBytes, startOffset, rate,      source,
                      pollMs,   mirror,  seed,        consumers,      screenshot,  quitAfter, serve,
                      headless, theme,   shards,      shardKey,       sharder,     keySkew});
@@ -312,6 +316,11 @@ CommandLine parseCommandLine(const QStringList& arguments) {
     }
   }
   o.headless = parser.isSet(headless);
+  o.present = parser.isSet(present);
+  if (o.headless && o.present) {
+    error = u"--present: there is no window to present with --headless"_s;
+    return fail();
+  }
   if (o.headless && !o.screenshot.isEmpty()) {
     error = u"--screenshot: there is no window to take a picture of with --headless"_s;
     return fail();

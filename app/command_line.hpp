@@ -28,6 +28,7 @@ struct MonitorOptions {
   QString serveAddress;   // --serve: where the HTTP API listens (empty = not served)
   quint16 servePort = 0;  // HTTP on this port, the WebSocket stream on the next one
   bool headless = false;  // no window: source, log (and server) only
+  bool present = false;   // --present: start in presenter mode
   // --theme: light or dark set the Fusion style and its palette; system follows the desktop.
   Theme::Scheme theme = Theme::Scheme::system;
   // Which values were given on the command line (they override the remembered settings).

@@ -13,7 +13,9 @@ LessonNarrator::LessonNarrator(LessonPlayer* player, QObject* parent) : QObject(
   // Headless: no one reads the narration, so a step that waits for nothing moves on at once,
   // and one whose condition holds moves on after a moment (its last frame printed).
   player->setAutoplay(true, 100, 200);
-  print(u"lesson %1: %2 (%3 steps)"_s.arg(player->lesson().name, player->lesson().title).arg(player->stepCount()));
+  print(u"lesson %1: %2 (%3 %4)"_s.arg(player->lesson().name, player->lesson().title)
+            .arg(player->stepCount())
+            .arg(player->stepCount() == 1 ? u"step"_s : u"steps"_s));
   connect(player, &LessonPlayer::stepStarted, this, [this](int index) {
     const LessonStep& step = m_player->lesson().steps[static_cast<std::size_t>(index)];
     if (!step.wait) print(prefix(index) + u": nothing to wait for"_s);

@@ -165,6 +165,7 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
       QCoreApplication::quit();
     });
     if (player) window->showLesson(player.get());
+    if (options.present) window->setPresenterMode(true);
     window->restoreLayout(store);
     if (server.isListening()) window->showServer(&server);
     window->show();

@@ -347,6 +347,14 @@ void MainWindow::buildMenus() {
   pause->setCheckable(true);
   pause->setToolTip(u"Freeze the table, the segments and the charts to inspect them; the log runs on."_s);
   connect(pause, &QAction::toggled, this, &MainWindow::setViewsPaused);
+  m_presentAction = m_viewMenu->addAction(u"P&resenter mode"_s);
+  m_presentAction->setShortcut(QKeySequence(Qt::Key_F11));
+  m_presentAction->setCheckable(true);
+  m_presentAction->setToolTip(
+      u"Full screen, larger text and markers, a calm layout: the segments picture, the "
+      u"lesson and one chart. F11 or Esc leaves it."_s);
+  connect(m_presentAction, &QAction::toggled, this, &MainWindow::setPresenterMode);
+  new QShortcut(QKeySequence(Qt::Key_Escape), this, [this] { m_presentAction->setChecked(false); });
   QMenu* help = menuBar()->addMenu(u"&Help"_s);
   help->addAction(u"&What is a segmented log?"_s, this, [this] {
     QMessageBox::information(
@@ -421,6 +429,49 @@ void MainWindow::restoreLayout(QSettings& store) {
 QString MainWindow::stateKey() const {
   // A sharded session has more docks: its arrangement is remembered apart from the plain one.
   return m_shardsDock ? u"window/stateSharded"_s : u"window/state"_s;
+}
+
+void MainWindow::setPresenterMode(bool on) {
+  if (on == m_presenting) return;
+  m_presenting = on;
+  if (m_presentAction->isChecked() != on) m_presentAction->setChecked(on);
+  if (on) {
+    // Kept to put back as it was: the docks' arrangement, the window's geometry, the font.
+    m_beforePresenting = saveState();
+    m_geometryBeforePresenting = saveGeometry();
+    m_fontBeforePresenting = font();
+    QFont big = font();
+    big.setPointSizeF(font().pointSizeF() * 1.45);  // readable from the back of a room on 720 lines
+    setFont(big);
+    m_segments->setMarkerScale(1.6);
+    for (QDockWidget* d : findChildren<QDockWidget*>()) d->hide();
+    m_table->hide();
+    m_charts->showOnly(u"lag"_s);
+    removeDockWidget(m_segmentsDock);
+    addDockWidget(Qt::TopDockWidgetArea, m_segmentsDock);
+    removeDockWidget(m_lessonsDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessonsDock);
+    removeDockWidget(m_chartsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
+    for (QDockWidget* d : {m_segmentsDock, m_lessonsDock, m_chartsDock}) d->show();
+    showFullScreen();
+    // Once full screen (the window manager resizes the window later): the picture wide, the
+    // lesson beside it, the chart under the picture.
+    QTimer::singleShot(100, this, [this] {
+      if (!m_presenting) return;
+      resizeDocks({m_lessonsDock}, {width() * 7 / 20}, Qt::Horizontal);
+      resizeDocks({m_segmentsDock, m_chartsDock}, {height() * 11 / 20, height() * 9 / 20}, Qt::Vertical);
+    });
+  } else {
+    setFont(m_fontBeforePresenting);
+    m_segments->setMarkerScale(1.0);
+    m_charts->showOnly({});
+    m_table->show();
+    showNormal();
+    restoreState(m_beforePresenting);
+    restoreGeometry(m_geometryBeforePresenting);
+  }
+  m_highlight->update();
 }
 
 void MainWindow::setViewsPaused(bool paused) {

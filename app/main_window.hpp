@@ -7,6 +7,7 @@
 #pragma once
 
 #include <QDockWidget>
+#include <QFont>
 
 #include <memlog/options.hpp>
 
@@ -59,6 +60,7 @@ class MainWindow : public QMainWindow {
   ShardingPanel* shardingPanel() const { return m_sharding; }
   LessonsPanel* lessonsPanel() const { return m_lessons; }
   HighlightOverlay* highlightOverlay() const { return m_highlight; }
+  bool isPresenting() const { return m_presenting; }
   // A lesson plays: the lessons panel follows it (and its highlights), raised.
   void showLesson(LessonPlayer* player);
   // Rings what a lesson talks about (see highlightTargets()); empty: nothing.
@@ -74,6 +76,9 @@ class MainWindow : public QMainWindow {
  public slots:
   // Freezes the table, the segments picture and the charts for inspection; the log runs on.
   void setViewsPaused(bool paused);
+  // Presenter mode (F11, --present): full screen, larger text and markers, a calm layout — the
+  // segments picture, the lesson, one chart; leaving it puts the window back as it was.
+  void setPresenterMode(bool on);
 
  private:
   void buildMenus();
@@ -106,6 +111,10 @@ class MainWindow : public QMainWindow {
   LessonsPanel* m_lessons = nullptr;
   QDockWidget* m_lessonsDock = nullptr;
   HighlightOverlay* m_highlight = nullptr;
+  QAction* m_presentAction = nullptr;
+  bool m_presenting = false;
+  QByteArray m_beforePresenting, m_geometryBeforePresenting;
+  QFont m_fontBeforePresenting;
   QLabel* m_range;
   QLabel* m_retained;
   QLabel* m_memory;

@@ -239,7 +239,7 @@ class TestLesson : public QObject {
     QTest::addColumn<QString>("until");  // a condition as a lesson writes it, in a sharded lesson
     QTest::addColumn<QString>("text");
     QTest::addRow("records") << uR"({"records": 5})"_s << u"5 records written"_s;
-    QTest::addRow("seals and purges") << uR"({"seals": 2, "purges": 1})"_s << u"2 seals, 1 purges"_s;
+    QTest::addRow("seals and purges") << uR"({"seals": 2, "purges": 1})"_s << u"2 seals, 1 purge"_s;
     QTest::addRow("a state") << uR"({"consumer": "slow", "state": "lagging"})"_s << u"consumer slow lagging"_s;
     QTest::addRow("a lag") << uR"({"consumer": "slow", "lag_at_least": 50})"_s
                            << u"consumer slow with a lag of 50 or more"_s;

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
+#include <cmath>
 #include <set>
 
 #include "adapter/log_limits.hpp"
@@ -75,8 +76,8 @@ class Reader {
     if (!o.contains(key)) return std::nullopt;
     const QJsonValue v = o.value(key);
     const double d = v.toDouble(-1e300);
-    if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)) || d < static_cast<double>(low) ||
-        d > static_cast<double>(high)) {
+    // The range first: a cast of a double out of qint64's range is undefined.
+    if (!v.isDouble() || d < static_cast<double>(low) || d > static_cast<double>(high) || d != std::floor(d)) {
       fail(u"'%1' must be a whole number from %2 to %3"_s.arg(key).arg(low).arg(high));
       return std::nullopt;
     }
@@ -86,7 +87,8 @@ class Reader {
     if (!o.contains(key)) return std::nullopt;
     const QJsonValue v = o.value(key);
     if (!v.isDouble() || v.toDouble() < low || v.toDouble() > high) {
-      fail(u"'%1' must be a number from %2 to %3"_s.arg(key).arg(low).arg(high));
+      fail(u"'%1' must be a number from %2 to %3"_s.arg(key, QString::number(low, 'g', 12),
+                                                        QString::number(high, 'g', 12)));
       return std::nullopt;
     }
     return v.toDouble();
@@ -136,6 +138,9 @@ bool readSetup(Reader& r, const QJsonObject& o, Lesson& lesson) {
     if (!skew) return r.fail(QString::fromStdString(skew.error()));
     lesson.source.skew = *skew;
   }
+  if (o.contains(u"shards"_s) && !o.value(u"shards"_s).isDouble())
+    return r.fail(u"'shards' must be a whole number from %1 to %2"_s.arg(memlog::shard::kMinShards)
+                      .arg(memlog::shard::kMaxShards));
   if (o.contains(u"shards"_s)) {
     const QString why =
         sharding::parseShards(QString::number(o.value(u"shards"_s).toDouble(-1), 'g', 17), &lesson.sharding.shards);
@@ -204,6 +209,10 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<
           return r.fail(u"'start' must be earliest, latest or offset"_s);
       }
       r.integer(o, u"offset"_s, 0, qint64{1} << 53);
+      if (o.value(u"start"_s) == u"offset"_s && !o.contains(u"offset"_s))
+        return r.fail(u"'start': offset needs 'offset'"_s);
+      if (o.contains(u"offset"_s) && o.value(u"start"_s) != u"offset"_s)
+        return r.fail(u"'offset' is for 'start': offset"_s);
       if (o.contains(u"shard"_s)) {
         if (!sharded) return r.fail(u"'shard' is for a sharded log (setup: shards)"_s);
         r.integer(o, u"shard"_s, -1, shards - 1);
@@ -258,6 +267,15 @@ bool readCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const 
     }
     c.lagAtLeast = r.integer(o, u"lag_at_least"_s, 1, qint64{1} << 40);
     c.caughtUp = r.integer(o, u"caught_up_within"_s, 0, qint64{1} << 40);
+    if (c.lagAtLeast && c.caughtUp && *c.lagAtLeast > *c.caughtUp)
+      return r.fail(
+          u"a lag of at least %1 and within %2 of the newest: the condition can never hold"_s.arg(*c.lagAtLeast)
+              .arg(*c.caughtUp));
+    if (c.caughtUp && c.state &&
+        (*c.state == memlog::sim::ConsumerState::fell_behind || *c.state == memlog::sim::ConsumerState::stopped))
+      return r.fail(
+          u"'caught_up_within' needs a running consumer, not one that fell behind or stopped: the "
+          u"condition can never hold"_s);
   } else if (o.contains(u"state"_s) || o.contains(u"lag_at_least"_s) || o.contains(u"caught_up_within"_s)) {
     return r.fail(u"'state', 'lag_at_least' and 'caught_up_within' need 'consumer'"_s);
   }
@@ -278,11 +296,10 @@ bool readCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const 
     options.sharder = lesson.sharding.sharder.make();
     auto probe = memlog::ShardedLog::create(options);
     const auto shard = probe ? (*probe)->shard_of(c.key.toStdString()) : memlog::Result<std::size_t>{};
-    if (!shard) return r.fail(u"the key '%1' is refused by the sharder: the condition can never hold"_s.arg(c.key));
+    if (!shard) return r.fail(u"the key '"_s + c.key + u"' is refused by the sharder: the condition can never hold"_s);
     if (static_cast<int>(*shard) != *c.shard)
-      return r.fail(u"the key '%1' goes to shard %2, never to shard %3: the condition can never hold"_s.arg(c.key)
-                        .arg(*shard)
-                        .arg(*c.shard));
+      return r.fail(u"the key '%1' goes to shard %2, never to shard %3: the condition can never hold"_s.arg(
+          c.key, QString::number(*shard), QString::number(*c.shard)));
   }
   if (o.contains(u"skew_at_least"_s)) {
     if (!lesson.sharding.sharded()) return r.fail(u"'skew_at_least' is for a sharded log (setup: shards)"_s);
@@ -300,9 +317,12 @@ bool LessonCondition::empty() const {
 
 QString LessonCondition::describe() const {
   QStringList parts;
-  if (records) parts << u"%1 records written"_s.arg(*records);
-  if (seals) parts << u"%1 seals"_s.arg(*seals);
-  if (purges) parts << u"%1 purges"_s.arg(*purges);
+  const auto count = [](qint64 n, const QString& one, const QString& many) {
+    return u"%1 %2"_s.arg(n).arg(n == 1 ? one : many);
+  };
+  if (records) parts << count(*records, u"record written"_s, u"records written"_s);
+  if (seals) parts << count(*seals, u"seal"_s, u"seals"_s);
+  if (purges) parts << count(*purges, u"purge"_s, u"purges"_s);
   if (!consumer.isEmpty()) {
     QString c = u"consumer %1"_s.arg(consumer);
     if (state) c += u" %1"_s.arg(QString::fromUtf8(memlog::sim::to_string(*state).data()).replace(u'_', u' '));
@@ -333,9 +353,13 @@ std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, Q
   const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
   if (parseError.error != QJsonParseError::NoError) {
     // The offset as a line and column: what an editor shows.
-    const QByteArray before = json.left(parseError.offset);
+    // Qt's offset is one past the character it refused (exact only for garbage at the end).
+    const qsizetype at = parseError.error == QJsonParseError::GarbageAtEnd
+                             ? parseError.offset
+                             : std::max<qsizetype>(0, parseError.offset - 1);
+    const QByteArray before = json.left(at);
     const qsizetype line = before.count('\n') + 1;
-    const qsizetype column = parseError.offset - (before.lastIndexOf('\n') + 1) + 1;
+    const qsizetype column = at - (before.lastIndexOf('\n') + 1) + 1;
     r.fail(u"not valid JSON at line %1, column %2: %3"_s.arg(line).arg(column).arg(parseError.errorString()));
     return fail();
   }

@@ -27,7 +27,8 @@ void LessonPlayer::start() { enter(0, true); }
 void LessonPlayer::next() {
   if (m_current < 0) return start();
   if (isFinished()) return;
-  enter(m_current + 1, true);
+  // After Back, a step already played is shown again; its actions ran once and do not rerun.
+  enter(m_current + 1, m_current + 1 > m_played);
 }
 
 void LessonPlayer::back() {
@@ -53,8 +54,10 @@ void LessonPlayer::enter(int index, bool runActions) {
   m_stepClock.start();
   m_state = step.wait ? StepState::waiting : StepState::noCondition;
   emit stepStarted(index);
-  if (runActions)
+  if (runActions) {
+    m_played = std::max(m_played, index);
     for (const LessonAction& action : step.actions) run(action);
+  }
   if (!step.wait) {
     if (m_autoplay) scheduleNext(m_readingMs);
     return;

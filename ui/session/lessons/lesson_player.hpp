@@ -44,7 +44,8 @@ class LessonPlayer : public QObject {
  public slots:
   void start();     // the first step
   void next();      // the next step (its actions run), or the end
-  void back();      // the previous step's narration and highlight again (its actions do not rerun)
+  void back();      // the previous step's narration and highlight again (its actions do not rerun,
+                    // nor do those of the steps Next then shows again)
   void evaluate();  // checks the current step's condition now (normally on every frame)
 
  signals:
@@ -64,6 +65,7 @@ class LessonPlayer : public QObject {
   LogSession* m_session;
   Lesson m_lesson;
   int m_current = -1;
+  int m_played = -1;  // the furthest step whose actions have run
   StepState m_state = StepState::noCondition;
   QElapsedTimer m_stepClock;
   QTimer m_autoTimer;

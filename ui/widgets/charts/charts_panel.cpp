@@ -322,3 +322,8 @@ QWidget* ChartsPanel::chart(const QString& which) const {
   return index >= 0 && static_cast<std::size_t>(index) < m_views.size() ? m_views[static_cast<std::size_t>(index)]
                                                                         : nullptr;
 }
+
+void ChartsPanel::showOnly(const QString& which) {
+  QWidget* only = chart(which);
+  for (QChartView* view : m_views) view->setVisible(!only || view == only);
+}

@@ -44,6 +44,8 @@ class ChartsPanel : public QWidget {
   QList<QPointF> shown(const QString& series) const;
   // A chart by what it shows ("writes", "lag", "retained"), e.g. for a lesson's highlight.
   QWidget* chart(const QString& which) const;
+  // Only that chart shown ("writes", "lag", "retained"; empty: all of them), e.g. on a projector.
+  void showOnly(const QString& which);
 
  public slots:
   void setPaused(bool paused);

@@ -3,6 +3,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -30,11 +31,8 @@ LessonsPanel::LessonsPanel(QWidget* parent) : QWidget(parent) {
   open->setToolTip(u"Play a lesson from a file (its format: docs/lessons.md)."_s);
   m_progress = new QLabel(this);
   m_title = new QLabel(this);
-  QFont big = m_title->font();
-  big.setBold(true);
-  big.setPointSizeF(big.pointSizeF() * 1.2);
-  m_title->setFont(big);
   m_title->setWordWrap(true);
+  scaleTitle();
   m_narration = new QTextBrowser(this);
   m_narration->setOpenExternalLinks(false);
   m_narration->setMinimumHeight(80);
@@ -149,6 +147,19 @@ void LessonsPanel::showStatus() {
           u"Not yet (%1). %2"_s.arg(step.wait->describe(), step.hint.isEmpty() ? u"Next (→) skips it."_s : step.hint));
       break;
   }
+}
+
+void LessonsPanel::scaleTitle() {
+  // The step's title a size above the panel's text, whatever that is (presenter mode enlarges it).
+  QFont big = font();
+  big.setBold(true);
+  big.setPointSizeF(font().pointSizeF() * 1.2);
+  m_title->setFont(big);
+}
+
+void LessonsPanel::changeEvent(QEvent* event) {
+  if (event->type() == QEvent::FontChange) scaleTitle();
+  QWidget::changeEvent(event);
 }
 
 void LessonsPanel::openFile() {

@@ -37,7 +37,11 @@ class LessonsPanel : public QWidget {
   void lessonRequested(const QString& nameOrFile);
   void highlightRequested(const QString& target);  // empty: none
 
+ protected:
+  void changeEvent(QEvent* event) override;  // a new font (presenter mode): the title follows
+
  private:
+  void scaleTitle();
   void showStep();
   void showStatus();
   void openFile();

@@ -91,8 +91,12 @@ QRectF SegmentsView::partRect(const QString& part) const {
       const double x = mx < 0   ? l.margin + (l.purgedZone - 8) / 2
                        : mx < 1 ? l.xAt(0) + mx * l.segmentWidth
                                 : l.xAt(1) + (mx - 1) * l.segmentWidth;
-      const double y = l.top + l.barHeight + 8 + (lane % 3) * 16;
-      return {x - 8, y - 2, 16 + QFontMetricsF(font()).horizontalAdvance(QString::fromStdString(c.name)) + 12, 18};
+      const double step = std::max(16.0, QFontMetricsF(font()).height());
+      const double y = l.top + l.barHeight + 8 + (lane % 3) * step;
+      const double marker = 12 * m_markerScale;
+      return {x - marker, y - 2,
+              marker * 1.5 + QFontMetricsF(font()).horizontalAdvance(QString::fromStdString(c.name)) + 12,
+              std::max(marker, step) + 4};
     }
     ++lane;
   }
@@ -202,12 +206,14 @@ void SegmentsView::paintEvent(QPaintEvent*) {
     const double x = mx < 0   ? margin + (purgedZone - 8) / 2
                      : mx < 1 ? xAt(0) + mx * segmentWidth
                               : xAt(1) + (mx - 1) * segmentWidth;
-    const double y = top + barHeight + 8 + (lane % 3) * 16;
-    theme.drawStateMarker(p, QPointF(x, y + 5), 12, state);
+    const double step = std::max(16.0, QFontMetricsF(font()).height());  // a lane per text line
+    const double y = top + barHeight + 8 + (lane % 3) * step;
+    const double marker = 12 * m_markerScale;
+    theme.drawStateMarker(p, QPointF(x, y + marker / 2 - 1), marker, state);
     p.setPen(theme.state(state));
     QString label = QString::fromStdString(c.name);
     if (state != memlog::sim::ConsumerState::live) label += u" — "_s + Theme::stateWord(state);
-    p.drawText(QPointF(x + 9, y + 10), label);
+    p.drawText(QPointF(x + marker / 2 + 3, y + marker / 2 + 4), label);
     ++lane;
   }
 

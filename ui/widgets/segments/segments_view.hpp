@@ -32,6 +32,11 @@ class SegmentsView : public QWidget {
   int sealsSeen() const { return m_seals; }
   int purgesSeen() const { return m_purges; }
   void setFrozen(bool frozen) { m_frozen = frozen; }
+  // Consumer markers this many times their size (presenter mode: seen from the back of a room).
+  void setMarkerScale(double scale) {
+    m_markerScale = scale;
+    update();
+  }
   // Where a part is drawn (for a lesson's highlight): "history", "active", "purged", or
   // "consumer:NAME" (its marker and label); empty when there is no such part now.
   QRectF partRect(const QString& part) const;
@@ -55,6 +60,7 @@ class SegmentsView : public QWidget {
   std::vector<memlog::sim::ConsumerSnapshot> m_consumers;  // of the frame shown
   std::size_t m_segmentSize = 0;
   bool m_frozen = false;
+  double m_markerScale = 1.0;
   int m_seals = 0;
   int m_purges = 0;
   QElapsedTimer m_sinceSeal;   // drives the seal animation
