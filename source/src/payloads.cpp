@@ -58,7 +58,8 @@ int skewed_key(const KeySkew& skew, int keys, std::uint64_t seed, std::uint64_t 
   if (table_keys != keys || table_exponent != skew.zipf_exponent) {
     cdf.resize(static_cast<std::size_t>(keys));
     double sum = 0;
-    for (int k = 0; k < keys; ++k) cdf[static_cast<std::size_t>(k)] = sum += 1.0 / std::pow(k + 1.0, skew.zipf_exponent);
+    for (int k = 0; k < keys; ++k)
+      cdf[static_cast<std::size_t>(k)] = sum += 1.0 / std::pow(k + 1.0, skew.zipf_exponent);
     for (double& c : cdf) c /= sum;
     table_keys = keys;
     table_exponent = skew.zipf_exponent;
@@ -96,8 +97,8 @@ std::string inventory(std::uint64_t seed, std::uint64_t sequence, const KeySkew&
   std::snprintf(buffer, sizeof buffer,
                 R"({"type":"inventory.movement","seq":%llu,"sku":"SKU-%05d","warehouse":"%s","delta":%d,)"
                 R"("reason":"%s","on_hand":%d})",
-                static_cast<unsigned long long>(sequence), skewed >= 0 ? 1 + skewed : d.between(1, 4000), d.pick(warehouses),
-                outgoing ? -quantity : quantity, reason, d.between(0, 900));
+                static_cast<unsigned long long>(sequence), skewed >= 0 ? 1 + skewed : d.between(1, 4000),
+                d.pick(warehouses), outgoing ? -quantity : quantity, reason, d.between(0, 900));
   return buffer;
 }
 
@@ -112,9 +113,8 @@ std::string tickets(std::uint64_t seed, std::uint64_t sequence, const KeySkew& s
   std::snprintf(buffer, sizeof buffer,
                 R"({"type":"ticket.status_changed","seq":%llu,"ticket":"HD-%d","from":"%s","to":"%s",)"
                 R"("agent":"agent-%02d","priority":"%s"})",
-                static_cast<unsigned long long>(sequence), ticket,
-                statuses[static_cast<std::size_t>(from)], statuses[static_cast<std::size_t>(from) + 1],
-                d.between(1, 12), d.pick(priorities));
+                static_cast<unsigned long long>(sequence), ticket, statuses[static_cast<std::size_t>(from)],
+                statuses[static_cast<std::size_t>(from) + 1], d.between(1, 12), d.pick(priorities));
   return buffer;
 }
 

@@ -14,7 +14,8 @@ class Scanner {
   explicit Scanner(std::string_view text) : text_(text) {}
 
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
   bool eat(char c) {
@@ -44,14 +45,30 @@ class Scanner {
       const char e = text_[pos_++];
       char plain = 0;
       switch (e) {
-        case '"': plain = '"'; break;
-        case '\\': plain = '\\'; break;
-        case '/': plain = '/'; break;
-        case 'b': plain = '\b'; break;
-        case 'f': plain = '\f'; break;
-        case 'n': plain = '\n'; break;
-        case 'r': plain = '\r'; break;
-        case 't': plain = '\t'; break;
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
         case 'u': {
           std::uint32_t code = 0;
           if (!hex4(&code)) return false;
@@ -115,10 +132,14 @@ class Scanner {
     for (int i = 0; i < 4; ++i) {
       const char h = text_[pos_++];
       *code <<= 4;
-      if (h >= '0' && h <= '9') *code |= static_cast<std::uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') *code |= static_cast<std::uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') *code |= static_cast<std::uint32_t>(h - 'A' + 10);
-      else return false;
+      if (h >= '0' && h <= '9')
+        *code |= static_cast<std::uint32_t>(h - '0');
+      else if (h >= 'a' && h <= 'f')
+        *code |= static_cast<std::uint32_t>(h - 'a' + 10);
+      else if (h >= 'A' && h <= 'F')
+        *code |= static_cast<std::uint32_t>(h - 'A' + 10);
+      else
+        return false;
     }
     return true;
   }

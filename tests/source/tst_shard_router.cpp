@@ -37,34 +37,104 @@ class TestShardRouter : public QObject {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("key");  // empty = none
     QTest::addColumn<QString>("reason");
-    QTest::addRow("string field") << R"({"type":"x","device":"th-003","n":1})" << "device" << "th-003" << "";
-    QTest::addRow("first field") << R"({"device":"a"})" << "device" << "a" << "";
-    QTest::addRow("spaces around") << " { \"a\" : 1 ,\n \"device\" :\t\"b\" } " << "device" << "b" << "";
-    QTest::addRow("number") << R"({"user":42,"x":"y"})" << "user" << "42" << "";
-    QTest::addRow("negative float") << R"({"v":-1.5e3})" << "v" << "-1.5e3" << "";
-    QTest::addRow("boolean") << R"({"ok":true})" << "ok" << "true" << "";
-    QTest::addRow("escapes") << "{\"k\":\"a\\\"b\\\\c\\/d\\n\"}" << "k" << "a\"b\\c/d\n" << "";
-    QTest::addRow("unicode escape") << R"({"k":"caf\u00e9"})" << "k" << QString::fromUtf8("café") << "";
-    QTest::addRow("surrogate pair") << R"({"k":"\ud83d\ude00"})" << "k" << QString::fromUtf8("\xF0\x9F\x98\x80")
+    QTest::addRow("string field") << R"({"type":"x","device":"th-003","n":1})"
+                                  << "device"
+                                  << "th-003"
+                                  << "";
+    QTest::addRow("first field") << R"({"device":"a"})"
+                                 << "device"
+                                 << "a"
+                                 << "";
+    QTest::addRow("spaces around") << " { \"a\" : 1 ,\n \"device\" :\t\"b\" } "
+                                   << "device"
+                                   << "b"
+                                   << "";
+    QTest::addRow("number") << R"({"user":42,"x":"y"})"
+                            << "user"
+                            << "42"
+                            << "";
+    QTest::addRow("negative float") << R"({"v":-1.5e3})"
+                                    << "v"
+                                    << "-1.5e3"
                                     << "";
+    QTest::addRow("boolean") << R"({"ok":true})"
+                             << "ok"
+                             << "true"
+                             << "";
+    QTest::addRow("escapes") << "{\"k\":\"a\\\"b\\\\c\\/d\\n\"}"
+                             << "k"
+                             << "a\"b\\c/d\n"
+                             << "";
+    QTest::addRow("unicode escape") << R"({"k":"caf\u00e9"})"
+                                    << "k" << QString::fromUtf8("café") << "";
+    QTest::addRow("surrogate pair") << R"({"k":"\ud83d\ude00"})"
+                                    << "k" << QString::fromUtf8("\xF0\x9F\x98\x80") << "";
     QTest::addRow("raw UTF-8") << QString::fromUtf8(R"({"k":"Zürich"})") << "k" << QString::fromUtf8("Zürich") << "";
-    QTest::addRow("nested same name skipped") << "{\"meta\":{\"device\":\"inner\",\"a\":[1,{\"b\":\"}\"}]},\"device\":\"outer\"}"
-                                              << "device" << "outer" << "";
-    QTest::addRow("brackets in strings") << "{\"s\":\"{[\\\"\",\"device\":\"d\"}" << "device" << "d" << "";
-    QTest::addRow("missing") << R"({"a":1})" << "device" << "" << "no field \"device\"";
-    QTest::addRow("empty object") << "{}" << "device" << "" << "no field \"device\"";
-    QTest::addRow("null") << R"({"device":null})" << "device" << "" << "is null";
-    QTest::addRow("object value") << R"({"device":{"id":1}})" << "device" << "" << "object or an array";
-    QTest::addRow("array value") << R"({"device":[1]})" << "device" << "" << "object or an array";
-    QTest::addRow("empty string") << R"({"device":""})" << "device" << "" << "empty string";
-    QTest::addRow("not JSON") << "plain text line" << "device" << "" << "not a JSON object";
-    QTest::addRow("JSON array") << R"([{"device":"a"}])" << "device" << "" << "not a JSON object";
-    QTest::addRow("cut JSON") << "{\"type\":\"sensor\",\"dev" << "device" << "" << "not valid JSON";
-    QTest::addRow("cut in the value") << "{\"device\":\"th-0" << "device" << "" << "not valid JSON";
-    QTest::addRow("bad escape") << R"({"device":"a\qb"})" << "device" << "" << "not valid JSON";
-    QTest::addRow("lone low surrogate") << R"({"device":"\udc00"})" << "device" << "" << "not valid JSON";
-    QTest::addRow("whole line") << "GET /index.html 200" << "" << "GET /index.html 200" << "";
-    QTest::addRow("whole JSON line") << R"({"a":1})" << "" << R"({"a":1})" << "";
+    QTest::addRow("nested same name skipped")
+        << "{\"meta\":{\"device\":\"inner\",\"a\":[1,{\"b\":\"}\"}]},\"device\":\"outer\"}"
+        << "device"
+        << "outer"
+        << "";
+    QTest::addRow("brackets in strings") << "{\"s\":\"{[\\\"\",\"device\":\"d\"}"
+                                         << "device"
+                                         << "d"
+                                         << "";
+    QTest::addRow("missing") << R"({"a":1})"
+                             << "device"
+                             << ""
+                             << "no field \"device\"";
+    QTest::addRow("empty object") << "{}"
+                                  << "device"
+                                  << ""
+                                  << "no field \"device\"";
+    QTest::addRow("null") << R"({"device":null})"
+                          << "device"
+                          << ""
+                          << "is null";
+    QTest::addRow("object value") << R"({"device":{"id":1}})"
+                                  << "device"
+                                  << ""
+                                  << "object or an array";
+    QTest::addRow("array value") << R"({"device":[1]})"
+                                 << "device"
+                                 << ""
+                                 << "object or an array";
+    QTest::addRow("empty string") << R"({"device":""})"
+                                  << "device"
+                                  << ""
+                                  << "empty string";
+    QTest::addRow("not JSON") << "plain text line"
+                              << "device"
+                              << ""
+                              << "not a JSON object";
+    QTest::addRow("JSON array") << R"([{"device":"a"}])"
+                                << "device"
+                                << ""
+                                << "not a JSON object";
+    QTest::addRow("cut JSON") << "{\"type\":\"sensor\",\"dev"
+                              << "device"
+                              << ""
+                              << "not valid JSON";
+    QTest::addRow("cut in the value") << "{\"device\":\"th-0"
+                                      << "device"
+                                      << ""
+                                      << "not valid JSON";
+    QTest::addRow("bad escape") << R"({"device":"a\qb"})"
+                                << "device"
+                                << ""
+                                << "not valid JSON";
+    QTest::addRow("lone low surrogate") << R"({"device":"\udc00"})"
+                                        << "device"
+                                        << ""
+                                        << "not valid JSON";
+    QTest::addRow("whole line") << "GET /index.html 200"
+                                << ""
+                                << "GET /index.html 200"
+                                << "";
+    QTest::addRow("whole JSON line") << R"({"a":1})"
+                                     << ""
+                                     << R"({"a":1})"
+                                     << "";
   }
   void key_of_a_payload() {
     QFETCH(QString, payload);
@@ -104,16 +174,36 @@ class TestShardRouter : public QObject {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("normalized");  // empty = refused
     QTest::addColumn<QString>("error");
-    QTest::addRow("fnv") << "fnv" << "fnv" << "";
-    QTest::addRow("one key") << "keys:a" << "keys:a" << "";
-    QTest::addRow("three keys") << "keys:th-000,th-001,x y" << "keys:th-000,th-001,x y" << "";
-    QTest::addRow("unknown name") << "crc32" << "" << "not a sharder";
-    QTest::addRow("upper case") << "FNV" << "" << "not a sharder";
-    QTest::addRow("empty") << "" << "" << "not a sharder";
-    QTest::addRow("no keys") << "keys:" << "" << "empty key";
-    QTest::addRow("empty key") << "keys:a,,b" << "" << "empty key";
-    QTest::addRow("trailing comma") << "keys:a," << "" << "empty key";
-    QTest::addRow("duplicate") << "keys:a,b,a" << "" << "'a' twice";
+    QTest::addRow("fnv") << "fnv"
+                         << "fnv"
+                         << "";
+    QTest::addRow("one key") << "keys:a"
+                             << "keys:a"
+                             << "";
+    QTest::addRow("three keys") << "keys:th-000,th-001,x y"
+                                << "keys:th-000,th-001,x y"
+                                << "";
+    QTest::addRow("unknown name") << "crc32"
+                                  << ""
+                                  << "not a sharder";
+    QTest::addRow("upper case") << "FNV"
+                                << ""
+                                << "not a sharder";
+    QTest::addRow("empty") << ""
+                           << ""
+                           << "not a sharder";
+    QTest::addRow("no keys") << "keys:"
+                             << ""
+                             << "empty key";
+    QTest::addRow("empty key") << "keys:a,,b"
+                               << ""
+                               << "empty key";
+    QTest::addRow("trailing comma") << "keys:a,"
+                                    << ""
+                                    << "empty key";
+    QTest::addRow("duplicate") << "keys:a,b,a"
+                               << ""
+                               << "'a' twice";
   }
   void sharder_specs() {
     QFETCH(QString, text);
@@ -178,9 +268,15 @@ class TestShardRouter : public QObject {
     QTest::addColumn<QString>("sharder");
     QTest::addColumn<QString>("payload");
     QTest::addColumn<QString>("reason");
-    QTest::addRow("no field") << "fnv" << R"({"sku":"x"})" << "no field \"device\"";
-    QTest::addRow("not JSON") << "fnv" << "garbage" << "not a JSON object";
-    QTest::addRow("unknown key") << "keys:a,b" << R"({"device":"zzz"})" << "no shard for the key 'zzz'";
+    QTest::addRow("no field") << "fnv"
+                              << R"({"sku":"x"})"
+                              << "no field \"device\"";
+    QTest::addRow("not JSON") << "fnv"
+                              << "garbage"
+                              << "not a JSON object";
+    QTest::addRow("unknown key") << "keys:a,b"
+                                 << R"({"device":"zzz"})"
+                                 << "no shard for the key 'zzz'";
     QTest::addRow("too large") << "fnv" << QStringLiteral(R"({"device":"a","pad":"%1"})").arg(QString(300, u'x'))
                                << "shard ";
   }
@@ -256,20 +352,34 @@ class TestShardRouter : public QObject {
   void key_skew_forms_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("normalized");  // empty = refused
-    QTest::addRow("uniform") << "uniform" << "uniform";
-    QTest::addRow("hot") << "hot" << "hot:0.5";
-    QTest::addRow("hot share") << "hot:0.8" << "hot:0.8";
-    QTest::addRow("hot all") << "hot:1" << "hot:1";
-    QTest::addRow("zipf") << "zipf" << "zipf:1.2";
-    QTest::addRow("zipf s") << "zipf:2" << "zipf:2";
-    QTest::addRow("hot zero") << "hot:0" << "";
-    QTest::addRow("hot over one") << "hot:1.5" << "";
-    QTest::addRow("hot nan") << "hot:nan" << "";
-    QTest::addRow("zipf negative") << "zipf:-1" << "";
-    QTest::addRow("zipf huge") << "zipf:11" << "";
-    QTest::addRow("zipf junk") << "zipf:1x" << "";
-    QTest::addRow("uniform with value") << "uniform:1" << "";
-    QTest::addRow("unknown") << "pareto" << "";
+    QTest::addRow("uniform") << "uniform"
+                             << "uniform";
+    QTest::addRow("hot") << "hot"
+                         << "hot:0.5";
+    QTest::addRow("hot share") << "hot:0.8"
+                               << "hot:0.8";
+    QTest::addRow("hot all") << "hot:1"
+                             << "hot:1";
+    QTest::addRow("zipf") << "zipf"
+                          << "zipf:1.2";
+    QTest::addRow("zipf s") << "zipf:2"
+                            << "zipf:2";
+    QTest::addRow("hot zero") << "hot:0"
+                              << "";
+    QTest::addRow("hot over one") << "hot:1.5"
+                                  << "";
+    QTest::addRow("hot nan") << "hot:nan"
+                             << "";
+    QTest::addRow("zipf negative") << "zipf:-1"
+                                   << "";
+    QTest::addRow("zipf huge") << "zipf:11"
+                               << "";
+    QTest::addRow("zipf junk") << "zipf:1x"
+                               << "";
+    QTest::addRow("uniform with value") << "uniform:1"
+                                        << "";
+    QTest::addRow("unknown") << "pareto"
+                             << "";
   }
   void key_skew_forms() {
     QFETCH(QString, text);

@@ -31,8 +31,8 @@ std::string_view natural_key_field(SourceKind kind) noexcept;
 struct KeySkew {
   enum class Kind { uniform, hot_key, zipf };
   Kind kind = Kind::uniform;
-  double hot_share = 0.5;       // hot_key: the share of records (0..1) that carry the first key
-  double zipf_exponent = 1.2;   // zipf: P(key k) ~ 1 / k^s, for k = 1..keys (s > 0)
+  double hot_share = 0.5;      // hot_key: the share of records (0..1) that carry the first key
+  double zipf_exponent = 1.2;  // zipf: P(key k) ~ 1 / k^s, for k = 1..keys (s > 0)
   friend bool operator==(const KeySkew&, const KeySkew&) = default;
 };
 std::string_view to_string(KeySkew::Kind kind) noexcept;
