@@ -165,10 +165,10 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
       QCoreApplication::quit();
     });
     if (player) window->showLesson(player.get());
-    if (options.present) window->setPresenterMode(true);
     window->restoreLayout(store);
     if (server.isListening()) window->showServer(&server);
     window->show();
+    if (options.present) window->setPresenterMode(true);  // after the remembered layout: it keeps that to go back to
     // Once shown, the window manager's frame is known: keep the whole window on the screen.
     QTimer::singleShot(0, window.get(), [w = window.get()] { w->keepOnScreen(w->screen()->availableGeometry()); });
   }

@@ -447,22 +447,28 @@ void MainWindow::setPresenterMode(bool on) {
     for (QDockWidget* d : findChildren<QDockWidget*>()) d->hide();
     m_table->hide();
     m_charts->showOnly(u"lag"_s);
+    // The picture across the top; the chart and the lesson side by side below it (the right
+    // column's corners go back to the bottom area while presenting).
+    setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
     removeDockWidget(m_segmentsDock);
     addDockWidget(Qt::TopDockWidgetArea, m_segmentsDock);
-    removeDockWidget(m_lessonsDock);
-    addDockWidget(Qt::RightDockWidgetArea, m_lessonsDock);
     removeDockWidget(m_chartsDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_chartsDock);
+    removeDockWidget(m_lessonsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_lessonsDock);
+    splitDockWidget(m_chartsDock, m_lessonsDock, Qt::Horizontal);
     for (QDockWidget* d : {m_segmentsDock, m_lessonsDock, m_chartsDock}) d->show();
     showFullScreen();
-    // Once full screen (the window manager resizes the window later): the picture wide, the
-    // lesson beside it, the chart under the picture.
+    // Once full screen (a window manager resizes the window later): half and half.
     QTimer::singleShot(100, this, [this] {
       if (!m_presenting) return;
-      resizeDocks({m_lessonsDock}, {width() * 7 / 20}, Qt::Horizontal);
-      resizeDocks({m_segmentsDock, m_chartsDock}, {height() * 11 / 20, height() * 9 / 20}, Qt::Vertical);
+      resizeDocks({m_segmentsDock, m_chartsDock}, {height() / 2, height() / 2}, Qt::Vertical);
+      resizeDocks({m_chartsDock, m_lessonsDock}, {width() * 2 / 5, width() * 3 / 5}, Qt::Horizontal);
     });
   } else {
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     setFont(m_fontBeforePresenting);
     m_segments->setMarkerScale(1.0);
     m_charts->showOnly({});

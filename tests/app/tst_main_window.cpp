@@ -269,6 +269,40 @@ class TestMainWindow : public QObject {
     QCOMPARE(restart.at(0).at(0).value<memlog::Options>().segment_size, 300u);
     QCOMPARE(restart.at(0).at(1).value<ShardingOptions>().shards, 4);
   }
+
+  // Presenter mode: only the segments picture, the lesson and the lag chart, larger text; leaving
+  // it puts every dock and the table back as they were.
+  void presenterModeAndBack() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    window.fitToScreen(QRect(0, 0, 1280, 720));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QStringList shown;
+    for (QDockWidget* d : window.findChildren<QDockWidget*>())
+      if (!d->isHidden()) shown << d->objectName();
+    const qreal size = window.font().pointSizeF();
+    window.setPresenterMode(true);
+    QVERIFY(window.isPresenting());
+    QVERIFY(window.font().pointSizeF() > size * 1.3);
+    QVERIFY(window.recordTable()->isHidden());
+    QStringList presenting;
+    for (QDockWidget* d : window.findChildren<QDockWidget*>())
+      if (!d->isHidden()) presenting << d->objectName();
+    presenting.sort();
+    QCOMPARE(presenting,
+             (QStringList{QStringLiteral("charts"), QStringLiteral("lessons"), QStringLiteral("segments")}));
+    window.setPresenterMode(false);
+    QVERIFY(!window.isPresenting());
+    QCOMPARE(window.font().pointSizeF(), size);
+    QVERIFY(!window.recordTable()->isHidden());
+    QStringList back;
+    for (QDockWidget* d : window.findChildren<QDockWidget*>())
+      if (!d->isHidden()) back << d->objectName();
+    back.sort();
+    shown.sort();
+    QCOMPARE(back, shown);
+  }
 };
 
 QTEST_MAIN(TestMainWindow)

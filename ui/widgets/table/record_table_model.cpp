@@ -68,6 +68,8 @@ void RecordTableModel::sync() { syncTo(m_adapter->log()->range()); }
 
 void RecordTableModel::syncTo(const memlog::Range& range) {
   if (m_frozen) return;
+  // The key field, once per frame: data() runs per cell, and the router's lock is the writers'.
+  if (m_shards) m_keyField = m_shards->router()->key_field();
   if (range.empty()) return;
   // A Qt model has at most INT_MAX rows; the log retains at most 2 x 10,000,000 here.
   const memlog::Offset newFirst = std::max(range.earliest, range.latest - (std::numeric_limits<int>::max() - 1));
@@ -101,6 +103,7 @@ int RecordTableModel::columnCount(const QModelIndex& parent) const {
 void RecordTableModel::showShards(ShardSet* shards) {
   beginInsertColumns({}, kPlainColumns, ColumnCount - 1);
   m_shards = shards;
+  m_keyField = shards->router()->key_field();
   endInsertColumns();
   // The shard column names the shard shown: all of its rows change with it.
   connect(shards, &ShardSet::focusChanged, this, [this] {
@@ -112,7 +115,7 @@ QString RecordTableModel::keyAt(int row) const {
   if (!m_shards || row < 0 || row >= m_count) return {};
   const memlog::Record* r = cached(offsetAt(row));
   if (r == nullptr || r->offset() != offsetAt(row)) return {};
-  const auto key = memlog::shard::extract_key(r->text(), m_shards->router()->key_field());
+  const auto key = memlog::shard::extract_key(r->text(), m_keyField);
   return key ? QString::fromStdString(*key) : QString();
 }
 
@@ -174,7 +177,7 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const {
       return role == Qt::ToolTipRole ? preview(r->text().substr(0, 1000)) : preview(r->text());
     case KeyColumn: {
       if (!m_shards) return {};
-      const auto key = memlog::shard::extract_key(r->text(), m_shards->router()->key_field());
+      const auto key = memlog::shard::extract_key(r->text(), m_keyField);
       if (key) return preview(*key);
       return role == Qt::ToolTipRole ? QVariant(QString::fromStdString(key.error())) : QVariant(u"(no key)"_s);
     }

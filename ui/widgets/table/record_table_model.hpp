@@ -76,6 +76,7 @@ class RecordTableModel : public QAbstractTableModel {
   QTimer m_frame;
   FrameClock* m_frames = nullptr;
   ShardSet* m_shards = nullptr;
+  std::string m_keyField;       // the router's, taken once per sync (not per cell)
   memlog::Offset m_first = -1;  // rows show [m_first, m_first + m_count)
   int m_count = 0;
   bool m_frozen = false;
