@@ -184,6 +184,36 @@ class TestMonitorWindow : public QObject {
     QFile::copy(shot, keep);
   }
 
+  // A lesson in presenter mode on a 1280×720 projector: the window is the whole screen and the
+  // picture is kept for a person to look at.
+  void lessonInPresenterModeUnderXvfb() {
+    const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
+    if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
+    QTemporaryDir dir;
+    const QString shot = dir.filePath(QStringLiteral("present.png"));
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
+    app.setProcessEnvironment(env);
+    app.start(xvfbRun, {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1280x720x24"),
+                        QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--lesson"), QStringLiteral("segments"),
+                        QStringLiteral("--present"), QStringLiteral("--quit-after"), QStringLiteral("4"),
+                        QStringLiteral("--screenshot"), shot});
+    QVERIFY(app.waitForFinished(90000));
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    QImage image(shot);
+    QVERIFY2(!image.isNull(), "no screenshot");
+    QCOMPARE(image.size(), QSize(1280, 720));  // full screen
+    std::set<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3)
+      for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 100, qPrintable(QString::number(colours.size())));
+    const QString keep = QDir::temp().filePath(QStringLiteral("memlog-monitor-test-presenter.png"));
+    QFile::remove(keep);
+    QFile::copy(shot, keep);
+  }
+
   // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.
   void headlessServes() {
     const quint16 port = freePortPair(40123);
