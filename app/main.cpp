@@ -156,11 +156,11 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   } else {
     window = std::make_unique<MainWindow>(&session, warnings);
     QObject::connect(window.get(), &MainWindow::restartRequested, app,
-                     [app, restart](const memlog::Options& log, const ShardingOptions& sharding) {
+                     [restart](const memlog::Options& log, const ShardingOptions& sharding) {
                        *restart = Restart{log, sharding, {}};
                        QCoreApplication::quit();
                      });
-    QObject::connect(window.get(), &MainWindow::lessonRequested, app, [app, restart](const QString& nameOrFile) {
+    QObject::connect(window.get(), &MainWindow::lessonRequested, app, [restart](const QString& nameOrFile) {
       *restart = Restart{{}, {}, nameOrFile};
       QCoreApplication::quit();
     });

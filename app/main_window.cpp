@@ -167,7 +167,7 @@ void MainWindow::showLesson(LessonPlayer* player) {
 void MainWindow::highlight(const QString& target) {
   // The lesson's target: a part of the segments picture, a chart, the table, a panel's dock, a
   // control. Its dock is raised first, so that the ring is seen.
-  const auto raiseDockOf = [this](QWidget* w) {
+  const auto raiseDockOf = [](QWidget* w) {
     for (QWidget* p = w; p; p = p->parentWidget())
       if (auto* dock = qobject_cast<QDockWidget*>(p)) {
         dock->show();

@@ -128,7 +128,7 @@ class TestShardedSession : public QObject {
     QCOMPARE(purged.at(0).at(2).toULongLong(), 5u);
     QCOMPARE(frame.retained, 28);
     // 20 of 24 devices are not in the key list: refused, counted, the last one shown.
-    QCOMPARE(frame.router.refused, std::uint64_t{20 * 12});
+    QCOMPARE(frame.router.refused, std::uint64_t{20} * 12);
     QVERIFY(frame.router.last_refused.has_value());
     QVERIFY(QString::fromStdString(frame.router.last_refused->reason).contains(u"no shard for the key"_s));
   }

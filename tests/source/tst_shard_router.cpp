@@ -342,10 +342,10 @@ class TestShardRouter : public QObject {
       });
     threads.clear();
     const auto counters = router.counters();
-    QCOMPARE(counters.routed, std::uint64_t{kThreads * kEach});
+    QCOMPARE(counters.routed, std::uint64_t{kThreads} * kEach);
     std::uint64_t stored = 0;
     for (std::size_t i = 0; i < log->shard_count(); ++i) stored += log->shard(i).stats().records_written;
-    QCOMPARE(stored, std::uint64_t{kThreads * kEach});
+    QCOMPARE(stored, std::uint64_t{kThreads} * kEach);
     QCOMPARE(counters.keys, std::size_t{97});
   }
 

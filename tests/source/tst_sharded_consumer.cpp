@@ -51,7 +51,7 @@ class TestShardedConsumer : public QObject {
     std::vector<std::jthread> writers;
     for (std::size_t w = 0; w < 2; ++w)
       writers.emplace_back([&log, w] {
-        for (int n = 0; n < 4000; ++n) (void)log->write(std::to_string((n * 2 + w) % 8), "x");
+        for (int n = 0; n < 4000; ++n) (void)log->write(std::to_string((static_cast<std::size_t>(n) * 2 + w) % 8), "x");
       });
     writers.clear();
     QVERIFY(waitFor([&] { return consumer.snapshot().consumed == 8000; }));

@@ -419,7 +419,7 @@ std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, Q
         r.fail(u"'actions' must be a list"_s);
         return fail();
       }
-      for (const QJsonValue& a : o.value(u"actions"_s).toArray()) {
+      for (const QJsonValueConstRef a : o.value(u"actions"_s).toArray()) {
         if (!a.isObject()) {
           r.fail(u"an action is a JSON object with a 'do'"_s);
           return fail();

@@ -70,8 +70,8 @@ void LessonPlayer::scheduleNext(int delayMs) { m_autoTimer.start(std::max(0, del
 void LessonPlayer::countEvents(const Frame& frame) {
   // The logs' own counters restart with a new log: add what each frame adds, and take a drop
   // as a new log counting from zero.
-  qint64 seals = static_cast<qint64>(frame.stats.segments_sealed);
-  qint64 purges = static_cast<qint64>(frame.stats.purges);
+  auto seals = static_cast<qint64>(frame.stats.segments_sealed);
+  auto purges = static_cast<qint64>(frame.stats.purges);
   if (const ShardSet* shards = m_session->shards()) {
     seals = purges = 0;
     for (const ShardSample& s : shards->current().shards) {

@@ -24,7 +24,9 @@ struct ShardSample {
   double rate = 0;         // records/s written over the last second or so
   qint64 sealedAtMs = -1;  // the frame time its last seal was seen (-1: not yet)
   qint64 purgedAtMs = -1;  // ... and its last purge
-  qint64 retained() const { return static_cast<qint64>(stats.active_records + stats.history_records); }
+  qint64 retained() const {
+    return static_cast<qint64>(stats.active_records) + static_cast<qint64>(stats.history_records);
+  }
 };
 
 struct ShardFrame {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ranges>
 #include <vector>
 
 #include "shards/shard_set.hpp"
@@ -118,7 +119,8 @@ void RoutingView::paintEvent(QPaintEvent*) {
   // Each row names the newest key that left from it.
   std::array<bool, kLanes> named{};
   painter.setPen(theme.text);
-  for (auto f = m_flights.rbegin(); f != m_flights.rend(); ++f) {
+  for (const Flight& flight : std::views::reverse(m_flights)) {  // the newest first
+    const Flight* f = &flight;
     if (named[static_cast<std::size_t>(f->lane)]) continue;
     named[static_cast<std::size_t>(f->lane)] = true;
     const qreal y = area.top() + f->lane * laneHeight;

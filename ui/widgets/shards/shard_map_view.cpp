@@ -72,7 +72,9 @@ QRectF ShardMapView::shardRect(int index) const {
   const int cols = columns();
   const int rows = (n + cols - 1) / cols;
   const qreal w = a.width() / cols, h = a.height() / rows;
-  return {a.left() + (index % cols) * w, a.top() + (index / cols) * h, w, h};
+  const int row = index / cols;
+  const int column = index % cols;
+  return {a.left() + column * w, a.top() + row * h, w, h};
 }
 
 int ShardMapView::shardAt(QPointF point) const {
@@ -247,7 +249,7 @@ QString ShardMapView::tooltip(int index) const {
              .arg(index == m_shards->focused() ? u" (shown)"_s : QString())
              .arg(range)
              .arg(locale.toString(s.retained()))
-             .arg(locale.toString(static_cast<qulonglong>(2 * s.stats.segment_size)))
+             .arg(locale.toString(2 * static_cast<qulonglong>(s.stats.segment_size)))
              .arg(locale.toString(qRound64(s.rate)))
              .arg(locale.toString(static_cast<qulonglong>(s.stats.records_written)))
              .arg(locale.toString(static_cast<qulonglong>(s.stats.segments_sealed)))

@@ -40,10 +40,10 @@ EventTimelineModel::EventTimelineModel(LogSession* session, QObject* parent) : Q
       add(Kind::reconfigure, u"Showing shard #%1 in the segments picture and the table."_s.arg(shard));
     });
     connect(shards, &ShardSet::shardSealed, this, [this, shards](int shard, quint64 seals) {
-      if (shard != shards->focused()) m_otherSeals.push_back({shard, seals});
+      if (shard != shards->focused()) m_otherSeals.emplace_back(shard, seals);
     });
     connect(shards, &ShardSet::shardPurged, this, [this, shards](int shard, quint64, quint64 records) {
-      if (shard != shards->focused()) m_otherPurges.push_back({shard, records});
+      if (shard != shards->focused()) m_otherPurges.emplace_back(shard, records);
     });
     connect(shards, &ShardSet::sampled, this, &EventTimelineModel::summarizeOtherShards);
   } else {
