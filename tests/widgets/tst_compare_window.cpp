@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+// CompareWindow, offscreen: both logs' titles, segments pictures and figures; the better and
+// the worse side of each difference marked in words (and bold), not by colour alone; a
+// consumer added to both; closing stops the copier and drops the second log; the window fits
+// 1280×720 and is saved as /tmp/memlog-compare.png for a person to look at. The wording of
+// the marks is checked on its own (compare_words).
+#include <QLayout>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTest>
+
+#include "adapter/log_session.hpp"
+#include "compare/compare_window.hpp"
+#include "compare/compare_words.hpp"
+#include "segments/segments_view.hpp"
+#include "theme/theme.hpp"
+
+using namespace Qt::StringLiterals;
+using compare_words::Figure;
+using compare_words::Verdict;
+using memlog::sim::ConsumerState;
+using Side = CompareSession::Side;
+
+namespace {
+constexpr int kTimeout = 20000;
+
+memlog::Options segments(std::size_t size) {
+  memlog::Options options;
+  options.segment_size = size;
+  return options;
+}
+
+memlog::sim::SourceOptions source(double rate) {
+  memlog::sim::SourceOptions options;
+  options.rate = rate;
+  return options;
+}
+
+// The row of `figure` (first column) in a figures table, or -1.
+int rowOf(const QTableWidget* table, const QString& figure) {
+  for (int row = 0; row < table->rowCount(); ++row)
+    if (table->item(row, 0) != nullptr && table->item(row, 0)->text() == figure) return row;
+  return -1;
+}
+
+QString markOf(const QTableWidget* table, const QString& figure) {
+  const int row = rowOf(table, figure);
+  return row < 0 || table->item(row, 2) == nullptr ? QString() : table->item(row, 2)->text();
+}
+
+bool markIsBold(const QTableWidget* table, const QString& figure) {
+  const int row = rowOf(table, figure);
+  return row >= 0 && table->item(row, 2) != nullptr && table->item(row, 2)->font().bold();
+}
+}  // namespace
+
+class TestCompareWindow : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void showsBothLogsAndMarksTheDifferences() {
+    // At 300 records/s the slow consumer is overtaken on a within a second, on b after 2,000
+    // records (6.7 s): the picture is taken between the two.
+    LogSession a(segments(100), source(300));
+    memlog::sim::ConsumerOptions slow;
+    slow.name = "slow";
+    slow.pace = 50;
+    a.consumers()->add(slow);
+    QPointer<CompareWindow> window = new CompareWindow(&a, segments(1000));
+    window->resize(1280, 720);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    a.source()->start();
+
+    QCOMPARE(window->findChildren<SegmentsView*>().size(), 2);
+    QVERIFY(window->segmentsView(Side::a) != window->segmentsView(Side::b));
+    QCOMPARE(window->title(Side::a), u"segment size 100"_s);
+    QCOMPARE(window->title(Side::b), u"segment size 1000"_s);
+    const QTableWidget* figuresA = window->figuresTable(Side::a);
+    const QTableWidget* figuresB = window->figuresTable(Side::b);
+
+    // Enough records for b to have sealed a segment, and the slow consumer overtaken on a.
+    const auto logB = window->session()->b()->adapter()->log();
+    QTRY_VERIFY_WITH_TIMEOUT(logB->stats().segments_sealed >= 1, kTimeout);
+    QTRY_VERIFY_WITH_TIMEOUT(window->segmentsView(Side::b)->geometry().hasHistory, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(markOf(figuresA, u"Consumer “slow”"_s), u"worse: overtaken here only"_s, kTimeout);
+    QCOMPARE(markOf(figuresB, u"Consumer “slow”"_s), u"better: not overtaken here"_s);
+    QVERIFY(markIsBold(figuresA, u"Consumer “slow”"_s));
+    QVERIFY(markIsBold(figuresB, u"Consumer “slow”"_s));
+    const int slowRow = rowOf(figuresA, u"Consumer “slow”"_s);
+    QVERIFY(figuresA->item(slowRow, 1)->text().startsWith(Theme::stateWord(ConsumerState::fell_behind)));
+
+    // b keeps more records for longer, in more memory; a purges more often.
+    QTRY_VERIFY_WITH_TIMEOUT(markOf(figuresB, u"Retained"_s).startsWith(u"better: keeps "_s), kTimeout);
+    QVERIFY(markOf(figuresB, u"Retained"_s).endsWith(u"× the records"_s));
+    QVERIFY(markOf(figuresA, u"Retained"_s).startsWith(u"worse: keeps "_s));
+    QTRY_VERIFY_WITH_TIMEOUT(markOf(figuresB, u"Memory"_s).startsWith(u"worse: "_s), kTimeout);
+    QVERIFY(markOf(figuresB, u"Memory"_s).endsWith(u"× the memory"_s));
+    QVERIFY(markOf(figuresA, u"Memory"_s).startsWith(u"better: "_s));
+    QTRY_VERIFY_WITH_TIMEOUT(markOf(figuresA, u"Retention"_s).startsWith(u"worse: "_s), kTimeout);
+    QVERIFY(markOf(figuresB, u"Retention"_s).endsWith(u"longer"_s));
+    // b has not purged yet (it will after 2,000 records): a's purges are its own.
+    QTRY_COMPARE_WITH_TIMEOUT(markOf(figuresA, u"Purges so far"_s), u"purged here only"_s, kTimeout);
+    QCOMPARE(markOf(figuresB, u"Purges so far"_s), u"no purge yet"_s);
+    for (const QString& figure : {u"Retained"_s, u"Retention"_s, u"Memory"_s, u"Purges so far"_s})
+      QVERIFY2(markIsBold(figuresA, figure) || markIsBold(figuresB, figure), qPrintable(figure));
+
+    // At 1280×720 everything fits: both pictures get a fair share of the width.
+    QVERIFY(window->layout()->minimumSize().width() <= 1280);
+    QVERIFY(window->layout()->minimumSize().height() <= 720);
+    QVERIFY(window->segmentsView(Side::a)->width() >= 500);
+    QCOMPARE(window->segmentsView(Side::a)->width(), window->segmentsView(Side::b)->width());
+    QVERIFY(window->segmentsView(Side::a)->height() >= 120);
+
+    QImage image(1280, 720, QImage::Format_ARGB32);
+    image.fill(Qt::transparent);
+    window->render(&image);
+    QVERIFY(image.save(u"/tmp/memlog-compare.png"_s));
+    window->close();
+  }
+
+  void addsAConsumerToBoth() {
+    LogSession a(segments(100), source(200));
+    QPointer<CompareWindow> window = new CompareWindow(&a, segments(1000));
+    window->findChild<QLineEdit*>()->setText(u"mine"_s);
+    window->findChild<QSpinBox*>()->setValue(7);
+    const auto buttons = window->findChildren<QPushButton*>();
+    const auto add = std::find_if(buttons.begin(), buttons.end(),
+                                  [](const QPushButton* b) { return b->text() == u"Add consumer to both"_s; });
+    QVERIFY(add != buttons.end());
+    (*add)->click();
+    for (LogSession* session : {&a, window->session()->b()}) {
+      const auto& consumers = session->consumers()->snapshots();
+      QCOMPARE(consumers.size(), 1u);
+      QCOMPARE(consumers.front().name, std::string("mine"));
+      QCOMPARE(consumers.front().pace, 7.0);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(window->figuresTable(Side::b), u"Consumer “mine”"_s) >= 0, kTimeout);
+    window->close();
+  }
+
+  void closingStopsTheCopierAndDropsTheSecondLog() {
+    LogSession a(segments(100), source(1000));
+    QPointer<CompareWindow> window = new CompareWindow(&a, segments(1000));
+    QPointer<LogSession> b = window->session()->b();
+    a.source()->start();
+    QTRY_VERIFY_WITH_TIMEOUT(window->session()->copied() > 10, kTimeout);
+    QVERIFY(window->session()->isCopying());
+    window->show();
+    QVERIFY(window->close());
+    QVERIFY(!window.isNull() && !window->session()->isCopying());  // stopped at once
+    QTRY_VERIFY_WITH_TIMEOUT(window.isNull() && b.isNull(), kTimeout);
+  }
+
+  void closesWhenTheMonitorsSessionGoes() {
+    auto* a = new LogSession(segments(100), source(1000));
+    QPointer<CompareWindow> window = new CompareWindow(a, segments(1000));
+    window->show();
+    delete a;
+    QTRY_VERIFY_WITH_TIMEOUT(window.isNull(), kTimeout);
+  }
+
+  void words_data() {
+    QTest::addColumn<int>("figure");
+    QTest::addColumn<double>("mine");
+    QTest::addColumn<double>("theirs");
+    QTest::addColumn<QString>("words");
+    QTest::addColumn<int>("verdict");
+    const auto records = static_cast<int>(Figure::retainedRecords), memory = static_cast<int>(Figure::memory);
+    const auto purges = static_cast<int>(Figure::purges), seconds = static_cast<int>(Figure::retainedSeconds);
+    QTest::addRow("ten times the records")
+        << records << 2000.0 << 200.0 << u"better: keeps 10× the records"_s << static_cast<int>(Verdict::better);
+    QTest::addRow("a tenth of the records")
+        << records << 200.0 << 2000.0 << u"worse: keeps 10× fewer records"_s << static_cast<int>(Verdict::worse);
+    QTest::addRow("twice the memory") << memory << 2048.0 << 1024.0 << u"worse: 2× the memory"_s
+                                      << static_cast<int>(Verdict::worse);
+    QTest::addRow("2.5 times less memory")
+        << memory << 1000.0 << 2500.0 << u"better: 2.5× less memory"_s << static_cast<int>(Verdict::better);
+    QTest::addRow("within a tenth: the same")
+        << seconds << 1.0 << 1.05 << u"about the same"_s << static_cast<int>(Verdict::same);
+    QTest::addRow("retention unknown") << seconds << -1.0 << 2.0 << QString() << static_cast<int>(Verdict::same);
+    QTest::addRow("more purges: a trade-off")
+        << purges << 40.0 << 4.0 << u"10× as many purges"_s << static_cast<int>(Verdict::differs);
+    QTest::addRow("fewer purges: not marked twice")
+        << purges << 4.0 << 40.0 << u"10× fewer purges"_s << static_cast<int>(Verdict::same);
+    QTest::addRow("purged here only") << purges << 3.0 << 0.0 << u"purged here only"_s
+                                      << static_cast<int>(Verdict::differs);
+  }
+  void words() {
+    QFETCH(int, figure);
+    QFETCH(double, mine);
+    QFETCH(double, theirs);
+    QFETCH(QString, words);
+    QFETCH(int, verdict);
+    const compare_words::Mark mark = compare_words::mark(static_cast<Figure>(figure), mine, theirs);
+    QCOMPARE(mark.words, words);
+    QCOMPARE(static_cast<int>(mark.verdict), verdict);
+  }
+
+  void consumerWords() {
+    memlog::sim::ConsumerSnapshot overtaken, live, lagging;
+    overtaken.state = ConsumerState::fell_behind;
+    live.state = ConsumerState::live;
+    lagging.state = ConsumerState::lagging;
+    QCOMPARE(compare_words::consumerMark(overtaken, live).words, u"worse: overtaken here only"_s);
+    QCOMPARE(compare_words::consumerMark(live, overtaken).words, u"better: not overtaken here"_s);
+    QCOMPARE(compare_words::consumerMark(lagging, live).verdict, Verdict::worse);
+    QCOMPARE(compare_words::consumerMark(live, lagging).verdict, Verdict::better);
+    QCOMPARE(compare_words::consumerMark(overtaken, overtaken).words, u"overtaken on both"_s);
+    QCOMPARE(compare_words::consumerMark(live, live).verdict, Verdict::same);
+  }
+};
+
+QTEST_MAIN(TestCompareWindow)
+#include "tst_compare_window.moc"

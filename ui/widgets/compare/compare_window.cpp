@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+#include "compare/compare_window.hpp"
+
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "adapter/log_session.hpp"
+#include "compare/compare_words.hpp"
+#include "segments/segments_view.hpp"
+#include "theme/theme.hpp"
+
+using namespace Qt::StringLiterals;
+using compare_words::Verdict;
+
+namespace {
+enum Row { retainedRow, retentionRow, memoryRow, purgesRow, firstConsumerRow };
+enum ColumnIndex { figureColumn, valueColumn, markColumn };
+constexpr int kShowEveryMs = 200;  // numbers that change 30 times a second cannot be read
+
+QTableWidgetItem* cell(QTableWidget* table, int row, int column) {
+  QTableWidgetItem* item = table->item(row, column);
+  if (item == nullptr) {
+    item = new QTableWidgetItem;
+    item->setFlags(Qt::ItemIsEnabled);
+    table->setItem(row, column, item);
+  }
+  return item;
+}
+
+void setText(QTableWidget* table, int row, int column, const QString& text, const QString& tip = {}) {
+  QTableWidgetItem* item = cell(table, row, column);
+  if (item->text() != text) item->setText(text);
+  item->setToolTip(tip);
+}
+
+// The mark's words, bold whenever it says something; better and worse also in their colour.
+void setMark(QTableWidget* table, int row, const compare_words::Mark& mark, const Theme& theme) {
+  QTableWidgetItem* item = cell(table, row, markColumn);
+  if (item->text() != mark.words) item->setText(mark.words);
+  QFont font = table->font();
+  font.setBold(mark.verdict != Verdict::same);
+  item->setFont(font);
+  QColor color = theme.text;
+  if (mark.verdict == Verdict::better) color = Theme::readable(theme.success, theme.background);
+  if (mark.verdict == Verdict::worse) color = Theme::readable(theme.error, theme.background);
+  if (mark.verdict == Verdict::same) color = theme.mutedText;
+  item->setForeground(color);
+}
+
+// The table as tall as its rows (the picture above takes the rest), scrolling past 12 rows.
+void fitHeight(QTableWidget* table) {
+  int height = table->horizontalHeader()->sizeHint().height() + 2 * table->frameWidth();
+  for (int row = 0; row < std::min(table->rowCount(), 12); ++row) height += table->verticalHeader()->sectionSize(row);
+  table->setMaximumHeight(height);
+}
+
+QString retainedText(const CompareFigures& f) {
+  const QLocale locale;
+  return locale.toString(static_cast<qint64>(f.retainedRecords)) + u" of up to "_s +
+         locale.toString(static_cast<qint64>(f.maxRetainedRecords)) + u" records"_s;
+}
+
+QString retentionText(const CompareFigures& f) {
+  if (f.retainedSeconds < 0) return u"— (nothing written now)"_s;
+  const QLocale locale;
+  const int decimals = f.retainedSeconds < 10 ? 2 : 0;
+  return locale.toString(f.retainedSeconds, 'f', decimals) + u" s at "_s + locale.toString(f.writeRate, 'f', 0) +
+         u" records/s"_s;
+}
+}  // namespace
+
+CompareWindow::CompareWindow(LogSession* a, const memlog::Options& other, QWidget* parent)
+    : QWidget(parent, Qt::Window), m_session(new CompareSession(a, other, this)) {
+  setAttribute(Qt::WA_DeleteOnClose);
+  setWindowTitle(u"Compare two logs — memlog monitor"_s);
+  // Two columns of a segments picture (≥ 360 px) and a table, with the rows above and below.
+  setMinimumSize(820, 560);
+
+  auto* intro = new QLabel(
+      u"The same records written into two logs: the monitor's (left) and one with other options (right), "
+      "each read by the same consumers. For every figure the better and the worse side are marked."_s,
+      this);
+  intro->setWordWrap(true);
+  m_copier = new QLabel(this);
+  m_lost = new QLabel(this);
+  m_lost->setWordWrap(true);
+  Theme::tint(m_lost, Theme::Message::warning);
+  m_lost->hide();
+
+  auto* columns = new QHBoxLayout;
+  columns->addWidget(makeColumn(m_a, a, u"the monitor's log"_s, u"figuresA"_s), 1);
+  columns->addWidget(makeColumn(m_b, m_session->b(), u"another log, the same records"_s, u"figuresB"_s), 1);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(intro);
+  layout->addWidget(m_copier);
+  layout->addWidget(m_lost);
+  layout->addLayout(columns, 1);
+  layout->addWidget(makeAddRow());
+
+  connect(m_session, &CompareSession::figuresChanged, this, [this] { showFigures(false); });
+  connect(m_session, &CompareSession::lostToPurgeChanged, this, &CompareWindow::showCopier);
+  connect(a, &QObject::destroyed, this, &QWidget::close);  // nothing left to compare with
+  showFigures(true);
+}
+
+CompareWindow::~CompareWindow() { m_session->stop(); }
+
+QString CompareWindow::title(CompareSession::Side side) const { return column(side).title->text(); }
+
+void CompareWindow::closeEvent(QCloseEvent* event) {
+  // Stopped at once; the second log goes with the window (WA_DeleteOnClose) a moment later.
+  m_session->stop();
+  QWidget::closeEvent(event);
+}
+
+QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QString& role, const QString& name) {
+  auto* box = new QWidget(this);
+  column.title = new QLabel(box);
+  QFont big = column.title->font();
+  big.setBold(true);
+  big.setPointSizeF(big.pointSizeF() * 1.3);
+  column.title->setFont(big);
+  auto* roleLabel = new QLabel(role, box);
+  roleLabel->setForegroundRole(QPalette::PlaceholderText);  // secondary, and follows the palette
+  column.segments = new SegmentsView(session->adapter(), session->frames(), box);
+
+  column.figures = new QTableWidget(firstConsumerRow, 3, box);
+  column.figures->setObjectName(name);
+  column.figures->setHorizontalHeaderLabels({u"Figure"_s, u"This log"_s, u"Compared with the other"_s});
+  column.figures->verticalHeader()->hide();
+  column.figures->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  column.figures->horizontalHeader()->setStretchLastSection(true);
+  column.figures->setSelectionMode(QAbstractItemView::NoSelection);
+  column.figures->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  column.figures->setWordWrap(false);
+  setText(column.figures, retainedRow, figureColumn, u"Retained"_s,
+          u"Records the log holds now: at most two segments (the history and the active one)."_s);
+  setText(column.figures, retentionRow, figureColumn, u"Retention"_s,
+          u"How long a record stays, at the rate records are written now: the retained records ÷ the rate."_s);
+  setText(column.figures, memoryRow, figureColumn, u"Memory"_s,
+          u"Memory the log holds now: its records' slots and payloads."_s);
+  setText(column.figures, purgesRow, figureColumn, u"Purges so far"_s,
+          u"Each purge drops the old history segment whole: smaller segments purge more often, fewer "
+          "records at a time."_s);
+  fitHeight(column.figures);
+
+  auto* header = new QHBoxLayout;
+  header->addWidget(column.title);
+  header->addWidget(roleLabel, 1, Qt::AlignBottom);
+  auto* layout = new QVBoxLayout(box);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addLayout(header);
+  layout->addWidget(column.segments, 1);
+  layout->addWidget(column.figures);
+  return box;
+}
+
+QWidget* CompareWindow::makeAddRow() {
+  auto* row = new QWidget(this);
+  m_name = new QLineEdit(row);
+  m_name->setPlaceholderText(u"name (optional)"_s);
+  m_pace = new QSpinBox(row);
+  m_pace->setRange(0, 10'000'000);
+  m_pace->setValue(50);
+  m_pace->setSpecialValueText(u"unthrottled"_s);
+  m_pace->setSuffix(u"/s"_s);
+  m_pace->setToolTip(u"Records per second it reads on each log; 0 = as fast as it can."_s);
+  m_add = new QPushButton(u"Add consumer to both"_s, row);
+  m_add->setToolTip(u"The same consumer on both logs, from each log's earliest record."_s);
+  connect(m_add, &QPushButton::clicked, this, [this] {
+    ++m_added;
+    QString name = m_name->text().trimmed();
+    if (name.isEmpty()) name = u"both-"_s + QString::number(m_added);
+    memlog::sim::ConsumerOptions options;
+    options.name = name.toStdString();
+    options.pace = m_pace->value();
+    m_session->addConsumer(options);
+    m_name->clear();
+    showFigures(true);
+  });
+  connect(m_name, &QLineEdit::returnPressed, m_add, &QPushButton::click);
+  auto* layout = new QHBoxLayout(row);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(new QLabel(u"Add a consumer to both logs:"_s, row));
+  layout->addWidget(m_name, 1);
+  layout->addWidget(m_pace);
+  layout->addWidget(m_add);
+  return row;
+}
+
+void CompareWindow::showFigures(bool now) {
+  if (!now && m_sinceShown.isValid() && m_sinceShown.elapsed() < kShowEveryMs) return;
+  m_sinceShown.start();
+  const CompareFigures& a = m_session->figures(CompareSession::Side::a);
+  const CompareFigures& b = m_session->figures(CompareSession::Side::b);
+  fillColumn(m_a, a, b);
+  fillColumn(m_b, b, a);
+  showCopier();
+}
+
+void CompareWindow::fillColumn(const Column& column, const CompareFigures& mine, const CompareFigures& theirs) {
+  using compare_words::Figure;
+  const Theme theme = Theme::of(palette());
+  const QLocale locale;
+  column.title->setText(u"segment size "_s + QString::number(mine.segmentSize));
+  QTableWidget* table = column.figures;
+  const int rows = firstConsumerRow + static_cast<int>(mine.consumers.size());
+  if (table->rowCount() != rows) {
+    table->setRowCount(rows);
+    fitHeight(table);
+  }
+
+  setText(table, retainedRow, valueColumn, retainedText(mine));
+  setMark(table, retainedRow,
+          compare_words::mark(Figure::retainedRecords, static_cast<double>(mine.retainedRecords),
+                              static_cast<double>(theirs.retainedRecords)),
+          theme);
+  setText(table, retentionRow, valueColumn, retentionText(mine));
+  setMark(table, retentionRow,
+          compare_words::mark(Figure::retainedSeconds, mine.retainedSeconds, theirs.retainedSeconds), theme);
+  setText(table, memoryRow, valueColumn, locale.formattedDataSize(static_cast<qint64>(mine.memoryBytes)));
+  setMark(table, memoryRow,
+          compare_words::mark(Figure::memory, static_cast<double>(mine.memoryBytes),
+                              static_cast<double>(theirs.memoryBytes)),
+          theme);
+  setText(table, purgesRow, valueColumn,
+          locale.toString(static_cast<qulonglong>(mine.purges)) + u" ("_s +
+              locale.toString(static_cast<qulonglong>(mine.recordsPurged)) + u" records)"_s);
+  setMark(table, purgesRow,
+          compare_words::mark(Figure::purges, static_cast<double>(mine.purges), static_cast<double>(theirs.purges)),
+          theme);
+
+  for (std::size_t i = 0; i < mine.consumers.size(); ++i) {
+    const auto& consumer = mine.consumers[i];
+    const int row = firstConsumerRow + static_cast<int>(i);
+    setText(table, row, figureColumn, u"Consumer “"_s + QString::fromStdString(consumer.name) + u"”"_s);
+    setText(table, row, valueColumn, compare_words::consumerText(consumer));
+    cell(table, row, valueColumn)->setData(Qt::DecorationRole, theme.stateIcon(consumer.state));
+    cell(table, row, valueColumn)->setForeground(theme.state(consumer.state));
+    const compare_words::Mark mark = i < theirs.consumers.size()
+                                         ? compare_words::consumerMark(consumer, theirs.consumers[i])
+                                         : compare_words::Mark{};
+    setMark(table, row, mark, theme);
+  }
+}
+
+void CompareWindow::showCopier() {
+  const QLocale locale;
+  const std::int64_t behind = m_session->copyLag();
+  QString text = u"Copied "_s + locale.toString(static_cast<qulonglong>(m_session->copied())) +
+                 u" records from the left log into the right one"_s;
+  if (!m_session->isCopying())
+    text += u" (stopped)"_s;
+  else if (behind > 0)
+    text += u" ("_s + locale.toString(static_cast<qint64>(behind)) + u" not copied yet)"_s;
+  m_copier->setText(text + u'.');
+  const std::uint64_t lost = m_session->lostToPurge();
+  m_lost->setVisible(lost > 0);
+  if (lost > 0)
+    m_lost->setText(locale.toString(static_cast<qulonglong>(lost)) +
+                    u" records were purged on the left before the copier read them: the right log does not have "
+                    "them, and its offsets run that many behind."_s);
+}
