@@ -5,6 +5,7 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -20,8 +21,10 @@
 
 #include <memlog/version.hpp>
 
+#include "adapter/log_limits.hpp"
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
+#include "compare/compare_window.hpp"
 #include "lessons/highlight_overlay.hpp"
 #include "lessons/lesson_player.hpp"
 #include "lessons/lessons_panel.hpp"
@@ -347,6 +350,11 @@ void MainWindow::buildMenus() {
   pause->setCheckable(true);
   pause->setToolTip(u"Freeze the table, the segments and the charts to inspect them; the log runs on."_s);
   connect(pause, &QAction::toggled, this, &MainWindow::setViewsPaused);
+  QAction* compare = m_viewMenu->addAction(u"Co&mpare with another segment size…"_s);
+  compare->setToolTip(
+      u"The same records in a second log with another segment size, side by side: retention, "
+      u"memory and the same consumers, the differences marked."_s);
+  connect(compare, &QAction::triggered, this, &MainWindow::openCompare);
   m_presentAction = m_viewMenu->addAction(u"P&resenter mode"_s);
   m_presentAction->setShortcut(QKeySequence(Qt::Key_F11));
   m_presentAction->setCheckable(true);
@@ -429,6 +437,34 @@ void MainWindow::restoreLayout(QSettings& store) {
 QString MainWindow::stateKey() const {
   // A sharded session has more docks: its arrangement is remembered apart from the plain one.
   return m_shardsDock ? u"window/stateSharded"_s : u"window/state"_s;
+}
+
+void MainWindow::openCompare() {
+  const memlog::Options current = m_session->adapter()->log()->options();
+  bool ok = false;
+  // A tenth or ten times the current size: the comparison people usually want to see.
+  const auto suggested =
+      static_cast<int>(current.segment_size >= 1000 ? current.segment_size / 10 : current.segment_size * 10);
+  const int size = QInputDialog::getInt(
+      this, u"Compare"_s, u"Segment size of the second log (the monitor's is %1):"_s.arg(current.segment_size),
+      std::max(1, suggested), 1, static_cast<int>(log_limits::kMaxSegmentSize), 1, &ok);
+  if (!ok) return;
+  openCompareWith(static_cast<std::size_t>(size));
+}
+
+CompareWindow* MainWindow::openCompareWith(std::size_t segmentSize) {
+  memlog::Options other = m_session->adapter()->log()->options();
+  other.segment_size = segmentSize;
+  if (const QString why = log_limits::validate(other); !why.isEmpty()) {
+    m_warning->setText(why);
+    return nullptr;
+  }
+  if (m_compare) m_compare->close();                // one comparison at a time
+  m_compare = new CompareWindow(m_session, other);  // deletes itself when closed
+  m_compare->setAttribute(Qt::WA_DeleteOnClose);
+  m_compare->setWindowTitle(u"memlog monitor — compare segment sizes"_s);
+  m_compare->show();
+  return m_compare;
 }
 
 void MainWindow::setPresenterMode(bool on) {

@@ -8,6 +8,7 @@
 
 #include <QDockWidget>
 #include <QFont>
+#include <QPointer>
 
 #include <memlog/options.hpp>
 
@@ -38,6 +39,7 @@ class ShardingPanel;
 class LessonsPanel;
 class LessonPlayer;
 class HighlightOverlay;
+class CompareWindow;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -79,6 +81,10 @@ class MainWindow : public QMainWindow {
   // Presenter mode (F11, --present): full screen, larger text and markers, a calm layout — the
   // segments picture, the lesson, one chart; leaving it puts the window back as it was.
   void setPresenterMode(bool on);
+  // View → Compare: asks for the second log's segment size, then openCompareWith(it).
+  void openCompare();
+  // The same records in a second log of `segmentSize`, side by side (a window of its own).
+  CompareWindow* openCompareWith(std::size_t segmentSize);
 
  private:
   void buildMenus();
@@ -112,6 +118,7 @@ class MainWindow : public QMainWindow {
   QDockWidget* m_lessonsDock = nullptr;
   HighlightOverlay* m_highlight = nullptr;
   QAction* m_presentAction = nullptr;
+  QPointer<CompareWindow> m_compare;
   bool m_presenting = false;
   QByteArray m_beforePresenting, m_geometryBeforePresenting;
   QFont m_fontBeforePresenting;

@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QMenuBar>
+#include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
@@ -15,6 +16,8 @@
 
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
+#include "compare/compare_session.hpp"
+#include "compare/compare_window.hpp"
 #include "main_window.hpp"
 #include "panels/configuration_panel.hpp"
 #include "panels/consumers_panel.hpp"
@@ -302,6 +305,22 @@ class TestMainWindow : public QObject {
     back.sort();
     shown.sort();
     QCOMPARE(back, shown);
+  }
+
+  // View → Compare: a second window with the same records in a log of another segment size.
+  void compareOpensBesideTheWindow() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    QPointer<CompareWindow> compare = window.openCompareWith(200);
+    QVERIFY(compare);
+    QVERIFY(compare->isVisible());
+    QCOMPARE(compare->title(CompareSession::Side::b), QStringLiteral("segment size 200"));
+    for (int n = 0; n < 30; ++n) session.source()->step();
+    QTRY_COMPARE_WITH_TIMEOUT(compare->session()->copied(), 30u, 5000);
+    QVERIFY(window.openCompareWith(0) == nullptr);  // refused, with a message: the old one stays
+    QVERIFY(compare);
+    compare->close();  // deletes itself
+    QTRY_VERIFY(compare.isNull());
   }
 };
 
