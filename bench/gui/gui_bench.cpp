@@ -25,7 +25,7 @@
 #include <QTimer>
 
 #include <sys/wait.h>
-#include <time.h>
+#include <time.h>  // NOLINT(modernize-deprecated-headers): clock_gettime and CLOCK_THREAD_CPUTIME_ID are POSIX, not in <ctime>
 #include <unistd.h>
 
 #include <cxxabi.h>
@@ -170,7 +170,8 @@ class ProfilingApp : public QApplication {
 
 long median(std::vector<long> values) {
   if (values.empty()) return 0;
-  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+  const auto middle = static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), values.begin() + middle, values.end());
   return values[values.size() / 2];
 }
 
@@ -286,6 +287,7 @@ int main(int argc, char* argv[]) {
   for (const Scenario& s : kScenarios)
     if (only.empty() || (only == "single") == (s.shards == 0)) scenarios.push_back(&s);
   std::vector<Result> results;
+  results.reserve(scenarios.size());
   for (const Scenario* s : scenarios) results.push_back(runApart(*s, seconds, segment, profile, argc, argv));
 
   std::printf(

@@ -30,7 +30,7 @@ Frame fullLogFrame(qint64 elapsedMs, quint64 written) {
   frame.stats.active_records = frame.stats.history_records = 1000;
   frame.stats.active_bytes = frame.stats.history_bytes = 200'000;
   frame.stats.segments_sealed = 3;
-  frame.stats.memory_bytes = 2000 * 264;
+  frame.stats.memory_bytes = std::size_t{2000} * 264;
   memlog::sim::ConsumerSnapshot slow, quick;
   slow.name = "slow <1>";  // escaped in the rich text
   slow.pace = 50;

@@ -783,8 +783,8 @@ class TestShardViews : public QObject {
       shards->sample(t);
       if (lastPoint < 0 || t - lastPoint >= 1000) {
         lastPoint = t;
-        max.append({t / 1000.0, shards->current().maxRate});
-        mean.append({t / 1000.0, shards->current().meanRate});
+        max.append({static_cast<double>(t) / 1000.0, shards->current().maxRate});
+        mean.append({static_cast<double>(t) / 1000.0, shards->current().meanRate});
       }
     }
     QCOMPARE(max.size(), points);

@@ -11,7 +11,7 @@ namespace {
 // The rules are written down in the header; this applies them to one consumer.
 ConsumerOutlook outlook(const ConsumerPace& consumer, double segment, double rate) {
   ConsumerOutlook o{.name = consumer.name, .pace = consumer.pace};
-  const double lag = static_cast<double>(consumer.lag);
+  const auto lag = static_cast<double>(consumer.lag);
   o.beyondSegment = lag > segment;
   // No writes, no purges: nobody is overtaken and any pace will do.
   if (rate == 0) return o;
@@ -37,7 +37,7 @@ WhatIf whatIf(const WhatIfInput& input) {
   assert(input.segmentSize > 0 && "whatIf: a segment holds at least one record");
   assert(input.writeRate >= 0 && input.meanPayloadBytes >= 0 && input.overheadPerRecord >= 0 &&
          "whatIf: rates and sizes are never negative");
-  const double segment = static_cast<double>(input.segmentSize);
+  const auto segment = static_cast<double>(input.segmentSize);
   const double rate = input.writeRate;
   const double perRecord = input.meanPayloadBytes + input.overheadPerRecord;
 
