@@ -404,7 +404,9 @@ void MainWindow::updateStatus(const Frame& frame) {
   m_memory->setText(u"Memory %1"_s.arg(
       locale.formattedDataSize(static_cast<qint64>(s.memory_bytes), 1, QLocale::DataSizeTraditionalFormat)));
   // The rate over about a second of frames: steadier than frame to frame.
-  const auto written = static_cast<qint64>(s.records_written);
+  // Sharded: the writes to every shard (the shard shown changes; the log's writes do not).
+  const auto written =
+      shards ? static_cast<qint64>(shards->current().router.routed) : static_cast<qint64>(s.records_written);
   if (m_rateFromMs < 0 || written < m_rateFromWritten) {  // first frame, or a replaced log
     m_rateFromMs = frame.elapsedMs;
     m_rateFromWritten = written;
