@@ -65,7 +65,7 @@ class MainWindow : public QMainWindow {
   bool isPresenting() const { return m_presenting; }
   // A lesson plays: the lessons panel follows it (and its highlights), raised.
   void showLesson(LessonPlayer* player);
-  // Rings what a lesson talks about (see highlightTargets()); empty: nothing.
+  // Rings what a lesson talks about (see lessons/lesson_highlight.hpp); empty: nothing.
   void highlight(const QString& target);
 
  signals:

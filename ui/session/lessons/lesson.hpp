@@ -62,7 +62,7 @@ struct LessonStep {
   QString title;
   QString narration;  // rich text
   std::vector<LessonAction> actions;
-  QString highlight;  // see highlightTargets(); empty = none
+  QString highlight;  // see lesson_highlight.hpp; empty = none
   std::optional<LessonCondition> wait;
   int timeoutSeconds = 60;
   QString hint;  // shown when the condition has not held after the timeout
@@ -80,13 +80,6 @@ struct Lesson {
   bool sourceRunning = true;
   std::vector<LessonStep> steps;
 };
-
-// What a highlight may name: "segment:history", "segment:active", "segment:purged",
-// "consumer:NAME" (a consumer added by the setup or an earlier step), "chart:writes",
-// "chart:lag", "chart:retained", "table", "panel:source", "panel:consumers",
-// "panel:configuration", "panel:shards", "panel:routing", "panel:skew", "control:rate",
-// "control:step", "control:crash".
-QStringList highlightTargets();
 
 // Parses and checks a lesson; nullopt with one message ("FILE: step 3 (Title): what is wrong").
 std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, QString* error);

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+// What a lesson step may highlight (point at, with the ring the window draws), and the check of
+// a step's highlight against the lesson at that step (consumers by name, a sharded log's panels).
+//
+// Threading: pure functions.
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <set>
+
+#include "lessons/lesson.hpp"
+
+// The fixed targets: "segment:history", "segment:active", "segment:purged", "chart:writes",
+// "chart:lag", "chart:retained", "table", "panel:source", "panel:consumers",
+// "panel:configuration", "panel:shards", "panel:routing", "panel:skew", "control:rate",
+// "control:step", "control:crash". Besides them: "consumer:NAME" (a consumer added by the setup
+// or an earlier step).
+QStringList highlightTargets();
+
+// Empty when `target` (empty: none) can be highlighted at that step of `lesson`, where
+// `consumers` exist; else what is wrong ("highlights consumer 'x', which does not exist at this
+// point").
+QString checkHighlight(const QString& target, const Lesson& lesson, const std::set<QString>& consumers);

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// The checks of a lesson file's parts, as parseLesson reads them: the setup, each action (against
+// what exists at that point: consumers by name, shards) and each condition (one that can never
+// hold is refused). Each problem is kept once with where it is (Reader). Internal to lesson.cpp.
+//
+// Threading: plain values and pure functions.
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "lessons/lesson.hpp"
+
+namespace lesson_reader {
+
+// Checks as it reads; the first problem is kept with where it is.
+class Reader {
+ public:
+  explicit Reader(QString file) : m_file(std::move(file)) {}
+  bool failed() const { return !m_error.isEmpty(); }
+  QString error() const { return m_error; }
+  void at(int step, const QString& title);
+  void atSetup();
+  void atTop() { m_where.clear(); }
+  bool fail(const QString& what);  // false, for `return r.fail(...)`
+  // false (failed) when `o` has a field that is not `known`; `what` names o in the message.
+  bool onlyKnown(const QJsonObject& o, const QStringList& known, const QString& what);
+  // A whole number in [low, high], if present.
+  std::optional<qint64> integer(const QJsonObject& o, const QString& key, qint64 low, qint64 high);
+  std::optional<double> number(const QJsonObject& o, const QString& key, double low, double high);
+  // A text, if present (required: present and not blank).
+  QString text(const QJsonObject& o, const QString& key, bool required);
+
+ private:
+  QString m_file;
+  QString m_where;
+  QString m_error;
+};
+
+// Each reads `o` into the lesson, the action or the condition; false when it failed (r.error()).
+bool readSetup(Reader& r, const QJsonObject& o, Lesson& lesson);
+// `consumers`: the names that exist before the action (updated by it); `crashes` set by a
+// crash_and_replay (a condition may then wait for the replay).
+bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<QString>& consumers,
+                LessonAction& action, bool& crashes);
+bool readCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const std::set<QString>& consumers,
+                   bool crashes, LessonCondition& c);
+
+}  // namespace lesson_reader
