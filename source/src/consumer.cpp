@@ -24,7 +24,7 @@ std::string_view to_string(ConsumerState state) noexcept {
 }
 
 Consumer::Consumer(int id, ConsumerOptions options)
-    : id_(id), options_(std::move(options)), rate_at_(steady_clock::now()) {}
+    : id_(id), options_(std::move(options)), rate_(steady_clock::now()) {}
 
 Consumer::~Consumer() { stop(); }
 
@@ -141,14 +141,9 @@ ConsumerSnapshot Consumer::snapshot() const {
     else
       s.state = error_ == Errc::out_of_range ? ConsumerState::fell_behind : ConsumerState::stopped;
   }
-  const auto now = steady_clock::now();
-  const double window = std::chrono::duration<double>(now - rate_at_).count();
-  if (window >= 0.5) {
-    rate_ = static_cast<double>(s.consumed - rate_consumed_) / window;
-    rate_consumed_ = s.consumed;
-    rate_at_ = now;
-  }
-  s.rate = running ? rate_ : 0;
+  // The window moves on whether or not it runs, so a restart does not measure across the stop.
+  const double rate = rate_.sample(s.consumed, steady_clock::now());
+  s.rate = running ? rate : 0;
   return s;
 }
 

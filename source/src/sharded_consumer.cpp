@@ -34,7 +34,7 @@ ShardedConsumer::ShardedConsumer(int id, ConsumerOptions options, std::shared_pt
       options_(std::move(options)),
       log_(std::move(log)),
       appends_(std::make_shared<std::atomic<std::uint64_t>>(0)),
-      rate_at_(steady_clock::now()) {
+      rate_(steady_clock::now()) {
   assert(log_ && "ShardedConsumer: the log must exist");
   assert(options_.shard < static_cast<int>(log_->shard_count()) && "ShardedConsumer: no such shard");
   if (options_.shard >= 0) {
@@ -203,14 +203,9 @@ ConsumerSnapshot ShardedConsumer::snapshot() const {
     s.checkpoint = shards_[0].checkpoint.load(std::memory_order_acquire);
   }
   std::lock_guard lock(mutex_);
-  const auto now = steady_clock::now();
-  const double window = std::chrono::duration<double>(now - rate_at_).count();
-  if (window >= 0.5) {
-    rate_ = static_cast<double>(s.consumed - rate_consumed_) / window;
-    rate_consumed_ = s.consumed;
-    rate_at_ = now;
-  }
-  s.rate = running ? rate_ : 0;
+  // The window moves on whether or not it runs, so a restart does not measure across the stop.
+  const double rate = rate_.sample(s.consumed, steady_clock::now());
+  s.rate = running ? rate : 0;
   return s;
 }
 

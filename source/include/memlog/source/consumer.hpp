@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <memlog/log.hpp>
+#include <memlog/source/rate_window.hpp>
 
 namespace memlog::sim {
 
@@ -100,9 +101,7 @@ class Consumer {
   std::atomic<Offset> checkpoint_{-1};
   std::atomic<std::uint64_t> consumed_{0};
   std::atomic<bool> running_{false};
-  mutable std::chrono::steady_clock::time_point rate_at_;  // guarded by mutex_
-  mutable std::uint64_t rate_consumed_ = 0;
-  mutable double rate_ = 0;
+  mutable RateWindow rate_;  // guarded by mutex_
   std::jthread thread_;
 };
 

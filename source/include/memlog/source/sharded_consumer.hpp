@@ -20,6 +20,7 @@
 
 #include <memlog/sharded_log.hpp>
 #include <memlog/source/consumer.hpp>
+#include <memlog/source/rate_window.hpp>
 
 namespace memlog::sim {
 
@@ -61,9 +62,7 @@ class ShardedConsumer {
   std::atomic<std::uint64_t> consumed_{0};
   std::atomic<bool> running_{false};
   mutable std::mutex mutex_;  // guards the rate below and the thread's start and stop
-  mutable std::chrono::steady_clock::time_point rate_at_;
-  mutable std::uint64_t rate_consumed_ = 0;
-  mutable double rate_ = 0;
+  mutable RateWindow rate_;
   std::jthread thread_;
 };
 
