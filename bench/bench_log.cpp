@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // write, read, read_parallel, read_batch and memory: memlog against the naive Go-like log.
 #include "bench_support.hpp"
+#include "write_loop.hpp"
 
 #include <type_traits>
 #include <vector>
@@ -14,19 +15,9 @@ namespace {
 template <class Impl>
 void write(benchmark::State& state) {
   auto log = Impl::make();
-  for (std::size_t i = 0; i < 2 * kSegmentSize + 1; ++i) (void)log->write(payload());
-
-  const AllocCounter allocs;
-  for (auto _ : state) {
-    auto offset = log->write(payload());
-    benchmark::DoNotOptimize(offset);
-    if (!offset) [[unlikely]] {
-      state.SkipWithError("write failed");
-      break;
-    }
-  }
-  report_allocs(state, allocs, static_cast<double>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+  const auto write_one = [&log] { return log->write(payload()); };
+  write_past_first_purge(kSegmentSize, write_one);
+  time_writes(state, write_one, "write failed");
 }
 
 // Reads by offset, walking over all 2000 retained records (Go's benchmark reads one offset

@@ -2,6 +2,7 @@
 // ShardedLog: writes from 1 and 2 threads on shards of their own (the scaling), next to a
 // plain Log's write, and the cost of choosing a shard (FnvSharder, KeySharder).
 #include "bench_support.hpp"
+#include "write_loop.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -44,9 +45,8 @@ ShardedFixture make_sharded_fixture() {
   }
   // Past the first seal and purge on each writer's shard (slots of both segments allocated),
   // so the timed writes are the steady state, as in write/memlog.
-  for (const std::string& key : fixture.keys) {
-    for (std::size_t i = 0; i < 2 * kShardedSegmentSize + 1; ++i) (void)fixture.log->write(key, payload());
-  }
+  for (const std::string& key : fixture.keys)
+    write_past_first_purge(kShardedSegmentSize, [&] { return fixture.log->write(key, payload()); });
   return fixture;
 }
 
@@ -57,37 +57,17 @@ void BM_ShardedWrite(benchmark::State& state) {
   static const ShardedFixture fixture = make_sharded_fixture();
   const std::string& key = fixture.keys.at(static_cast<std::size_t>(state.thread_index()));
   ShardedLog& log = *fixture.log;
-
-  const AllocCounter allocs;
-  for (auto _ : state) {
-    auto offset = log.write(key, payload());
-    benchmark::DoNotOptimize(offset);
-    if (!offset) [[unlikely]] {
-      state.SkipWithError("sharded write failed");
-      break;
-    }
-  }
-  report_allocs(state, allocs, static_cast<double>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+  const auto write_one = [&log, &key] { return log.write(key, payload()); };
+  time_writes(state, write_one, "sharded write failed");
 }
 
 // A plain Log with the shards' options, measured the same way: what the key and the shard
 // choice add to one thread's write.
 void BM_PlainWrite_ForSharded(benchmark::State& state) {
   auto log = Log::create({.segment_size = kShardedSegmentSize}).value();
-  for (std::size_t i = 0; i < 2 * kShardedSegmentSize + 1; ++i) (void)log->write(payload());
-
-  const AllocCounter allocs;
-  for (auto _ : state) {
-    auto offset = log->write(payload());
-    benchmark::DoNotOptimize(offset);
-    if (!offset) [[unlikely]] {
-      state.SkipWithError("write failed");
-      break;
-    }
-  }
-  report_allocs(state, allocs, static_cast<double>(state.iterations()));
-  state.SetItemsProcessed(state.iterations());
+  const auto write_one = [&log] { return log->write(payload()); };
+  write_past_first_purge(kShardedSegmentSize, write_one);
+  time_writes(state, write_one, "write failed");
 }
 
 // FNV-1a over the key plus the modulo, for keys of range(0) bytes, as ShardedLog::write does.
