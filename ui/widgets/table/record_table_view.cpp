@@ -184,6 +184,7 @@ RecordTableView::RecordTableView(LogAdapter* adapter, QWidget* parent)
   connect(m_jump, &QPushButton::clicked, this, &RecordTableView::jumpToNewest);
   connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, &RecordTableView::onScrolled);
   connect(m_model, &RecordTableModel::rowsSynced, this, [this] {
+    keepPointedInView();
     if (!m_following) return;
     m_autoScrolling = true;
     m_table->scrollToBottom();
@@ -219,6 +220,7 @@ void RecordTableView::afterRowsRemoved() {
 
 void RecordTableView::onScrolled() {
   if (m_autoScrolling) return;
+  m_keepPointed = false;  // the user looks elsewhere: a lesson's row no longer pulls the table back
   QScrollBar* bar = m_table->verticalScrollBar();
   setFollowing(bar->value() >= bar->maximum());  // at the bottom: follow; scrolled up: stop
 }
@@ -361,4 +363,60 @@ void RecordTableView::exportWithDialog() {
 
 QString RecordTableView::purgedNotice() const {
   return m_purgedBanner->isHidden() ? QString() : m_purgedBanner->text();
+}
+
+void RecordTableView::pointAt(Row row, qint64 offset) {
+  m_pointed = row;
+  m_pointedOffset = row == Row::offset ? offset : -1;
+  m_keepPointed = row != Row::none;
+  if (row == Row::latest)
+    setFollowing(true);  // the newest row moves on: following keeps it in view
+  else if (row != Row::none)
+    setFollowing(false);  // else the next records would scroll it away
+  keepPointedInView();
+}
+
+int RecordTableView::pointedRow() const {
+  switch (m_pointed) {
+    case Row::earliest:
+      return m_proxy->rowCount() > 0 ? 0 : -1;
+    case Row::latest:
+      return m_proxy->rowCount() - 1;
+    case Row::offset: {
+      const int row = m_model->rowOf(m_pointedOffset);
+      return row < 0 ? -1 : m_proxy->mapFromSource(m_model->index(row, 0)).row();
+    }
+    case Row::none:
+      break;
+  }
+  return -1;
+}
+
+QRect RecordTableView::rowCells(int row) const {
+  QRect cells;
+  for (int column = 0; column < m_proxy->columnCount(); ++column)
+    if (!m_table->isColumnHidden(column)) cells |= m_table->visualRect(m_proxy->index(row, column));
+  return cells;
+}
+
+QRect RecordTableView::pointedRect() const {
+  const int row = pointedRow();
+  if (row < 0) return {};
+  const QWidget* viewport = m_table->viewport();
+  const QRect rect = rowCells(row).intersected(viewport->rect());
+  return rect.isEmpty() ? QRect() : rect.translated(viewport->mapTo(this, QPoint(0, 0)));
+}
+
+void RecordTableView::keepPointedInView() {
+  // The newest row is kept by following; the others are scrolled to when not wholly in sight
+  // (not yet there, or moved up by a purge).
+  if (!m_keepPointed || m_pointed == Row::latest) return;
+  const int row = pointedRow();
+  if (row < 0 || m_table->viewport()->rect().contains(rowCells(row))) return;
+  m_autoScrolling = true;
+  if (m_pointed == Row::earliest)
+    m_table->scrollToTop();
+  else
+    m_table->scrollTo(m_proxy->index(row, 0), QAbstractItemView::PositionAtCenter);
+  m_autoScrolling = false;
 }

@@ -4,7 +4,8 @@
 // offset, a text filter, export — and a detail pane showing the selected record's payload as
 // pretty JSON (in its own key order), text and hex. Selecting a record stops following; the
 // pane stays on that offset, and when the purge drops it, keeps showing it under a banner
-// that says when it was purged.
+// that says when it was purged. A lesson may point at a row (pointAt): the table scrolls to
+// it and keeps it in view as rows come and go, until the user scrolls.
 //
 // Threading: GUI thread only.
 #pragma once
@@ -47,6 +48,17 @@ class RecordTableView : public QWidget {
   qint64 shownOffset() const { return m_shownOffset; }  // -1: none
   QString purgedNotice() const;                         // the banner's text; empty when hidden
 
+  // The row a lesson points at: none, the earliest record retained, the newest one (followed),
+  // or the record at an offset (of the shard shown, when sharded).
+  enum class Row { none, earliest, latest, offset };
+  // Scrolls to that row (without selecting it: the detail pane stays as it is) and keeps it in
+  // view as rows arrive and are purged, until the user scrolls; one that is not in the table
+  // yet is scrolled to when it comes. Row::none: nothing is pointed at.
+  void pointAt(Row row, qint64 offset = -1);
+  // Where the row pointed at is drawn, in this widget's coordinates: empty when it is not in the
+  // table (not written yet, purged, hidden by the filter) or not in sight.
+  QRect pointedRect() const;
+
  public slots:
   void setFollowing(bool following);
   void jumpToNewest();
@@ -59,6 +71,9 @@ class RecordTableView : public QWidget {
   void onCurrentChanged(const QModelIndex& current);
   void afterRowsRemoved();
   void onScrolled();
+  int pointedRow() const;         // in the table's (filtered) rows; -1: none
+  QRect rowCells(int row) const;  // the row's cells, in the table's viewport
+  void keepPointedInView();
 
   LogAdapter* m_adapter;
   RecordTableModel* m_model;
@@ -79,4 +94,7 @@ class RecordTableView : public QWidget {
   bool m_autoScrolling = false;
   bool m_removingRows = false;  // the purge is removing rows: current-index changes are not the user's
   qint64 m_shownOffset = -1;    // the record in the detail pane
+  Row m_pointed = Row::none;    // what pointAt() points at, and whether it is still kept in view
+  qint64 m_pointedOffset = -1;
+  bool m_keepPointed = false;
 };
