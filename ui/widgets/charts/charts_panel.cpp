@@ -5,8 +5,11 @@
 #include <QChartView>
 #include <QCheckBox>
 #include <QFontMetricsF>
+#include <QGraphicsTextItem>
 #include <QHBoxLayout>
 #include <QKeyEvent>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
 #include <QScatterSeries>
@@ -26,6 +29,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr std::size_t kCapacity = ChartsPanel::kWindowSeconds * 1000 / ChartsPanel::kSampleMs + 1;
+// The pens: every line 2 px wide (as Qt's chart themes draw them); a series a lesson emphasises
+// twice as wide, and the other series of its chart faded to a third, so that it stands out.
+constexpr qreal kLineWidth = 2, kEmphasisedWidth = 4;
+constexpr float kFaded = 0.3F;
+constexpr qreal kPurgeMarker = 10, kEmphasisedPurgeMarker = 14;
 
 QChart* makeChart(const QString& title) {
   auto* chart = new QChart;
@@ -88,7 +96,7 @@ ChartsPanel::ChartsPanel(LogAdapter* adapter, ConsumerController* consumers, QWi
   attach(m_throughput, m_writesSeries);
   m_purgeSeries = new QScatterSeries(this);
   m_purgeSeries->setName(u"purges"_s);
-  m_purgeSeries->setMarkerSize(10);
+  m_purgeSeries->setMarkerSize(kPurgeMarker);
   m_purgeSeries->setMarkerShape(QScatterSeries::MarkerShapeTriangle);  // a shape, not only a colour
   attach(m_throughput, m_purgeSeries);
 
@@ -167,7 +175,8 @@ void ChartsPanel::sample() {
       series.readsSeries->setName(QString::fromStdString(c.name) + u" reads/s"_s);
       attach(m_throughput, series.readsSeries);
       series.lagSeries = new QLineSeries(this);
-      series.lagSeries->setName(QString::fromStdString(c.name));
+      series.name = QString::fromStdString(c.name);
+      series.lagSeries->setName(series.name);
       attach(m_lagChart, series.lagSeries);
       series.lastConsumed = c.consumed;
     }
@@ -232,18 +241,92 @@ void ChartsPanel::applyTheme() {
 }
 
 void ChartsPanel::colourSeries() {
-  // The same colour for a consumer in both charts; setColor does nothing when it is unchanged.
+  // The same colour for a consumer in both charts. The pens are set whole each time (and only
+  // when they differ: setPen repaints), so that the end of an emphasis restores them.
   const Theme theme = Theme::of(palette());
-  m_writesSeries->setColor(theme.seriesColor(0));
-  m_purgeSeries->setColor(theme.purgeMarker);
-  m_purgeSeries->setBorderColor(theme.purgeMarker);
-  m_retainedSeries->setColor(theme.seriesColor(0));
-  QPen bytes(theme.seriesColor(1), 2, Qt::DashLine);  // two lines, two axes: told apart by the dash too
-  if (m_bytesSeries->pen() != bytes) m_bytesSeries->setPen(bytes);
+  QXYSeries* emphasised = series(m_emphasisChart, m_emphasisSeries);
+  const auto faded = [&](QXYSeries* s, QColor color) {
+    if (emphasised && s != emphasised && s->chart() == emphasised->chart()) color.setAlphaF(kFaded);
+    return color;
+  };
+  const auto draw = [&](QXYSeries* s, const QColor& color, Qt::PenStyle style = Qt::SolidLine) {
+    const QPen pen(faded(s, color), s == emphasised ? kEmphasisedWidth : kLineWidth, style);
+    if (s->pen() != pen) s->setPen(pen);
+  };
+  draw(m_writesSeries, theme.seriesColor(0));
+  const QColor purge = faded(m_purgeSeries, theme.purgeMarker);  // markers: emphasised larger
+  m_purgeSeries->setColor(purge);
+  m_purgeSeries->setBorderColor(purge);
+  const qreal marker = m_purgeSeries == emphasised ? kEmphasisedPurgeMarker : kPurgeMarker;
+  if (m_purgeSeries->markerSize() != marker) m_purgeSeries->setMarkerSize(marker);
+  draw(m_retainedSeries, theme.seriesColor(0));
+  draw(m_bytesSeries, theme.seriesColor(1), Qt::DashLine);  // two lines, two axes: told apart by the dash too
   for (auto& [id, series] : m_consumers) {
-    series.readsSeries->setColor(theme.seriesColor(1 + id % 5));
-    series.lagSeries->setColor(theme.seriesColor(1 + id % 5));
+    draw(series.readsSeries, theme.seriesColor(1 + id % 5));
+    draw(series.lagSeries, theme.seriesColor(1 + id % 5));
   }
+}
+
+QXYSeries* ChartsPanel::series(const QString& chart, const QString& name) const {
+  const auto consumer = [this](const QString& consumerName, bool lag) -> QXYSeries* {
+    for (const auto& [id, s] : m_consumers)
+      if (s.name == consumerName) return lag ? s.lagSeries : s.readsSeries;
+    return nullptr;
+  };
+  if (chart == u"writes"_s) {
+    if (name == u"writes"_s) return m_writesSeries;
+    if (name == u"purges"_s) return m_purgeSeries;
+    if (name.startsWith(u"reads:"_s)) return consumer(name.mid(6), false);
+  } else if (chart == u"lag"_s) {
+    return consumer(name, true);
+  } else if (chart == u"retained"_s) {
+    if (name == u"records"_s) return m_retainedSeries;
+    if (name == u"payload"_s) return m_bytesSeries;
+  }
+  return nullptr;
+}
+
+void ChartsPanel::emphasise(const QString& chart, const QString& name) {
+  m_emphasisChart = chart;
+  m_emphasisSeries = chart.isEmpty() ? QString() : name;
+  colourSeries();  // now; a series that comes later gets it when it is first published
+}
+
+QRectF ChartsPanel::legendRect(const QString& chart, const QString& name) const {
+  QChartView* chartView = view(chart);
+  QXYSeries* s = series(chart, name);
+  if (!chartView || !s || !chartView->chart()->legend()->isVisible()) return {};
+  QLegend* legend = chartView->chart()->legend();
+  const QList<QLegendMarker*> mine = legend->markers(s);
+  if (mine.isEmpty() || !mine.first()->isVisible()) return {};
+  // Qt Charts keeps a marker's geometry private: its item is the legend's descendant that holds
+  // the label's text item. Found by that label (the legend may shorten it: then by the markers'
+  // order, which is the items').
+  QList<QGraphicsItem*> items;
+  QList<QGraphicsItem*> pending = legend->childItems();
+  while (!pending.isEmpty()) {
+    QGraphicsItem* item = pending.takeFirst();
+    const QList<QGraphicsItem*> children = item->childItems();
+    if (std::any_of(children.begin(), children.end(),
+                    [](QGraphicsItem* c) { return c->type() == QGraphicsTextItem::Type; }))
+      items.append(item);
+    else
+      pending.append(children);
+  }
+  const auto labelOf = [](QGraphicsItem* item) {
+    for (QGraphicsItem* c : item->childItems())
+      if (c->type() == QGraphicsTextItem::Type) return static_cast<QGraphicsTextItem*>(c)->toPlainText();
+    return QString();
+  };
+  QList<QGraphicsItem*> labelled;
+  for (QGraphicsItem* item : items)
+    if (labelOf(item) == mine.first()->label()) labelled.append(item);
+  QGraphicsItem* found = labelled.size() == 1 ? labelled.first() : nullptr;  // two of one label: by the order
+  const qsizetype index = legend->markers().indexOf(mine.first());
+  if (!found && items.size() == legend->markers().size() && index >= 0) found = items.at(index);
+  if (!found || !found->isVisible()) return {};
+  const QRect inViewport = chartView->mapFromScene(found->sceneBoundingRect()).boundingRect();
+  return {inViewport.translated(chartView->viewport()->pos())};
 }
 
 void ChartsPanel::describe() {
@@ -316,9 +399,11 @@ bool ChartsPanel::eventFilter(QObject* watched, QEvent* event) {
   return QWidget::eventFilter(watched, event);
 }
 
-QWidget* ChartsPanel::chart(const QString& which) const {
+QWidget* ChartsPanel::chart(const QString& which) const { return view(which); }
+
+QChartView* ChartsPanel::view(const QString& chart) const {
   // In the order they are laid out: throughput (writes and reads), lag, retained.
-  const int index = which == u"writes"_s ? 0 : which == u"lag"_s ? 1 : which == u"retained"_s ? 2 : -1;
+  const int index = chart == u"writes"_s ? 0 : chart == u"lag"_s ? 1 : chart == u"retained"_s ? 2 : -1;
   return index >= 0 && static_cast<std::size_t>(index) < m_views.size() ? m_views[static_cast<std::size_t>(index)]
                                                                         : nullptr;
 }
