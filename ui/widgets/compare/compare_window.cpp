@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScreen>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -58,10 +59,12 @@ void setMark(QTableWidget* table, int row, const compare_words::Mark& mark, cons
 }
 
 // The table as tall as its rows (the picture above takes the rest), scrolling past 12 rows.
+// Its minimum too: a table's size hint is a fixed 192 px, which the layout would keep (the
+// picture has the stretch), hiding the consumers' rows behind a scroll bar.
 void fitHeight(QTableWidget* table) {
   int height = table->horizontalHeader()->sizeHint().height() + 2 * table->frameWidth();
   for (int row = 0; row < std::min(table->rowCount(), 12); ++row) height += table->verticalHeader()->sectionSize(row);
-  table->setMaximumHeight(height);
+  table->setFixedHeight(height);
 }
 
 QString retainedText(const CompareFigures& f) {
@@ -85,6 +88,10 @@ CompareWindow::CompareWindow(LogSession* a, const memlog::Options& other, QWidge
   setWindowTitle(u"Compare two logs — memlog monitor"_s);
   // Two columns of a segments picture (≥ 360 px) and a table, with the rows above and below.
   setMinimumSize(820, 560);
+  // Its size hint where the screen has room for it: shown without a size, Qt opens a window at
+  // two thirds of the screen at most (853×560 on a 1280×720 projector), too narrow for the
+  // tables' marks.
+  resize(sizeHint().boundedTo(screen()->availableGeometry().size()));
 
   auto* intro = new QLabel(
       u"The same records written into two logs: the monitor's (left) and one with other options (right), "
