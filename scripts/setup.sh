@@ -18,6 +18,7 @@ packages=(
   xvfb xauth                                   # the real-window test (xvfb-run)
   fonts-dejavu-core                            # text in offscreen and Xvfb renderings
   imagemagick                                  # screenshots of a whole X screen (import)
+  xdotool                                      # the real-window test drives the menus by keyboard
   python3                                      # scripts/bench.sh post-processing
   clang-format                                 # the formatting gate (tests/format)
   clang-tidy-16                                # the static-analysis gate (tests/tidy; 14 cannot parse C++23)
