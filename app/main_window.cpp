@@ -168,8 +168,10 @@ void MainWindow::showLesson(LessonPlayer* player) {
 }
 
 void MainWindow::highlight(const QString& target) {
-  // The lesson's target: a part of the segments picture, a chart, the table, a panel's dock, a
-  // control. Its dock is raised first, so that the ring is seen.
+  // The lesson's target: a part of the segments picture, a chart or one of its series, the
+  // table or one of its rows, a panel's dock, a control. Its dock is raised first, so that the
+  // ring is seen. A row or a series not there (yet, or any more): the ring is around the table
+  // or the chart. The row pointed at and the series emphasised end with the next highlight.
   const auto raiseDockOf = [](QWidget* w) {
     for (QWidget* p = w; p; p = p->parentWidget())
       if (auto* dock = qobject_cast<QDockWidget*>(p)) {
@@ -186,8 +188,15 @@ void MainWindow::highlight(const QString& target) {
     part = [this, name] { return m_segments->partRect(name); };
   } else if (target.startsWith(u"chart:"_s)) {
     widget = m_charts->chart(target.mid(6));
+  } else if (target.startsWith(u"series:"_s)) {
+    const QString chart = target.section(u':', 1, 1), name = target.section(u':', 2);
+    widget = m_charts->chart(chart);
+    part = [this, chart, name] { return m_charts->legendRect(chart, name); };
   } else if (target == u"table"_s) {
     widget = m_table;
+  } else if (target.startsWith(u"row:"_s)) {
+    widget = m_table;
+    part = [this] { return QRectF(m_table->pointedRect()); };
   } else if (target.startsWith(u"panel:"_s)) {
     if (QDockWidget* d = dock(target.mid(6))) widget = d->widget();
   } else if (target == u"control:rate"_s) {
@@ -198,7 +207,20 @@ void MainWindow::highlight(const QString& target) {
     widget = m_sourcePanel->crashButton();
   }
   if (widget) raiseDockOf(widget);
+  pointAtRow(target.startsWith(u"row:"_s) ? target.mid(4) : QString());
+  const bool series = target.startsWith(u"series:"_s);
+  m_charts->emphasise(series ? target.section(u':', 1, 1) : QString(), series ? target.section(u':', 2) : QString());
   m_highlight->show(widget, part);
+}
+
+void MainWindow::pointAtRow(const QString& row) {
+  using Row = RecordTableView::Row;
+  bool isOffset = false;
+  const qint64 offset = row.toLongLong(&isOffset);
+  if (row == u"latest"_s || row == u"earliest"_s)
+    m_table->pointAt(row == u"latest"_s ? Row::latest : Row::earliest);
+  else
+    m_table->pointAt(isOffset && offset >= 0 ? Row::offset : Row::none, offset);
 }
 
 QWidget* MainWindow::configurationPanels() {

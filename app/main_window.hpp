@@ -91,6 +91,8 @@ class MainWindow : public QMainWindow {
   void arrangeDocks(QSize size);
   void addShardDocks(ShardSet* shards);
   QWidget* configurationPanels();  // the log's options and its sharding, in one dock
+  // A lesson's "row:…" in the table: "latest", "earliest" or an offset; empty: no row.
+  void pointAtRow(const QString& row);
   QString stateKey()
       const;  // where saveLayout keeps the docks' arrangement  // a sharded session: every shard, the routing, the skew
   QWidget* scrollable(QWidget* panel);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // MainWindow's layout: the first start fits the screen it opens on (all of a small one, most
 // of a large one), every dock is there and usable — the consumers table shows several rows —
-// and a remembered geometry from a larger screen is brought back onto a smaller one.
+// and a remembered geometry from a larger screen is brought back onto a smaller one. A lesson's
+// highlight of a row rings that row (and follows it), of a series emphasises it.
+#include <QChartView>
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QHeaderView>
@@ -13,11 +15,13 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXYSeries>
 
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
 #include "compare/compare_session.hpp"
 #include "compare/compare_window.hpp"
+#include "lessons/highlight_overlay.hpp"
 #include "main_window.hpp"
 #include "panels/configuration_panel.hpp"
 #include "panels/consumers_panel.hpp"
@@ -25,6 +29,25 @@
 #include "segments/segments_view.hpp"
 #include "table/record_table_model.hpp"
 #include "table/record_table_view.hpp"
+
+namespace {
+// Where the table draws the row of `offset` (every cell of it), in the window's coordinates.
+QRect rowInWindow(MainWindow& window, qint64 offset) {
+  QTableView* table = window.recordTable()->table();
+  const int row = window.recordTable()->model()->rowOf(offset);
+  QRect cells;
+  for (int column = 0; column < table->model()->columnCount(); ++column)
+    cells |= table->visualRect(table->model()->index(row, column));
+  return cells.translated(table->viewport()->mapTo(&window, QPoint(0, 0)));
+}
+QRect inWindow(MainWindow& window, const QWidget* widget, QRect rect = {}) {
+  return (rect.isNull() ? widget->rect() : rect).translated(widget->mapTo(&window, QPoint(0, 0)));
+}
+// The ring the overlay draws around `rect` (in the window's coordinates): a few pixels out.
+QRect ringAround(MainWindow& window, const QRect& rect) {
+  return rect.adjusted(-4, -4, 4, 4).intersected(window.rect());
+}
+}  // namespace
 
 class TestMainWindow : public QObject {
   Q_OBJECT
@@ -305,6 +328,130 @@ class TestMainWindow : public QObject {
     back.sort();
     shown.sort();
     QCOMPARE(back, shown);
+  }
+
+  // A lesson's row:N: the table scrolls to the record at offset N (it was following the newest)
+  // and the ring is around that row, following it as rows arrive; a row not written yet: the
+  // ring around the table until it comes, then around it, scrolled to; row:latest follows the
+  // newest; a purged row: the table.
+  void highlightRowRingsTheRecord() {
+    LogSession session({.segment_size = 1000}, {.rate = 0});
+    for (int n = 0; n < 300; ++n) session.source()->step();
+    MainWindow window(&session);
+    window.fitToScreen(QRect(0, 0, 1280, 720));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    RecordTableView* records = window.recordTable();
+    HighlightOverlay* overlay = window.highlightOverlay();
+    QTRY_COMPARE(records->model()->rowCount(), 300);
+    const QRect viewport = inWindow(window, records->table()->viewport());
+    QVERIFY(!viewport.contains(rowInWindow(window, 5)));  // following the newest: offset 5 out of sight
+
+    window.highlight(QStringLiteral("row:5"));
+    QVERIFY2(viewport.contains(rowInWindow(window, 5)), "scrolled to the row");
+    QCOMPARE(overlay->ringRect(), ringAround(window, rowInWindow(window, 5)));
+    QVERIFY(inWindow(window, records).contains(rowInWindow(window, 5)));
+    for (int n = 0; n < 100; ++n) session.source()->step();
+    QTRY_COMPARE(records->model()->rowCount(), 400);
+    QVERIFY2(viewport.contains(rowInWindow(window, 5)), "the new rows did not scroll it away");
+    QCOMPARE(overlay->ringRect(), ringAround(window, rowInWindow(window, 5)));
+
+    window.highlight(QStringLiteral("row:450"));  // not written yet
+    QCOMPARE(overlay->ringRect(), ringAround(window, inWindow(window, records)));
+    for (int n = 0; n < 100; ++n) session.source()->step();
+    QTRY_COMPARE(records->model()->rowCount(), 500);
+    QVERIFY2(viewport.contains(rowInWindow(window, 450)), "scrolled to the row when it came");
+    QCOMPARE(overlay->ringRect(), ringAround(window, rowInWindow(window, 450)));
+
+    window.highlight(QStringLiteral("row:latest"));
+    QCOMPARE(overlay->ringRect(), ringAround(window, rowInWindow(window, 499)));
+    for (int n = 0; n < 10; ++n) session.source()->step();
+    QTRY_COMPARE(records->model()->rowCount(), 510);
+    QVERIFY(viewport.contains(rowInWindow(window, 509)));
+    QCOMPARE(overlay->ringRect(), ringAround(window, rowInWindow(window, 509)));
+
+    window.highlight(QStringLiteral("row:earliest"));
+    QVERIFY(viewport.contains(rowInWindow(window, 0)));
+    QCOMPARE(overlay->ringRect(), ringAround(window, rowInWindow(window, 0)));
+    window.highlight(QString());
+    QVERIFY(overlay->ringRect().isEmpty());
+  }
+
+  void highlightPurgedRowRingsTheTable() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    for (int n = 0; n < 100; ++n) session.source()->step();
+    MainWindow window(&session);
+    window.fitToScreen(QRect(0, 0, 1280, 720));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY(window.recordTable()->model()->firstOffset() > 0);
+    window.highlight(QStringLiteral("row:0"));
+    QCOMPARE(window.highlightOverlay()->ringRect(), ringAround(window, inWindow(window, window.recordTable())));
+  }
+
+  // A lesson's series:lag:NAME: that series drawn wider than the others of its chart (faded), the
+  // ring around its legend marker; the next highlight restores every pen. A consumer's series
+  // that comes after the highlight is emphasised when it comes.
+  void highlightSeriesEmphasisesIt() {
+    LogSession session({.segment_size = 50}, {.rate = 0});
+    const memlog::sim::ConsumerStart earliest = memlog::sim::ConsumerStart::earliest;
+    session.consumers()->add({.name = "slow", .pace = 1, .start = earliest, .offset = 0});
+    session.consumers()->add({.name = "fast", .pace = 0, .start = earliest, .offset = 0});
+    session.consumers()->refresh();
+    MainWindow window(&session);
+    window.fitToScreen(QRect(0, 0, 1280, 720));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* charts = window.findChild<ChartsPanel*>();
+    QVERIFY(charts != nullptr);
+    charts->sample();
+    QXYSeries* slow = charts->series(QStringLiteral("lag"), QStringLiteral("slow"));
+    QXYSeries* fast = charts->series(QStringLiteral("lag"), QStringLiteral("fast"));
+    QXYSeries* reads = charts->series(QStringLiteral("writes"), QStringLiteral("reads:slow"));
+    QVERIFY(slow && fast && reads);
+    const qreal normal = fast->pen().widthF();
+    QCOMPARE(slow->pen().widthF(), normal);
+
+    window.highlight(QStringLiteral("series:lag:slow"));
+    QVERIFY2(slow->pen().widthF() > fast->pen().widthF(), qPrintable(QString::number(slow->pen().widthF())));
+    QVERIFY(fast->pen().color().alphaF() < 0.5F);  // the others faded
+    QCOMPARE(reads->pen().widthF(), normal);       // another chart: as it was
+    QCOMPARE(reads->pen().color().alphaF(), 1.0F);
+    charts->sample();  // the charts set their pens each tick: the emphasis stays
+    QVERIFY(slow->pen().widthF() > fast->pen().widthF());
+
+    // The ring: around the slow consumer's legend marker, inside the lag chart, not all of it.
+    QWidget* lagChart = charts->chart(QStringLiteral("lag"));
+    QTRY_VERIFY(!charts->legendRect(QStringLiteral("lag"), QStringLiteral("slow")).isEmpty());
+    const QRect marker = charts->legendRect(QStringLiteral("lag"), QStringLiteral("slow")).toAlignedRect();
+    const QRect other = charts->legendRect(QStringLiteral("lag"), QStringLiteral("fast")).toAlignedRect();
+    // Each series its own marker (side by side: they may share a pixel when rounded).
+    QVERIFY(!other.isEmpty() && !marker.contains(other.center()) && !other.contains(marker.center()));
+    const QRect ring = window.highlightOverlay()->ringRect();
+    QCOMPARE(ring, ringAround(window, inWindow(window, lagChart, marker)));
+    QVERIFY(inWindow(window, lagChart).contains(inWindow(window, lagChart, marker)));
+    QVERIFY(ring.height() < lagChart->height() / 3);
+    // The legend hidden: the ring around the chart.
+    qobject_cast<QChartView*>(lagChart)->chart()->legend()->hide();
+    QCOMPARE(window.highlightOverlay()->ringRect(), ringAround(window, inWindow(window, lagChart)));
+    qobject_cast<QChartView*>(lagChart)->chart()->legend()->show();
+
+    window.highlight(QStringLiteral("chart:lag"));  // the next highlight restores the pens
+    QCOMPARE(slow->pen().widthF(), normal);
+    QCOMPARE(fast->pen().widthF(), normal);
+    QCOMPARE(fast->pen().color().alphaF(), 1.0F);
+
+    // Highlighted before its series exists (a consumer added by the same step).
+    window.highlight(QStringLiteral("series:lag:late"));
+    QCOMPARE(window.highlightOverlay()->ringRect(), ringAround(window, inWindow(window, lagChart)));
+    session.consumers()->add({.name = "late", .pace = 0, .start = earliest, .offset = 0});
+    session.consumers()->refresh();
+    charts->sample();
+    QXYSeries* late = charts->series(QStringLiteral("lag"), QStringLiteral("late"));
+    QVERIFY(late != nullptr);
+    QVERIFY(late->pen().widthF() > slow->pen().widthF());
+    window.highlight(QString());
+    QCOMPARE(late->pen().widthF(), normal);
   }
 
   // View → Compare: a second window with the same records in a log of another segment size.
