@@ -3,6 +3,7 @@
 // left to run, screenshotted by its own --screenshot; the picture must show a rendered window
 // (the table, the segments and the charts draw many colours; a blank or failed window does
 // not). Bad command-line values must fail fast with exit code 2 and one line on stderr.
+#include <QDeadlineTimer>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,6 +19,7 @@
 
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): kill() is POSIX, declared by <signal.h>, not by <csignal>
 
+#include <optional>
 #include <set>
 
 namespace {
@@ -40,6 +42,123 @@ bool printed(QProcess& app, QByteArray& out, const char* text) {
   out += app.readAllStandardOutput();
   return out.contains(text);
 }
+
+// The first of `programs` that is not installed, or an empty string.
+QString missing(const QStringList& programs) {
+  for (const QString& program : programs)
+    if (QStandardPaths::findExecutable(program).isEmpty()) return program;
+  return {};
+}
+
+// The colours of every third pixel of every third line: a rendered window has hundreds, a
+// blank or failed one a few.
+std::set<QRgb> coloursOf(const QImage& image) {
+  std::set<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 3)
+    for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+  return colours;
+}
+
+// Whether one of `colours` is `want`, give or take a little antialiasing.
+bool hasColour(const std::set<QRgb>& colours, QRgb want) {
+  return std::any_of(colours.begin(), colours.end(), [want](QRgb c) {
+    return qAbs(qRed(c) - qRed(want)) < 6 && qAbs(qGreen(c) - qGreen(want)) < 6 && qAbs(qBlue(c) - qBlue(want)) < 6;
+  });
+}
+
+// The real memlog-monitor under xvfb-run on a screen of its own, with its own settings folder
+// (which also holds its screenshots). Between xvfb-run and the monitor, a shell prints the
+// display, its X authority file and its own process id — the monitor's, since it execs it:
+// what X clients (xdotool, import) need to reach the window, and what to signal to stop it.
+class XvfbMonitor {
+ public:
+  XvfbMonitor() = default;
+  XvfbMonitor(const XvfbMonitor&) = delete;
+  XvfbMonitor& operator=(const XvfbMonitor&) = delete;
+  ~XvfbMonitor() { stop(); }
+
+  // False, with why(), if xvfb-run did not start or did not say its display within a minute.
+  bool start(QSize screen, const QStringList& arguments) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));                // a real X window, not offscreen
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.path());  // fresh settings
+    m_process.setProcessEnvironment(env);
+    m_process.start(
+        QStringLiteral("xvfb-run"),
+        QStringList{QStringLiteral("-a"), QStringLiteral("-s"),
+                    QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()), QStringLiteral("sh"),
+                    QStringLiteral("-c"), QStringLiteral(R"(echo "display $DISPLAY $XAUTHORITY $$"; exec "$0" "$@")"),
+                    QStringLiteral(MEMLOG_MONITOR_BINARY)} +
+            arguments);
+    if (!m_process.waitForStarted(30000)) {
+      m_why = QStringLiteral("xvfb-run did not start: ") + m_process.errorString();
+      return false;
+    }
+    // xvfb-run waits for the server to be up before running the shell (a loaded machine may
+    // take a while): its line comes once the display can be reached.
+    const QDeadlineTimer deadline(60000);
+    while (!m_process.canReadLine() && m_process.state() == QProcess::Running && !deadline.hasExpired())
+      m_process.waitForReadyRead(250);
+    const QList<QByteArray> words = m_process.readLine().trimmed().split(' ');
+    if (words.size() != 4 || words[0] != "display") {
+      m_why = QStringLiteral("no display from xvfb-run: ") + QString::fromLocal8Bit(m_process.readAllStandardError());
+      return false;
+    }
+    m_x11 = QProcessEnvironment::systemEnvironment();
+    m_x11.insert(QStringLiteral("DISPLAY"), QString::fromLocal8Bit(words[1]));
+    m_x11.insert(QStringLiteral("XAUTHORITY"), QString::fromLocal8Bit(words[2]));
+    m_pid = words[3].toLongLong();
+    return true;
+  }
+  QString why() const { return m_why; }
+  QString display() const { return m_x11.value(QStringLiteral("DISPLAY")); }
+
+  // Waits for the monitor to quit by itself (--quit-after) and xvfb-run to close the display.
+  bool finish(int ms) { return m_process.waitForFinished(ms); }
+  QProcess& process() { return m_process; }
+  QString filePath(const QString& name) const { return m_dir.filePath(name); }
+
+  // Ends the monitor, as `kill` would, if it still runs; xvfb-run then closes the display.
+  void stop() {
+    if (m_process.state() == QProcess::NotRunning) return;
+    if (m_pid > 0) ::kill(static_cast<pid_t>(m_pid), SIGTERM);
+    if (m_process.waitForFinished(30000)) return;
+    m_process.kill();  // xvfb-run itself: its server would be left behind, but the run ends
+    m_process.waitForFinished(30000);
+  }
+
+  // Runs an X client on this display: its standard output if it ran and succeeded.
+  std::optional<QByteArray> x11(const QString& program, const QStringList& arguments) const {
+    QProcess client;
+    client.setProcessEnvironment(m_x11);
+    client.start(program, arguments);
+    if (!client.waitForFinished(30000) || client.exitStatus() != QProcess::NormalExit || client.exitCode() != 0)
+      return std::nullopt;
+    return client.readAllStandardOutput();
+  }
+
+  // A visible window that `xdotool search` finds by `criteria` (--name PATTERN, --class
+  // PATTERN), other than `except`: asked for until one shows or `ms` have passed; empty if
+  // none did.
+  QString waitForWindow(const QStringList& criteria, int ms, const QString& except = {}) const {
+    const QDeadlineTimer deadline(ms);
+    do {
+      if (const auto found = x11(QStringLiteral("xdotool"),
+                                 QStringList{QStringLiteral("search"), QStringLiteral("--onlyvisible")} + criteria))
+        for (const QByteArray& window : found->trimmed().split('\n'))
+          if (!window.isEmpty() && window != except.toLatin1()) return QString::fromLatin1(window);
+      QTest::qWait(200);
+    } while (!deadline.hasExpired());
+    return {};
+  }
+
+ private:
+  QTemporaryDir m_dir;
+  QProcess m_process;  // xvfb-run; the shell and then the monitor its child
+  QProcessEnvironment m_x11;
+  qint64 m_pid = 0;  // the monitor's
+  QString m_why;
+};
 
 // Starts memlog-monitor without a display and with its own settings folder.
 void startHeadless(QProcess& app, const QTemporaryDir& config, const QStringList& arguments) {
@@ -76,34 +195,20 @@ class TestMonitorWindow : public QObject {
     QFETCH(QRgb, history);
     QFETCH(QRgb, active);
     QFETCH(bool, dark);
-    const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
-    if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
-    QTemporaryDir dir;
-    const QString shot = dir.filePath(QStringLiteral("monitor.png"));
-    QProcess app;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("QT_QPA_PLATFORM"));              // a real X window, not offscreen
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());  // fresh settings
-    app.setProcessEnvironment(env);
-    QStringList arguments{QStringLiteral("-a"),
-                          QStringLiteral("-s"),
-                          QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()),
-                          QStringLiteral(MEMLOG_MONITOR_BINARY),
-                          QStringLiteral("--segment-size"),
-                          QStringLiteral("50"),
-                          QStringLiteral("--rate"),
-                          QStringLiteral("500"),
-                          QStringLiteral("--consumers"),
-                          QStringLiteral("3"),
-                          QStringLiteral("--quit-after"),
-                          QStringLiteral("4"),
-                          QStringLiteral("--screenshot"),
-                          shot};
+    if (const QString program = missing({QStringLiteral("xvfb-run")}); !program.isEmpty())
+      QSKIP(qPrintable(program + QStringLiteral(" is not installed (scripts/setup.sh installs it)")));
+    XvfbMonitor app;
+    const QString shot = app.filePath(QStringLiteral("monitor.png"));
+    QStringList arguments{QStringLiteral("--segment-size"), QStringLiteral("50"),
+                          QStringLiteral("--rate"),         QStringLiteral("500"),
+                          QStringLiteral("--consumers"),    QStringLiteral("3"),
+                          QStringLiteral("--quit-after"),   QStringLiteral("4"),
+                          QStringLiteral("--screenshot"),   shot};
     if (!theme.isEmpty()) arguments << QStringLiteral("--theme") << theme;
-    app.start(xvfbRun, arguments);
-    QVERIFY(app.waitForFinished(90000));
-    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
-    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    QVERIFY2(app.start(screen, arguments), qPrintable(app.why()));
+    QVERIFY(app.finish(90000));
+    QCOMPARE(app.process().exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.process().exitCode() == 0, app.process().readAllStandardError().constData());
 
     QImage image(shot);
     QVERIFY2(!image.isNull(), "no screenshot");
@@ -115,20 +220,10 @@ class TestMonitorWindow : public QObject {
                             .arg(image.height())
                             .arg(screen.width())
                             .arg(screen.height())));
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-      for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+    const std::set<QRgb> colours = coloursOf(image);
     QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
     // The segments picture's colours are there: the history's blue and the active's green.
-    bool blue = false, green = false;
-    auto near = [](QRgb c, QRgb want) {
-      return qAbs(qRed(c) - qRed(want)) < 6 && qAbs(qGreen(c) - qGreen(want)) < 6 && qAbs(qBlue(c) - qBlue(want)) < 6;
-    };
-    for (QRgb c : colours) {
-      blue |= near(c, history);
-      green |= near(c, active);
-    }
-    QVERIFY2(blue && green, "the segments were not drawn");
+    QVERIFY2(hasColour(colours, history) && hasColour(colours, active), "the segments were not drawn");
     // Dark: the whole window, not just some views (most of it dark, the text light on it).
     int darkPixels = 0, samples = 0;
     for (int y = 0; y < image.height(); y += 5)
@@ -154,30 +249,22 @@ class TestMonitorWindow : public QObject {
   void shardedWindowUnderXvfb() {
     QFETCH(QSize, screen);
     QFETCH(int, shards);
-    const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
-    if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
-    QTemporaryDir dir;
-    const QString shot = dir.filePath(QStringLiteral("sharded.png"));
-    QProcess app;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
-    app.setProcessEnvironment(env);
-    app.start(xvfbRun, {QStringLiteral("-a"), QStringLiteral("-s"),
-                        QStringLiteral("-screen 0 %1x%2x24").arg(screen.width()).arg(screen.height()),
-                        QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--shards"), QString::number(shards),
-                        QStringLiteral("--key-skew"), QStringLiteral("hot:0.4"), QStringLiteral("--segment-size"),
-                        QStringLiteral("100"), QStringLiteral("--rate"), QStringLiteral("800"),
-                        QStringLiteral("--quit-after"), QStringLiteral("5"), QStringLiteral("--screenshot"), shot});
-    QVERIFY(app.waitForFinished(90000));
-    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
-    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    if (const QString program = missing({QStringLiteral("xvfb-run")}); !program.isEmpty())
+      QSKIP(qPrintable(program + QStringLiteral(" is not installed (scripts/setup.sh installs it)")));
+    XvfbMonitor app;
+    const QString shot = app.filePath(QStringLiteral("sharded.png"));
+    QVERIFY2(app.start(screen, {QStringLiteral("--shards"), QString::number(shards), QStringLiteral("--key-skew"),
+                                QStringLiteral("hot:0.4"), QStringLiteral("--segment-size"), QStringLiteral("100"),
+                                QStringLiteral("--rate"), QStringLiteral("800"), QStringLiteral("--quit-after"),
+                                QStringLiteral("5"), QStringLiteral("--screenshot"), shot}),
+             qPrintable(app.why()));
+    QVERIFY(app.finish(90000));
+    QCOMPARE(app.process().exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.process().exitCode() == 0, app.process().readAllStandardError().constData());
     QImage image(shot);
     QVERIFY2(!image.isNull(), "no screenshot");
     QVERIFY(image.width() <= screen.width() && image.height() <= screen.height());
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-      for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+    const std::set<QRgb> colours = coloursOf(image);
     QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
     const QString keep = QDir::temp().filePath(QStringLiteral("memlog-monitor-test-%1-shards.png").arg(shards));
     QFile::remove(keep);
@@ -187,27 +274,20 @@ class TestMonitorWindow : public QObject {
   // A lesson in presenter mode on a 1280×720 projector: the window is the whole screen and the
   // picture is kept for a person to look at.
   void lessonInPresenterModeUnderXvfb() {
-    const QString xvfbRun = QStandardPaths::findExecutable(QStringLiteral("xvfb-run"));
-    if (xvfbRun.isEmpty()) QSKIP("xvfb-run is not installed (scripts/setup.sh installs it)");
-    QTemporaryDir dir;
-    const QString shot = dir.filePath(QStringLiteral("present.png"));
-    QProcess app;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.path());
-    app.setProcessEnvironment(env);
-    app.start(xvfbRun, {QStringLiteral("-a"), QStringLiteral("-s"), QStringLiteral("-screen 0 1280x720x24"),
-                        QStringLiteral(MEMLOG_MONITOR_BINARY), QStringLiteral("--lesson"), QStringLiteral("segments"),
-                        QStringLiteral("--present"), QStringLiteral("--quit-after"), QStringLiteral("4"),
-                        QStringLiteral("--screenshot"), shot});
-    QVERIFY(app.waitForFinished(90000));
-    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    if (const QString program = missing({QStringLiteral("xvfb-run")}); !program.isEmpty())
+      QSKIP(qPrintable(program + QStringLiteral(" is not installed (scripts/setup.sh installs it)")));
+    XvfbMonitor app;
+    const QString shot = app.filePath(QStringLiteral("present.png"));
+    QVERIFY2(app.start(QSize(1280, 720),
+                       {QStringLiteral("--lesson"), QStringLiteral("segments"), QStringLiteral("--present"),
+                        QStringLiteral("--quit-after"), QStringLiteral("4"), QStringLiteral("--screenshot"), shot}),
+             qPrintable(app.why()));
+    QVERIFY(app.finish(90000));
+    QVERIFY2(app.process().exitCode() == 0, app.process().readAllStandardError().constData());
     QImage image(shot);
     QVERIFY2(!image.isNull(), "no screenshot");
     QCOMPARE(image.size(), QSize(1280, 720));  // full screen
-    std::set<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-      for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+    const std::set<QRgb> colours = coloursOf(image);
     QVERIFY2(colours.size() > 100, qPrintable(QString::number(colours.size())));
     const QString keep = QDir::temp().filePath(QStringLiteral("memlog-monitor-test-presenter.png"));
     QFile::remove(keep);
