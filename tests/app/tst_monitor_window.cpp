@@ -2,7 +2,9 @@
 // The real memlog-monitor in a real X window: started under Xvfb with command-line options,
 // left to run, screenshotted by its own --screenshot; the picture must show a rendered window
 // (the table, the segments and the charts draw many colours; a blank or failed window does
-// not). Bad command-line values must fail fast with exit code 2 and one line on stderr.
+// not). Compare mode is opened as a user would, from the menu with the keyboard (xdotool), and
+// the whole screen photographed (ImageMagick's import). Bad command-line values must fail fast
+// with exit code 2 and one line on stderr.
 #include <QDeadlineTimer>
 #include <QImage>
 #include <QJsonArray>
@@ -292,6 +294,87 @@ class TestMonitorWindow : public QObject {
     const QString keep = QDir::temp().filePath(QStringLiteral("memlog-monitor-test-presenter.png"));
     QFile::remove(keep);
     QFile::copy(shot, keep);
+  }
+
+  // Compare mode on a 1280×720 projector, opened as a user would: View → Compare…, a segment
+  // size typed into the dialog, Enter. A few seconds later, when both logs have purged, the
+  // whole screen is photographed: the compare window, all on the screen, over the monitor's.
+  // The picture is kept in the build's test folder (docs/screenshot-compare.png is one).
+  void compareModeUnderXvfb() {
+    if (const QString program =
+            missing({QStringLiteral("xvfb-run"), QStringLiteral("xdotool"), QStringLiteral("import")});
+        !program.isEmpty())
+      QSKIP(qPrintable(program + QStringLiteral(" is not installed (scripts/setup.sh installs it)")));
+    const QSize screen(1280, 720);
+    XvfbMonitor app;
+    // --quit-after only in case the test dies: once done, the test stops the monitor itself.
+    QVERIFY2(app.start(screen, {QStringLiteral("--segment-size"), QStringLiteral("100"), QStringLiteral("--rate"),
+                                QStringLiteral("1000"), QStringLiteral("--consumers"), QStringLiteral("2"),
+                                QStringLiteral("--quit-after"), QStringLiteral("170")}),
+             qPrintable(app.why()));
+    const QString monitor = app.waitForWindow({QStringLiteral("--name"), QStringLiteral("^memlog monitor$")}, 60000);
+    QVERIFY2(!monitor.isEmpty(), "the monitor's window did not show");
+
+    // The menu from the keyboard: Alt+V opens View (its popup is another window of the
+    // application's, with no name), M is Co&mpare's mnemonic. Without a window manager nothing
+    // gives a window the focus, so it is given explicitly. A key lost on a busy machine is
+    // retried.
+    const auto key = [&](const QString& window, const QStringList& keys) {
+      return app
+          .x11(QStringLiteral("xdotool"),
+               QStringList{QStringLiteral("windowfocus"), QStringLiteral("--sync"), window, QStringLiteral("key")} +
+                   keys)
+          .has_value();
+    };
+    QString dialog;
+    for (int attempt = 0; attempt < 5 && dialog.isEmpty(); ++attempt) {
+      QVERIFY(key(monitor, {QStringLiteral("Escape"), QStringLiteral("alt+v")}));
+      const QString menu =
+          app.waitForWindow({QStringLiteral("--class"), QStringLiteral("^memlog-monitor$")}, 10000, monitor);
+      if (menu.isEmpty()) continue;
+      QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("key"), QStringLiteral("m")}));
+      dialog = app.waitForWindow({QStringLiteral("--name"), QStringLiteral("^Compare$")}, 10000);
+    }
+    QVERIFY2(!dialog.isEmpty(), "View → Compare… did not open the segment size dialog");
+    QVERIFY(key(dialog, {QStringLiteral("ctrl+a")}));
+    QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("type"), QStringLiteral("1000")}));
+    QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("key"), QStringLiteral("Return")}));
+    const QString compare =
+        app.waitForWindow({QStringLiteral("--name"), QStringLiteral("compare segment sizes")}, 30000);
+    QVERIFY2(!compare.isEmpty(), "the compare window did not show");
+
+    // All of it on the screen.
+    const std::optional<QByteArray> geometry =
+        app.x11(QStringLiteral("xdotool"), {QStringLiteral("getwindowgeometry"), QStringLiteral("--shell"), compare});
+    QVERIFY(geometry);
+    QHash<QByteArray, int> place;
+    for (const QByteArray& line : geometry->split('\n'))
+      if (const qsizetype equals = line.indexOf('='); equals > 0)
+        place[line.left(equals)] = line.mid(equals + 1).toInt();
+    const QRect window(place.value("X"), place.value("Y"), place.value("WIDTH"), place.value("HEIGHT"));
+    QVERIFY2(QRect(QPoint(0, 0), screen).contains(window) && window.width() >= screen.width() * 3 / 4,
+             geometry->constData());
+
+    // At 1,000 records/s a segment of 1,000 fills in a second: both logs have purged after
+    // three (the right one's first purge needs two full segments and one record more).
+    QTest::qWait(4000);
+    const QString shot = app.filePath(QStringLiteral("compare.png"));
+    QVERIFY(app.x11(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"), shot}));
+    app.stop();
+
+    const QImage image(shot);
+    QVERIFY2(!image.isNull(), "no screenshot");
+    QCOMPARE(image.size(), screen);
+    const std::set<QRgb> colours = coloursOf(image);
+    QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
+    // Both segments pictures: the history's sky blue and the active's bluish green (Theme).
+    QVERIFY2(hasColour(colours, qRgb(0xab, 0xda, 0xf4)) && hasColour(colours, qRgb(0x80, 0xcf, 0xb9)),
+             "no segments drawn");
+    const QString keep =
+        QDir(QStringLiteral(MEMLOG_TEST_OUTPUT_DIR)).filePath(QStringLiteral("screenshot-compare.png"));
+    QFile::remove(keep);
+    QVERIFY(QFile::copy(shot, keep));
+    qInfo("compare mode at 1280x720: %s", qPrintable(keep));
   }
 
   // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.
