@@ -20,6 +20,7 @@
 
 #include "adapter/log_session.hpp"
 #include "command_line.hpp"
+#include "compare/compare_window.hpp"
 #include "headless_reporter.hpp"
 #include "lesson_narrator.hpp"
 #include "lessons/lesson_player.hpp"
@@ -145,7 +146,10 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   std::unique_ptr<HeadlessReporter> reporter;
   std::unique_ptr<LessonPlayer> player;
   std::unique_ptr<LessonNarrator> narrator;
-  if (lesson) player = std::make_unique<LessonPlayer>(&session, *lesson);
+  if (lesson) {
+    player = std::make_unique<LessonPlayer>(&session, *lesson);
+    player->setServer(&server);  // the `serving` lesson starts it, on loopback
+  }
   QString quitSignal;  // what ended a headless run, when a signal did
   if (options.headless) {
     if (player)
@@ -164,7 +168,16 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
       *restart = Restart{{}, {}, nameOrFile};
       QCoreApplication::quit();
     });
-    if (player) window->showLesson(player.get());
+    if (player) {
+      window->showLesson(player.get());
+      // What the lesson opens, the window shows: compare mode in its window, the server's clients.
+      player->setCompareOpener([w = window.get()](const memlog::Options& other) -> CompareSession* {
+        CompareWindow* compare = w->openCompareWith(other.segment_size);
+        return compare ? compare->session() : nullptr;
+      });
+      QObject::connect(player.get(), &LessonPlayer::serverStarted, window.get(),
+                       [w = window.get(), &server] { w->showServer(&server); });
+    }
     window->restoreLayout(store);
     if (server.isListening()) window->showServer(&server);
     window->show();

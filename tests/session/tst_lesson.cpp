@@ -18,8 +18,18 @@ Q_DECLARE_METATYPE(memlog::sim::ConsumerState)
 
 namespace {
 
-const QStringList kBuiltInNames = {u"records-and-offsets"_s, u"segments"_s, u"slow-consumer"_s, u"crash-and-replay"_s,
-                                   u"sharding"_s};
+const QStringList kBuiltInNames = {
+    u"records-and-offsets"_s,
+    u"segments"_s,
+    u"slow-consumer"_s,
+    u"crash-and-replay"_s,
+    u"segment-size"_s,
+    u"sharding"_s,
+    u"serving"_s,
+#if MEMLOG_WITH_REDIS
+    u"redis"_s  // it needs the mirror
+#endif
+};
 
 QByteArray readAll(const QString& path) {
   QFile file(path);
@@ -75,7 +85,8 @@ class TestLesson : public QObject {
     QString error;
     const std::vector<Lesson> lessons = builtInLessons(&error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(lessons.size(), std::size_t{5});
+    QCOMPARE(lessons.size(), static_cast<std::size_t>(kBuiltInNames.size()));
+    QCOMPARE(lessons.size(), std::size_t{MEMLOG_WITH_REDIS ? 8 : 7});
     QStringList names;
     for (const Lesson& lesson : lessons) names << lesson.name;
     QCOMPARE(names, kBuiltInNames);
@@ -123,9 +134,12 @@ class TestLesson : public QObject {
     QTest::addColumn<QByteArray>("json");
     QTest::addColumn<QString>("where");
     QTest::addColumn<QString>("message");
-    for (const auto& row : lesson_samples::kBroken)
+    const auto add = [](const lesson_samples::Broken& row) {
       QTest::addRow("%s", row.what) << QByteArray(row.json) << QString::fromUtf8(row.where)
                                     << QString::fromUtf8(row.message);
+    };
+    for (const auto& row : lesson_samples::kBroken) add(row);
+    for (const auto& row : lesson_samples::kBrokenStage) add(row);
   }
   void broken() {
     QFETCH(QByteArray, json);
@@ -167,6 +181,7 @@ class TestLesson : public QObject {
   void good_data() {
     QTest::addColumn<QByteArray>("json");
     for (const auto& row : lesson_samples::kGood) QTest::addRow("%s", row.what) << QByteArray(row.json);
+    for (const auto& row : lesson_samples::kGoodStage) QTest::addRow("%s", row.what) << QByteArray(row.json);
   }
   void good() {
     QFETCH(QByteArray, json);
@@ -204,8 +219,7 @@ class TestLesson : public QObject {
     QTest::addColumn<QString>("name");     // of the lesson loaded; empty: refused
     QTest::addColumn<QString>("message");  // the start of the refusal
     const QString neither =
-        u"' is neither a built-in lesson (records-and-offsets, segments, slow-consumer, crash-and-replay, "
-        u"sharding) nor a lesson file that can be read"_s;
+        u"' is neither a built-in lesson ("_s + kBuiltInNames.join(u", "_s) + u") nor a lesson file that can be read"_s;
     QTest::addRow("a built-in by name") << u"slow-consumer"_s << u"slow-consumer"_s << QString();
     QTest::addRow("a file") << m_dir.filePath(u"mine.json"_s) << u"mine"_s << QString();
     QTest::addRow("a file of exactly 1 MiB") << m_dir.filePath(u"1mib.json"_s) << u"mine"_s << QString();

@@ -6,7 +6,10 @@
 #include <QTest>
 
 #include "adapter/log_session.hpp"
+#include "compare/compare_session.hpp"
 #include "lessons/lesson_player.hpp"
+#include "server/log_server.hpp"
+#include "server/stream_follower.hpp"
 
 using namespace Qt::StringLiterals;
 
@@ -17,6 +20,9 @@ Lesson lessonFrom(const char* json) {
   if (!lesson) qFatal("%s", qPrintable(error));
   return *lesson;
 }
+// The same, written with ' for " (easier to read in C++ source).
+Lesson lessonQuoted(const char* json) { return lessonFrom(QByteArray(json).replace('\'', '"').constData()); }
+
 const char* const kSteps =
     "{\"name\": \"t\", \"title\": \"T\", \"setup\": {\"segment_size\": 10, \"rate\": 0, \"running\": false},"
     " \"steps\": ["
@@ -71,6 +77,74 @@ class TestLessonPlayer : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(player.current(), 2, 5000);  // through step 2 by itself
     QTRY_COMPARE_WITH_TIMEOUT(timedOut.count(), 1, 5000);
     QCOMPARE(player.current(), 2);  // a timed-out step does not move on by itself
+  }
+
+  // open_compare: a second log fed the same records; `on: compare` counts its events, not the
+  // monitor's; a consumer added then reads both logs.
+  void compareCountsTheSecondLog() {
+    LogSession session({.segment_size = 100}, {.rate = 0});
+    LessonPlayer player(
+        &session,
+        lessonQuoted(
+            "{'name': 't', 'title': 'T', 'setup': {'segment_size': 100, 'rate': 0, 'running': false}, 'steps': ["
+            " {'title': 'open', 'narration': 'n', 'actions': [{'do': 'open_compare', 'segment_size': 10},"
+            "   {'do': 'add_consumer', 'name': 'r'}, {'do': 'step', 'records': 25}],"
+            "  'until': {'on': 'compare', 'records': 25, 'purges': 1, 'consumer': 'r'}},"
+            " {'title': 'never', 'narration': 'n', 'until': {'seals': 1}, 'timeout_s': 1}]}"));
+    QSignalSpy met(&player, &LessonPlayer::conditionMet);
+    QSignalSpy timedOut(&player, &LessonPlayer::timedOut);
+    player.start();
+    QVERIFY(player.compare());
+    QCOMPARE(player.compare()->b()->adapter()->log()->options().segment_size, std::size_t{10});
+    QTRY_COMPARE_WITH_TIMEOUT(met.count(), 1, 10'000);  // copied, purged there; the consumer is there too
+    QCOMPARE(player.compare()->b()->consumers()->snapshots().size(), std::size_t{1});
+    player.next();  // the monitor's log (segments of 100) sealed nothing
+    QTRY_COMPARE_WITH_TIMEOUT(timedOut.count(), 1, 5000);
+    QCOMPARE(met.count(), 1);
+  }
+
+  // start_server makes the server listen on loopback; a client follows, goes away and comes back
+  // from its offset with nothing missed.
+  void serverAndClient() {
+    LogSession session({.segment_size = 100}, {.rate = 0});
+    LogServer server(session.adapter());
+    LessonPlayer player(
+        &session,
+        lessonQuoted(
+            "{'name': 't', 'title': 'T', 'setup': {'rate': 0, 'running': false}, 'steps': ["
+            " {'title': 'follow', 'narration': 'n', 'actions': [{'do': 'start_server'}, {'do': 'step', 'records': 10},"
+            "   {'do': 'add_client', 'name': 'web'}], 'until': {'client': {'name': 'web', 'received_at_least': 10}}},"
+            " {'title': 'away', 'narration': 'n', 'actions': [{'do': 'disconnect_client', 'name': 'web'},"
+            "   {'do': 'step', 'records': 7}], 'until': {'records': 7, 'client': {'name': 'web', 'connected': false}}},"
+            " {'title': 'back', 'narration': 'n', 'actions': [{'do': 'reconnect_client', 'name': 'web'}],"
+            "  'until': {'client': {'name': 'web', 'received_at_least': 7, 'caught_up_within': 0}}}]}"));
+    player.setServer(&server);
+    QSignalSpy met(&player, &LessonPlayer::conditionMet);
+    QSignalSpy started(&player, &LessonPlayer::serverStarted);
+    player.start();
+    QCOMPARE(started.count(), 1);
+    QVERIFY(server.isListening());
+    QTRY_COMPARE_WITH_TIMEOUT(met.count(), 1, 10'000);
+    player.next();
+    QTRY_COMPARE_WITH_TIMEOUT(met.count(), 2, 10'000);
+    player.next();
+    QTRY_COMPARE_WITH_TIMEOUT(met.count(), 3, 10'000);
+    const StreamFollower* web = player.client(u"web"_s);
+    QVERIFY(web);
+    QCOMPARE(web->received(), qint64{17});
+    QCOMPARE(web->gaps() + web->duplicates() + web->lost(), qint64{0});
+    QCOMPARE(web->connections(), 2);
+  }
+
+  // Without a server to start (no setServer), the action fails with a reason: no crash.
+  void startServerWithoutServer() {
+    LogSession session({.segment_size = 10}, {.rate = 0});
+    LessonPlayer player(&session, lessonQuoted("{'name': 't', 'title': 'T', 'steps': [{'title': 's', 'narration': "
+                                               "'n', 'actions': [{'do': 'start_server'}]}]}"));
+    QSignalSpy failed(&player, &LessonPlayer::actionFailed);
+    player.start();
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.at(0).at(1).toString(), u"there is no server to start here"_s);
   }
 };
 

@@ -98,12 +98,18 @@ void CompareSession::mirrorConsumer(int aId) {
     consumer = findById(m_a->consumers()->snapshots(), aId);
   }
   if (consumer == nullptr) return;
-  // The same name and pace. Its start on b is b's earliest: b holds nothing older, and a
-  // consumer of a is at most at a's next offset, where b begins.
+  // The same name and pace, from where it reads on a, when b holds that offset (b holds the
+  // same offsets from compare's start on); else from b's earliest (b holds nothing older, and
+  // a consumer that has not read yet is at most at a's next offset, where b began).
   memlog::sim::ConsumerOptions options;
   options.name = consumer->name;
   options.pace = consumer->pace;
   options.start = memlog::sim::ConsumerStart::earliest;
+  const memlog::Stats b = m_b->adapter()->log()->stats();
+  if (consumer->position >= memlog::first_readable(b) && consumer->position <= b.next_offset) {
+    options.start = memlog::sim::ConsumerStart::offset;
+    options.offset = consumer->position;
+  }
   m_paired.emplace_back(aId, m_b->consumers()->add(options));
 }
 

@@ -19,13 +19,24 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // The built-ins, in teaching order (resources/lessons/NAME.json).
-const QStringList kBuiltIn = {u"records-and-offsets"_s, u"segments"_s, u"slow-consumer"_s, u"crash-and-replay"_s,
-                              u"sharding"_s};
+// The `redis` lesson needs a build with Redis.
+const QStringList kBuiltIn = {u"records-and-offsets"_s,
+                              u"segments"_s,
+                              u"slow-consumer"_s,
+                              u"crash-and-replay"_s,
+                              u"segment-size"_s,
+                              u"sharding"_s,
+                              u"serving"_s,
+#if MEMLOG_WITH_REDIS
+                              u"redis"_s
+#endif
+};
 
 }  // namespace
 
 bool LessonCondition::empty() const {
-  return !records && !seals && !purges && consumer.isEmpty() && !replayed && key.isEmpty() && !skewAtLeast;
+  return !records && !seals && !purges && consumer.isEmpty() && !replayed && key.isEmpty() && !skewAtLeast && !client &&
+         !mirror && also.empty();
 }
 
 QString LessonCondition::describe() const {
@@ -46,7 +57,27 @@ QString LessonCondition::describe() const {
   if (replayed) parts << u"the log replayed"_s;
   if (!key.isEmpty()) parts << u"a record with key %1 in shard %2"_s.arg(key).arg(shard.value_or(-1));
   if (skewAtLeast) parts << u"skew at least %1×"_s.arg(*skewAtLeast);
-  return parts.join(u", "_s);
+  if (client) {
+    QString c = u"client %1"_s.arg(client->name);
+    if (client->connected) c += *client->connected ? u" connected"_s : u" disconnected"_s;
+    if (client->receivedAtLeast) c += u" received %1 records"_s.arg(*client->receivedAtLeast);
+    if (client->caughtUp) c += u" within %1 records of the newest"_s.arg(*client->caughtUp);
+    if (client->lostAtLeast) c += u" lost %1 or more to the purge"_s.arg(*client->lostAtLeast);
+    parts << c;
+  }
+  if (mirror) {
+    QString m = u"the mirror"_s;
+    if (!mirror->state.isEmpty()) m += u" "_s + mirror->state;
+    if (mirror->sentAtLeast) m += u" sent %1 records"_s.arg(*mirror->sentAtLeast);
+    if (mirror->caughtUp) m += u" within %1 records of the log"_s.arg(*mirror->caughtUp);
+    if (mirror->lostAtLeast) m += u" lost %1 or more"_s.arg(*mirror->lostAtLeast);
+    if (mirror->lostAtMost) m += u" lost at most %1"_s.arg(*mirror->lostAtMost);
+    parts << m;
+  }
+  QString all = parts.join(u", "_s);
+  if (on == On::compare) all += u" (compare mode's second log)"_s;
+  for (const LessonCondition& more : also) all += u"; "_s + more.describe();
+  return all;
 }
 
 std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, QString* error) {
@@ -100,7 +131,7 @@ std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, Q
     r.fail(u"'steps' must be a list of at least one step"_s);
     return fail();
   }
-  std::set<QString> consumers;
+  lesson_reader::Scene scene;
   for (qsizetype i = 0; i < steps.size(); ++i) {
     r.at(static_cast<int>(i + 1), u"?"_s);
     if (!steps[i].isObject()) {
@@ -118,7 +149,7 @@ std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, Q
     r.text(o, u"title"_s, true);
     step.narration = r.text(o, u"narration"_s, true);
     if (r.failed()) return fail();
-    bool crashes = false;
+    scene.crashes = false;
     if (o.contains(u"actions"_s)) {
       if (!o.value(u"actions"_s).isArray()) {
         r.fail(u"'actions' must be a list"_s);
@@ -130,23 +161,18 @@ std::optional<Lesson> parseLesson(const QByteArray& json, const QString& file, Q
           return fail();
         }
         LessonAction action;
-        if (!lesson_reader::readAction(r, a.toObject(), lesson, consumers, action, crashes)) return fail();
+        if (!lesson_reader::readAction(r, a.toObject(), lesson, scene, action)) return fail();
         step.actions.push_back(std::move(action));
       }
     }
     step.highlight = r.text(o, u"highlight"_s, false);
-    if (const QString why = checkHighlight(step.highlight, lesson, consumers); !why.isEmpty()) {
+    if (const QString why = checkHighlight(step.highlight, lesson, scene.consumers); !why.isEmpty()) {
       r.fail(why);
       return fail();
     }
     if (o.contains(u"until"_s)) {
-      if (!o.value(u"until"_s).isObject()) {
-        r.fail(u"'until' must be an object"_s);
-        return fail();
-      }
       LessonCondition condition;
-      if (!lesson_reader::readCondition(r, o.value(u"until"_s).toObject(), lesson, consumers, crashes, condition))
-        return fail();
+      if (!lesson_reader::readCondition(r, o.value(u"until"_s), lesson, scene, condition)) return fail();
       step.wait = condition;
     }
     if (auto t = r.integer(o, u"timeout_s"_s, 1, 600)) step.timeoutSeconds = static_cast<int>(*t);

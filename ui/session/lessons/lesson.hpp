@@ -34,15 +34,44 @@ struct LessonAction {
     remove_consumer,  // name
     resume_consumer,  // name, from (earliest, checkpoint)
     crash_and_replay,
-    reconfigure,  // segment_size, max_record_bytes (a single log: replaced through the adapter)
-    show_shard,   // shard: shown in the segments picture and the table
+    reconfigure,        // segment_size, max_record_bytes (a single log: replaced through the adapter)
+    show_shard,         // shard: shown in the segments picture and the table
+    open_compare,       // segment_size: compare mode, a second log fed the same records (CompareSession)
+    start_server,       // the log served over HTTP and WebSocket on loopback (LogServer)
+    add_client,         // name, start (earliest, latest): a WebSocket client following the log
+    disconnect_client,  // name: it goes away (its next offset kept)
+    reconnect_client,   // name: it comes back, from its next offset
+    start_redis,        // the lesson's own Redis (redis-server) starts, or starts again (its data kept)
+    stop_redis,         // ... stops: Redis is down
+    start_mirror,       // the log mirrored into a stream of the lesson's Redis
   };
   Kind kind = Kind::source;
   QJsonObject args;  // the action's fields, checked by parseLesson
 };
 
+// A WebSocket client's figures a condition waits for (LessonCondition::client).
+struct ClientCondition {
+  QString name;
+  std::optional<qint64> receivedAtLeast;  // records received since the step began
+  std::optional<qint64> caughtUp;         // connected, its next offset within this of the log's
+  std::optional<qint64> lostAtLeast;      // records the purge took before it read them (in all)
+  std::optional<bool> connected;
+};
+
+// The Redis mirror's figures a condition waits for (LessonCondition::mirror).
+struct MirrorCondition {
+  std::optional<qint64> sentAtLeast;  // records confirmed by Redis since the step began
+  std::optional<qint64> caughtUp;     // mirroring, at most this many records not yet in Redis
+  std::optional<qint64> lostAtLeast;  // records that never reached Redis (in all)
+  std::optional<qint64> lostAtMost;
+  QString state;  // "mirroring" or "retrying" (Redis cannot be reached)
+};
+
 // What a step waits for; every field given must hold at once. Counts are since the step began.
 struct LessonCondition {
+  // Which log the counts and the consumer are of: the monitor's, or compare mode's second log.
+  enum class On { log, compare };
+  On on = On::log;
   std::optional<qint64> records;                    // at least this many records written
   std::optional<qint64> seals;                      // at least this many seals (over all shards)
   std::optional<qint64> purges;                     // at least this many purges (over all shards)
@@ -54,6 +83,9 @@ struct LessonCondition {
   QString key;                                      // a record with this key is in...
   std::optional<int> shard;                         // ... this shard
   std::optional<double> skewAtLeast;                // the busiest shard over the mean
+  std::optional<ClientCondition> client;
+  std::optional<MirrorCondition> mirror;
+  std::vector<LessonCondition> also;  // an 'until' list: these must hold at the same time
   bool empty() const;
   QString describe() const;  // "consumer slow fell behind", for --headless and the panel
 };

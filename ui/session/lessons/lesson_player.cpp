@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "lessons/lesson_player.hpp"
 
+#include "adapter/log_limits.hpp"
 #include "adapter/log_session.hpp"
+#include "compare/compare_session.hpp"
+#include "lessons/lesson_redis.hpp"
+#include "server/log_server.hpp"
+#include "server/stream_follower.hpp"
 
 using namespace Qt::StringLiterals;
+
+#if MEMLOG_WITH_REDIS
+namespace {
+// The stream the `redis` lesson mirrors into (in the lesson's own Redis).
+const QString kLessonStream = u"memlog-lesson"_s;
+}  // namespace
+#endif
 
 LessonPlayer::LessonPlayer(LogSession* session, Lesson lesson, QObject* parent)
     : QObject(parent), m_session(session), m_lesson(std::move(lesson)) {
@@ -11,6 +23,20 @@ LessonPlayer::LessonPlayer(LogSession* session, Lesson lesson, QObject* parent)
   connect(&m_autoTimer, &QTimer::timeout, this, &LessonPlayer::next);
   connect(session->frames(), &FrameClock::frame, this, &LessonPlayer::evaluate);
   connect(session, &LogSession::replayed, this, [this] { m_replayed = true; });
+}
+
+LessonPlayer::~LessonPlayer() {
+#if MEMLOG_WITH_REDIS
+  // The mirror was the lesson's: it stops before the lesson's Redis does.
+  if (m_redis) m_session->mirror()->stop();
+#endif
+}
+
+CompareSession* LessonPlayer::compare() const { return m_compare; }
+
+StreamFollower* LessonPlayer::client(const QString& name) const {
+  const auto found = m_clients.find(name);
+  return found == m_clients.end() ? nullptr : found->second;
 }
 
 void LessonPlayer::setAutoplay(bool on, int metDelayMs, int readingMs) {
@@ -46,10 +72,15 @@ void LessonPlayer::enter(int index, bool runActions) {
   const LessonStep& step = m_lesson.steps[static_cast<std::size_t>(index)];
   // Counts are since the step began: take the baseline before its actions (a step that writes
   // 10 records and waits for 10 sees them).
-  countEvents(m_session->frames()->current());
-  m_stepSeals = m_seals;
-  m_stepPurges = m_purges;
+  countEvents();
+  m_tally.markStep();
+  m_compareTally.markStep();
   m_stepRecords = static_cast<qint64>(m_session->source()->counters().written);
+  m_stepCompareRecords = m_compare ? static_cast<qint64>(m_compare->copied()) : 0;
+  for (const auto& [name, client] : m_clients) m_stepReceived[name] = client->received();
+#if MEMLOG_WITH_REDIS
+  m_stepMirrored = static_cast<qint64>(m_session->mirror()->status().sent);
+#endif
   m_replayed = false;
   m_stepClock.start();
   m_state = step.wait ? StepState::waiting : StepState::noCondition;
@@ -67,9 +98,16 @@ void LessonPlayer::enter(int index, bool runActions) {
 
 void LessonPlayer::scheduleNext(int delayMs) { m_autoTimer.start(std::max(0, delayMs)); }
 
-void LessonPlayer::countEvents(const Frame& frame) {
-  // The logs' own counters restart with a new log: add what each frame adds, and take a drop
-  // as a new log counting from zero.
+void LessonPlayer::Tally::add(qint64 nowSeals, qint64 nowPurges) {
+  // A drop is a new log counting from zero.
+  seals += nowSeals >= lastSeals ? nowSeals - lastSeals : nowSeals;
+  purges += nowPurges >= lastPurges ? nowPurges - lastPurges : nowPurges;
+  lastSeals = nowSeals;
+  lastPurges = nowPurges;
+}
+
+void LessonPlayer::countEvents() {
+  const Frame& frame = m_session->frames()->current();
   auto seals = static_cast<qint64>(frame.stats.segments_sealed);
   auto purges = static_cast<qint64>(frame.stats.purges);
   if (const ShardSet* shards = m_session->shards()) {
@@ -79,19 +117,19 @@ void LessonPlayer::countEvents(const Frame& frame) {
       purges += static_cast<qint64>(s.stats.purges);
     }
   }
-  m_seals += seals >= m_lastSeals ? seals - m_lastSeals : seals;
-  m_purges += purges >= m_lastPurges ? purges - m_lastPurges : purges;
-  m_lastSeals = seals;
-  m_lastPurges = purges;
+  m_tally.add(seals, purges);
+  if (m_compare) {
+    const memlog::Stats& b = m_compare->b()->frames()->current().stats;
+    m_compareTally.add(static_cast<qint64>(b.segments_sealed), static_cast<qint64>(b.purges));
+  }
 }
 
 void LessonPlayer::evaluate() {
-  const Frame& frame = m_session->frames()->current();
-  countEvents(frame);
+  countEvents();
   if (m_current < 0 || isFinished()) return;
   const LessonStep& step = m_lesson.steps[static_cast<std::size_t>(m_current)];
   if (!step.wait || m_state == StepState::met) return;
-  if (holds(*step.wait, frame)) {
+  if (holds(*step.wait)) {
     m_state = StepState::met;
     emit conditionMet(m_current);
     if (m_autoplay) scheduleNext(m_metDelayMs);
@@ -103,11 +141,18 @@ void LessonPlayer::evaluate() {
   }
 }
 
-bool LessonPlayer::holds(const LessonCondition& c, const Frame& frame) {
-  const qint64 written = static_cast<qint64>(m_session->source()->counters().written);
-  if (c.records && written - m_stepRecords < *c.records) return false;
-  if (c.seals && m_seals - m_stepSeals < *c.seals) return false;
-  if (c.purges && m_purges - m_stepPurges < *c.purges) return false;
+bool LessonPlayer::holds(const LessonCondition& c) {
+  for (const LessonCondition& more : c.also)
+    if (!holds(more)) return false;
+  const bool onCompare = c.on == LessonCondition::On::compare;
+  if (onCompare && !m_compare) return false;  // its window was closed
+  const Frame& frame = onCompare ? m_compare->b()->frames()->current() : m_session->frames()->current();
+  const Tally& tally = onCompare ? m_compareTally : m_tally;
+  const qint64 written = onCompare ? static_cast<qint64>(m_compare->copied()) - m_stepCompareRecords
+                                   : static_cast<qint64>(m_session->source()->counters().written) - m_stepRecords;
+  if (c.records && written < *c.records) return false;
+  if (c.seals && tally.seals - tally.stepSeals < *c.seals) return false;
+  if (c.purges && tally.purges - tally.stepPurges < *c.purges) return false;
   if (c.replayed && !m_replayed) return false;
   if (!c.consumer.isEmpty()) {
     const auto found = std::find_if(frame.consumers.begin(), frame.consumers.end(),
@@ -122,6 +167,41 @@ bool LessonPlayer::holds(const LessonCondition& c, const Frame& frame) {
   if (const ShardSet* shards = m_session->shards()) {
     if (!c.key.isEmpty() && shards->router()->records_of(c.key.toStdString()) == 0) return false;
     if (c.skewAtLeast && shards->current().skew() < *c.skewAtLeast) return false;
+  }
+  return holdsAround(c, frame);
+}
+
+bool LessonPlayer::holdsAround(const LessonCondition& c, const Frame& frame) const {
+  if (c.client) {
+    const StreamFollower* client = this->client(c.client->name);
+    if (!client) return false;
+    const bool following = client->state() == StreamFollower::State::following;
+    const auto base = m_stepReceived.find(c.client->name);
+    const qint64 received = client->received() - (base == m_stepReceived.end() ? 0 : base->second);
+    if (c.client->connected && *c.client->connected != following) return false;
+    if (c.client->receivedAtLeast && received < *c.client->receivedAtLeast) return false;
+    if (c.client->caughtUp &&
+        (!following || client->next() < 0 || frame.stats.next_offset - client->next() > *c.client->caughtUp))
+      return false;
+    if (c.client->lostAtLeast && client->lost() < *c.client->lostAtLeast) return false;
+  }
+  if (c.mirror) {
+#if MEMLOG_WITH_REDIS
+    const memlog::redis::MirrorStatus status = m_session->mirror()->status();
+    const bool mirroring = status.state == memlog::WorkerState::running;
+    if (c.mirror->state == u"mirroring"_s && !mirroring) return false;
+    // Redis down: the mirror waits out its back-off (retrying) and tries again (connecting).
+    const bool retrying =
+        status.state == memlog::WorkerState::retrying || status.state == memlog::WorkerState::connecting;
+    if (c.mirror->state == u"retrying"_s && !retrying) return false;
+    if (c.mirror->sentAtLeast && static_cast<qint64>(status.sent) - m_stepMirrored < *c.mirror->sentAtLeast)
+      return false;
+    if (c.mirror->caughtUp && (!mirroring || status.lag > *c.mirror->caughtUp)) return false;
+    if (c.mirror->lostAtLeast && static_cast<qint64>(status.lost) < *c.mirror->lostAtLeast) return false;
+    if (c.mirror->lostAtMost && static_cast<qint64>(status.lost) > *c.mirror->lostAtMost) return false;
+#else
+    return false;  // never parsed without Redis
+#endif
   }
   return true;
 }
@@ -168,7 +248,10 @@ void LessonPlayer::run(const LessonAction& action) {
                                        : memlog::sim::ConsumerStart::earliest;
       o.offset = static_cast<memlog::Offset>(a.value(u"offset"_s).toDouble(0));
       o.shard = a.value(u"shard"_s).toInt(-1);
-      consumers->add(o);
+      if (m_compare)
+        m_compare->addConsumer(o);  // on both logs, with the same start
+      else
+        consumers->add(o);
       break;
     }
     case K::remove_consumer:
@@ -192,6 +275,80 @@ void LessonPlayer::run(const LessonAction& action) {
     }
     case K::show_shard:
       m_session->focusShard(a.value(u"shard"_s).toInt());
+      break;
+    default:
+      runStage(action);
+      break;
+  }
+}
+
+void LessonPlayer::runStage(const LessonAction& action) {
+  const QJsonObject& a = action.args;
+  const QString name = a.value(u"name"_s).toString();
+  using K = LessonAction::Kind;
+  switch (action.kind) {
+    case K::open_compare: {
+      memlog::Options other = m_session->adapter()->log()->options();
+      other.segment_size = static_cast<std::size_t>(a.value(u"segment_size"_s).toDouble());
+      if (const QString why = log_limits::validate(other); !why.isEmpty()) {
+        emit actionFailed(m_current, why);
+        break;
+      }
+      if (m_openCompare)
+        m_compare = m_openCompare(other);
+      else
+        m_compare = new CompareSession(m_session, other, this);
+      if (!m_compare) emit actionFailed(m_current, u"compare mode could not be opened"_s);
+      m_compareTally = {};
+      m_stepCompareRecords = 0;
+      break;
+    }
+    case K::start_server: {
+      QString error;
+      if (!m_server)
+        emit actionFailed(m_current, u"there is no server to start here"_s);
+      else if (!m_server->isListening() && !m_server->listen(QHostAddress::LocalHost, 0, 0, &error))
+        emit actionFailed(m_current, u"the server could not listen: "_s + error);
+      else
+        emit serverStarted();
+      break;
+    }
+    case K::add_client: {
+      if (!m_server || !m_server->isListening()) {
+        emit actionFailed(m_current, u"the server is not listening: no client can follow it"_s);
+        break;
+      }
+      auto* client = new StreamFollower(name, this);
+      m_clients[name] = client;
+      m_stepReceived[name] = 0;
+      client->follow(QHostAddress::LocalHost, m_server->webSocketPort(), a.value(u"start"_s).toString(u"earliest"_s));
+      break;
+    }
+    case K::disconnect_client:
+      if (StreamFollower* c = client(name)) c->disconnectNow();
+      break;
+    case K::reconnect_client:
+      if (StreamFollower* c = client(name)) c->reconnect();
+      break;
+#if MEMLOG_WITH_REDIS
+    case K::start_redis: {
+      if (!m_redis) m_redis = new LessonRedis(this);
+      QString error;
+      if (!m_redis->start(&error)) emit actionFailed(m_current, error);
+      break;
+    }
+    case K::stop_redis:
+      if (m_redis) m_redis->stop();
+      break;
+    case K::start_mirror: {
+      QString error;
+      if (!m_redis || !m_session->mirror()->start(m_redis->target(kLessonStream), &error))
+        emit actionFailed(m_current, error.isEmpty() ? u"the lesson's Redis was not started"_s : error);
+      m_stepMirrored = 0;
+      break;
+    }
+#endif
+    default:
       break;
   }
 }

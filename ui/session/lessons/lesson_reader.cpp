@@ -30,6 +30,14 @@ const std::vector<ActionSpec>& actionSpecs() {
       {u"crash_and_replay", LessonAction::Kind::crash_and_replay, {}},
       {u"reconfigure", LessonAction::Kind::reconfigure, {u"segment_size"_s, u"max_record_bytes"_s}},
       {u"show_shard", LessonAction::Kind::show_shard, {u"shard"_s}},
+      {u"open_compare", LessonAction::Kind::open_compare, {u"segment_size"_s}},
+      {u"start_server", LessonAction::Kind::start_server, {}},
+      {u"add_client", LessonAction::Kind::add_client, {u"name"_s, u"start"_s}},
+      {u"disconnect_client", LessonAction::Kind::disconnect_client, {u"name"_s}},
+      {u"reconnect_client", LessonAction::Kind::reconnect_client, {u"name"_s}},
+      {u"start_redis", LessonAction::Kind::start_redis, {}},
+      {u"stop_redis", LessonAction::Kind::stop_redis, {}},
+      {u"start_mirror", LessonAction::Kind::start_mirror, {}},
   };
   return specs;
 }
@@ -43,6 +51,100 @@ std::optional<memlog::sim::ConsumerState> stateFrom(const QString& text) {
       return s;
   return std::nullopt;
 }
+
+// The actions on what surrounds the log: compare mode, the server and its clients, Redis.
+bool readStageAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& scene, LessonAction::Kind kind) {
+  using K = LessonAction::Kind;
+  switch (kind) {
+    case K::open_compare:
+      if (lesson.sharding.sharded()) return r.fail(u"'open_compare' is for a single log (no 'shards' in the setup)"_s);
+      if (!o.contains(u"segment_size"_s)) return r.fail(u"'open_compare' needs 'segment_size'"_s);
+      r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize);
+      scene.compare = true;
+      break;
+    case K::start_server:
+      scene.served = true;
+      break;
+    case K::add_client: {
+      if (!scene.served) return r.fail(u"'add_client' needs the server: 'start_server' first"_s);
+      const QString client = r.text(o, u"name"_s, true);
+      if (scene.clients.count(client)) return r.fail(u"a client '%1' already exists"_s.arg(client));
+      scene.clients.insert(client);
+      if (o.contains(u"start"_s) && o.value(u"start"_s) != u"earliest"_s && o.value(u"start"_s) != u"latest"_s)
+        return r.fail(u"'start' must be earliest or latest"_s);
+      break;
+    }
+    case K::disconnect_client:
+    case K::reconnect_client: {
+      const QString client = r.text(o, u"name"_s, true);
+      if (!r.failed() && !scene.clients.count(client))
+        return r.fail(u"no client '%1' at this point (add_client first)"_s.arg(client));
+      break;
+    }
+    case K::start_redis:
+    case K::stop_redis:
+    case K::start_mirror:
+      if (!MEMLOG_WITH_REDIS) return r.fail(u"this build of memlog has no Redis support (MEMLOG_WITH_REDIS=OFF)"_s);
+      if (kind == K::start_redis) scene.redis = true;
+      if (kind != K::start_redis && !scene.redis) return r.fail(u"'start_redis' must come first"_s);
+      if (kind == K::start_mirror) scene.mirror = true;
+      break;
+    default:
+      break;
+  }
+  return !r.failed();
+}
+
+bool readClientCondition(Reader& r, const QJsonValue& value, const Scene& scene, ClientCondition& c) {
+  if (!value.isObject()) return r.fail(u"'client' must be an object with the client's 'name'"_s);
+  const QJsonObject o = value.toObject();
+  if (!r.onlyKnown(o, {u"name"_s, u"received_at_least"_s, u"caught_up_within"_s, u"lost_at_least"_s, u"connected"_s},
+                   u"'client'"_s))
+    return false;
+  c.name = r.text(o, u"name"_s, true);
+  if (!r.failed() && !scene.clients.count(c.name))
+    return r.fail(u"the condition waits for client '%1', which does not exist at this point"_s.arg(c.name));
+  c.receivedAtLeast = r.integer(o, u"received_at_least"_s, 1, qint64{1} << 40);
+  c.caughtUp = r.integer(o, u"caught_up_within"_s, 0, qint64{1} << 40);
+  c.lostAtLeast = r.integer(o, u"lost_at_least"_s, 1, qint64{1} << 40);
+  if (o.contains(u"connected"_s)) {
+    if (!o.value(u"connected"_s).isBool()) return r.fail(u"'connected' must be true or false"_s);
+    c.connected = o.value(u"connected"_s).toBool();
+  }
+  if (c.connected == false && (c.receivedAtLeast || c.caughtUp))
+    return r.fail(u"a client that is not connected receives nothing: the condition can never hold"_s);
+  if (!r.failed() && !c.receivedAtLeast && !c.caughtUp && !c.lostAtLeast && !c.connected)
+    return r.fail(
+        u"'client' needs something to wait for (received_at_least, caught_up_within, lost_at_least, "
+        u"connected)"_s);
+  return !r.failed();
+}
+
+bool readMirrorCondition(Reader& r, const QJsonValue& value, const Scene& scene, MirrorCondition& c) {
+  if (!value.isObject()) return r.fail(u"'mirror' must be an object"_s);
+  if (!scene.mirror) return r.fail(u"the condition waits for the mirror: 'start_mirror' first"_s);
+  const QJsonObject o = value.toObject();
+  if (!r.onlyKnown(o, {u"sent_at_least"_s, u"caught_up_within"_s, u"lost_at_least"_s, u"lost_at_most"_s, u"state"_s},
+                   u"'mirror'"_s))
+    return false;
+  c.sentAtLeast = r.integer(o, u"sent_at_least"_s, 1, qint64{1} << 40);
+  c.caughtUp = r.integer(o, u"caught_up_within"_s, 0, qint64{1} << 40);
+  c.lostAtLeast = r.integer(o, u"lost_at_least"_s, 1, qint64{1} << 40);
+  c.lostAtMost = r.integer(o, u"lost_at_most"_s, 0, qint64{1} << 40);
+  c.state = r.text(o, u"state"_s, false);
+  if (!c.state.isEmpty() && c.state != u"mirroring"_s && c.state != u"retrying"_s)
+    return r.fail(u"'state' must be mirroring or retrying"_s);
+  if (c.lostAtLeast && c.lostAtMost && *c.lostAtLeast > *c.lostAtMost)
+    return r.fail(
+        u"at least %1 and at most %2 lost: the condition can never hold"_s.arg(*c.lostAtLeast).arg(*c.lostAtMost));
+  if (c.state == u"retrying"_s && c.caughtUp)
+    return r.fail(u"a mirror that is retrying is not caught up: the condition can never hold"_s);
+  if (!r.failed() && !c.sentAtLeast && !c.caughtUp && !c.lostAtLeast && !c.lostAtMost && c.state.isEmpty())
+    return r.fail(u"'mirror' needs something to wait for"_s);
+  return !r.failed();
+}
+
+bool readOneCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const Scene& scene, LessonCondition& c);
 
 }  // namespace
 
@@ -147,8 +249,7 @@ bool readSetup(Reader& r, const QJsonObject& o, Lesson& lesson) {
 }
 
 // Checks an action against what exists at that point (consumers by name, shards).
-bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<QString>& consumers,
-                LessonAction& action, bool& crashes) {
+bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& scene, LessonAction& action) {
   const QString name = r.text(o, u"do"_s, true);
   if (r.failed()) return false;
   const auto spec = std::find_if(actionSpecs().begin(), actionSpecs().end(),
@@ -165,6 +266,7 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<
   action.args = o;
   const bool sharded = lesson.sharding.sharded();
   const int shards = lesson.sharding.shards;
+  std::set<QString>& consumers = scene.consumers;
   using K = LessonAction::Kind;
   switch (action.kind) {
     case K::source:
@@ -217,7 +319,7 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<
     }
     case K::crash_and_replay:
       if (sharded) return r.fail(u"a sharded log has no crash and replay"_s);
-      crashes = true;
+      scene.crashes = true;
       break;
     case K::reconfigure:
       if (sharded) return r.fail(u"a sharded log is reconfigured in its setup, not by a step"_s);
@@ -229,17 +331,55 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<
       if (!o.contains(u"shard"_s)) return r.fail(u"'show_shard' needs 'shard'"_s);
       r.integer(o, u"shard"_s, 0, shards - 1);
       break;
+    default:
+      return readStageAction(r, o, lesson, scene, action.kind);
   }
   return !r.failed();
 }
 
-bool readCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const std::set<QString>& consumers,
-                   bool crashes, LessonCondition& c) {
-  if (!r.onlyKnown(o,
-                   {u"records"_s, u"seals"_s, u"purges"_s, u"consumer"_s, u"state"_s, u"lag_at_least"_s,
-                    u"caught_up_within"_s, u"replayed"_s, u"key"_s, u"shard"_s, u"skew_at_least"_s},
-                   u"'until'"_s))
+bool readCondition(Reader& r, const QJsonValue& until, const Lesson& lesson, const Scene& scene, LessonCondition& c) {
+  if (until.isObject()) return readOneCondition(r, until.toObject(), lesson, scene, c);
+  const QJsonArray all = until.toArray();
+  if (!until.isArray() || all.isEmpty())
+    return r.fail(u"'until' must be an object, or a list of objects that must hold at the same time"_s);
+  for (qsizetype i = 0; i < all.size(); ++i) {
+    if (!all[i].isObject()) return r.fail(u"'until' must be an object, or a list of objects"_s);
+    LessonCondition& into = i == 0 ? c : c.also.emplace_back();
+    if (!readOneCondition(r, all[i].toObject(), lesson, scene, into)) return false;
+  }
+  return true;
+}
+
+namespace {
+
+bool readOneCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const Scene& scene, LessonCondition& c) {
+  if (!r.onlyKnown(
+          o,
+          {u"on"_s, u"records"_s, u"seals"_s, u"purges"_s, u"consumer"_s, u"state"_s, u"lag_at_least"_s,
+           u"caught_up_within"_s, u"replayed"_s, u"key"_s, u"shard"_s, u"skew_at_least"_s, u"client"_s, u"mirror"_s},
+          u"'until'"_s))
     return false;
+  const std::set<QString>& consumers = scene.consumers;
+  const bool crashes = scene.crashes;
+  if (o.contains(u"on"_s)) {
+    const QString on = r.text(o, u"on"_s, true);
+    if (on != u"log"_s && on != u"compare"_s) return r.fail(u"'on' must be log or compare"_s);
+    if (on == u"compare"_s && !scene.compare)
+      return r.fail(u"'on': compare needs compare mode: 'open_compare' first"_s);
+    if (on == u"compare"_s) {
+      for (const char16_t* field : {u"replayed", u"key", u"shard", u"skew_at_least", u"client", u"mirror"})
+        if (o.contains(QString::fromUtf16(field)))
+          return r.fail(u"'%1' is about the monitor's log, not compare mode's second log ('on': compare)"_s.arg(
+              QString::fromUtf16(field)));
+      c.on = LessonCondition::On::compare;
+    }
+  }
+  if (o.contains(u"client"_s)) {
+    if (!readClientCondition(r, o.value(u"client"_s), scene, c.client.emplace())) return false;
+  }
+  if (o.contains(u"mirror"_s)) {
+    if (!readMirrorCondition(r, o.value(u"mirror"_s), scene, c.mirror.emplace())) return false;
+  }
   c.records = r.integer(o, u"records"_s, 0, qint64{1} << 40);
   c.seals = r.integer(o, u"seals"_s, 0, qint64{1} << 40);
   c.purges = r.integer(o, u"purges"_s, 0, qint64{1} << 40);
@@ -294,5 +434,7 @@ bool readCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const 
   if (!r.failed() && c.empty()) return r.fail(u"'until' is empty: say what to wait for"_s);
   return !r.failed();
 }
+
+}  // namespace
 
 }  // namespace lesson_reader

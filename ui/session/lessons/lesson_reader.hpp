@@ -7,6 +7,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 #include <QStringList>
 
@@ -42,13 +43,23 @@ class Reader {
   QString m_error;
 };
 
+// What exists at a point of the lesson, as its actions so far made it: what a later action, a
+// condition or a highlight may name.
+struct Scene {
+  std::set<QString> consumers;  // by name
+  std::set<QString> clients;    // WebSocket clients, by name
+  bool compare = false;         // compare mode is open
+  bool served = false;          // the server listens
+  bool redis = false;           // the lesson's Redis was started
+  bool mirror = false;          // the mirror was started
+  bool crashes = false;         // the current step has a crash_and_replay (reset per step)
+};
+
 // Each reads `o` into the lesson, the action or the condition; false when it failed (r.error()).
 bool readSetup(Reader& r, const QJsonObject& o, Lesson& lesson);
-// `consumers`: the names that exist before the action (updated by it); `crashes` set by a
-// crash_and_replay (a condition may then wait for the replay).
-bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, std::set<QString>& consumers,
-                LessonAction& action, bool& crashes);
-bool readCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, const std::set<QString>& consumers,
-                   bool crashes, LessonCondition& c);
+// Checked against the scene before the action, which it then updates.
+bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& scene, LessonAction& action);
+// `until`: one condition object, or a list of them that must hold at the same time.
+bool readCondition(Reader& r, const QJsonValue& until, const Lesson& lesson, const Scene& scene, LessonCondition& c);
 
 }  // namespace lesson_reader

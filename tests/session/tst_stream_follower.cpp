@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// StreamFollower against a real LogServer on loopback: it follows from earliest or latest, goes
+// away and comes back from its next offset with neither a gap nor a duplicate, and — away
+// longer than the retention — counts exactly the records the purge took and follows again
+// from the earliest.
+#include <QSignalSpy>
+#include <QTest>
+
+#include "adapter/log_adapter.hpp"
+#include "server/log_server.hpp"
+#include "server/stream_follower.hpp"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kWaitMs = 10'000;  // generous: a busy CI machine
+
+struct Fixture {
+  explicit Fixture(std::size_t segmentSize) : adapter(*memlog::Log::create({.segment_size = segmentSize})) {}
+  bool listen() { return server.listen(QHostAddress::LocalHost, 0, 0); }
+  void write(int count) {
+    const auto log = adapter.log();
+    for (int i = 0; i < count; ++i) QVERIFY(log->write("record").has_value());
+  }
+  memlog::Offset next() const { return adapter.log()->stats().next_offset; }
+  LogAdapter adapter;
+  LogServer server{&adapter};
+};
+
+}  // namespace
+
+class TestStreamFollower : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void followsFromEarliest() {
+    Fixture f(100);
+    QVERIFY(f.listen());
+    f.write(30);
+    StreamFollower client(u"web"_s);
+    QCOMPARE(client.state(), StreamFollower::State::disconnected);
+    client.follow(QHostAddress::LocalHost, f.server.webSocketPort(), u"earliest"_s);
+    QCOMPARE(client.state(), StreamFollower::State::connecting);
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{30}, kWaitMs);
+    QCOMPARE(client.state(), StreamFollower::State::following);
+    f.write(5);  // and what is written from then on
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{35}, kWaitMs);
+    QCOMPARE(client.received(), qint64{35});
+    QCOMPARE(client.gaps(), qint64{0});
+    QCOMPARE(client.duplicates(), qint64{0});
+    QCOMPARE(client.lost(), qint64{0});
+    QCOMPARE(client.connections(), 1);
+  }
+
+  void followsFromLatest() {
+    Fixture f(100);
+    QVERIFY(f.listen());
+    f.write(30);
+    StreamFollower client(u"web"_s);
+    client.follow(QHostAddress::LocalHost, f.server.webSocketPort(), u"latest"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), StreamFollower::State::following, kWaitMs);
+    f.write(4);
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{34}, kWaitMs);
+    QCOMPARE(client.received(), qint64{4});  // none of the 30 before it came
+  }
+
+  // Away within the retention: back from its offset, it gets exactly what it missed.
+  void reconnectsFromItsOffset() {
+    Fixture f(100);
+    QVERIFY(f.listen());
+    f.write(20);
+    StreamFollower client(u"web"_s);
+    client.follow(QHostAddress::LocalHost, f.server.webSocketPort(), u"earliest"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{20}, kWaitMs);
+    client.disconnectNow();
+    QCOMPARE(client.state(), StreamFollower::State::disconnected);
+    f.write(50);  // missed
+    QTest::qWait(100);
+    QCOMPARE(client.received(), qint64{20});  // away: nothing comes
+    QCOMPARE(client.next(), qint64{20});
+    client.reconnect();
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{70}, kWaitMs);
+    QCOMPARE(client.received(), qint64{70});
+    QCOMPARE(client.gaps(), qint64{0});
+    QCOMPARE(client.duplicates(), qint64{0});
+    QCOMPARE(client.lost(), qint64{0});
+    QCOMPARE(client.connections(), 2);
+    client.reconnect();  // already following: nothing happens
+    QCOMPARE(client.connections(), 2);
+  }
+
+  // Away longer than the retention: told 4000 "fell behind the purge; earliest E", it counts
+  // E − its offset as lost and follows again from E.
+  void fellBehindCountsWhatWasLost() {
+    Fixture f(10);
+    QVERIFY(f.listen());
+    f.write(5);
+    StreamFollower client(u"web"_s);
+    client.follow(QHostAddress::LocalHost, f.server.webSocketPort(), u"earliest"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{5}, kWaitMs);
+    client.disconnectNow();
+    f.write(60);  // offsets 5..64; segments of 10 keep 50..64
+    const memlog::Offset earliest = memlog::first_readable(f.adapter.log()->stats());
+    QCOMPARE(earliest, memlog::Offset{50});
+    client.reconnect();
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{65}, kWaitMs);
+    QCOMPARE(client.lost(), earliest - 5);
+    QCOMPARE(client.received(), qint64{5 + 15});
+    QVERIFY2(client.lastClose().startsWith(u"4000 fell behind the purge; earliest 50"_s),
+             qPrintable(client.lastClose()));
+    QCOMPARE(client.state(), StreamFollower::State::following);
+    QCOMPARE(client.connections(), 3);  // the first, the refused one, the one from the earliest
+    QCOMPARE(client.duplicates(), qint64{0});
+    QCOMPARE(client.gaps(), qint64{0});  // the skip is counted as lost, not as a gap
+  }
+
+  // The server goes away: the client says so, and a reconnect to nothing does not crash.
+  void serverGone() {
+    auto f = std::make_unique<Fixture>(100);
+    QVERIFY(f->listen());
+    const quint16 port = f->server.webSocketPort();
+    StreamFollower client(u"web"_s);
+    client.follow(QHostAddress::LocalHost, port, u"earliest"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), StreamFollower::State::following, kWaitMs);
+    f.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), StreamFollower::State::disconnected, kWaitMs);
+    client.reconnect();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), StreamFollower::State::disconnected, kWaitMs);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestStreamFollower)
+#include "tst_stream_follower.moc"
