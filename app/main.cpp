@@ -171,8 +171,9 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
     if (player) {
       window->showLesson(player.get());
       // What the lesson opens, the window shows: compare mode in its window, the server's clients.
-      player->setCompareOpener([w = window.get()](const memlog::Options& other) -> CompareSession* {
+      player->setCompareOpener([w = window.get(), p = player.get()](const memlog::Options& other) -> CompareSession* {
         CompareWindow* compare = w->openCompareWith(other.segment_size);
+        if (compare) compare->showLesson(p);  // it covers the monitor's window: the lesson goes on in it
         return compare ? compare->session() : nullptr;
       });
       QObject::connect(player.get(), &LessonPlayer::serverStarted, window.get(),

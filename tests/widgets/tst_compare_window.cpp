@@ -4,6 +4,7 @@
 // consumer added to both; closing stops the copier and drops the second log; the window fits
 // 1280×720 and is saved as /tmp/memlog-compare.png for a person to look at. The wording of
 // the marks is checked on its own (compare_words).
+#include <QComboBox>
 #include <QLayout>
 #include <QLineEdit>
 #include <QPointer>
@@ -15,6 +16,8 @@
 #include "adapter/log_session.hpp"
 #include "compare/compare_window.hpp"
 #include "compare/compare_words.hpp"
+#include "lessons/lesson_player.hpp"
+#include "lessons/lessons_panel.hpp"
 #include "segments/segments_view.hpp"
 #include "theme/theme.hpp"
 
@@ -153,6 +156,36 @@ class TestCompareWindow : public QObject {
     QVERIFY(window->close());
     QVERIFY(!window.isNull() && !window->session()->isCopying());  // stopped at once
     QTRY_VERIFY_WITH_TIMEOUT(window.isNull() && b.isNull(), kTimeout);
+  }
+
+  // A lesson that opens compare mode goes on in the compare window (which covers the monitor's):
+  // its step, narration and Back / Next at the top, the same player as the main window's.
+  void showsTheLessonThatOpenedIt() {
+    QString error;
+    const auto lesson = loadLesson(u"segment-size"_s, &error);
+    QVERIFY2(lesson, qPrintable(error));
+    LogSession a(lesson->log, lesson->source);
+    LessonPlayer player(&a, *lesson);
+    QPointer<CompareWindow> window;
+    player.setCompareOpener([&](const memlog::Options& other) {
+      window = new CompareWindow(&a, other);
+      window->showLesson(&player);
+      return window->session();
+    });
+    player.start();  // step 1 opens compare mode
+    QVERIFY(window);
+    QCOMPARE(window->session()->b()->adapter()->log()->options().segment_size, std::size_t{1000});
+    LessonsPanel* panel = window->lessonPanel();
+    QVERIFY(panel);
+    QCOMPARE(window->layout()->itemAt(0)->widget(), panel);  // across the top
+    QVERIFY2(panel->progressText().endsWith(u"step 1 of 5"_s), qPrintable(panel->progressText()));
+    QVERIFY(panel->lessonChoice()->isHidden());  // compact: the chooser stays in the main window
+    panel->nextButton()->click();
+    QCOMPARE(player.current(), 1);
+    QVERIFY2(panel->progressText().endsWith(u"step 2 of 5"_s), qPrintable(panel->progressText()));
+    panel->backButton()->click();
+    QCOMPARE(player.current(), 0);
+    window->close();
   }
 
   void closesWhenTheMonitorsSessionGoes() {

@@ -9,6 +9,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QScreen>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -17,6 +18,8 @@
 
 #include "adapter/log_session.hpp"
 #include "compare/compare_words.hpp"
+#include "lessons/lesson_player.hpp"
+#include "lessons/lessons_panel.hpp"
 #include "segments/segments_view.hpp"
 #include "theme/theme.hpp"
 
@@ -122,6 +125,20 @@ CompareWindow::CompareWindow(LogSession* a, const memlog::Options& other, QWidge
 }
 
 CompareWindow::~CompareWindow() { m_session->stop(); }
+
+void CompareWindow::showLesson(LessonPlayer* player) {
+  if (m_lesson) return;
+  m_lesson = new LessonsPanel(this);
+  m_lesson->setCompact(true);
+  m_lesson->setPlayer(player);
+  static_cast<QBoxLayout*>(layout())->insertWidget(0, m_lesson);
+  // The main window's keys, here too (a text field keeps its own).
+  for (const QKeySequence& key : {QKeySequence(Qt::Key_Right), QKeySequence(Qt::Key_Space)})
+    connect(new QShortcut(key, this), &QShortcut::activated, player, [player] {
+      if (!player->isFinished()) player->next();
+    });
+  connect(new QShortcut(QKeySequence(Qt::Key_Left), this), &QShortcut::activated, player, &LessonPlayer::back);
+}
 
 QString CompareWindow::title(CompareSession::Side side) const { return column(side).title->text(); }
 

@@ -17,6 +17,8 @@
 
 #include "compare/compare_session.hpp"
 
+class LessonPlayer;
+class LessonsPanel;
 class LogSession;
 class QLabel;
 class QLineEdit;
@@ -34,6 +36,11 @@ class CompareWindow : public QWidget {
   ~CompareWindow() override;
 
   CompareSession* session() const { return m_session; }
+  // A lesson opened compare mode: its step and narration (a compact LessonsPanel) across the
+  // top, with Back / Next and → ← Space, so the lesson goes on here while this window covers the
+  // monitor's.
+  void showLesson(LessonPlayer* player);
+  LessonsPanel* lessonPanel() const { return m_lesson; }
   SegmentsView* segmentsView(CompareSession::Side side) const { return column(side).segments; }
   QTableWidget* figuresTable(CompareSession::Side side) const { return column(side).figures; }
   QString title(CompareSession::Side side) const;
@@ -57,6 +64,7 @@ class CompareWindow : public QWidget {
   void showCopier();
 
   CompareSession* m_session;
+  LessonsPanel* m_lesson = nullptr;
   Column m_a, m_b;
   QLabel* m_copier = nullptr;
   QLabel* m_lost = nullptr;

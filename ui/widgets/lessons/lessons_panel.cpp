@@ -27,7 +27,7 @@ LessonsPanel::LessonsPanel(QWidget* parent) : QWidget(parent) {
   m_choice->setToolTip(
       u"A lesson sets up the live log, tells what happens, points at it and waits until it has "
       u"really happened. Choosing one starts it on a new log."_s);
-  auto* open = new QPushButton(u"Open…"_s, this);
+  auto* open = m_open = new QPushButton(u"Open…"_s, this);
   open->setToolTip(u"Play a lesson from a file (its format: docs/lessons.md)."_s);
   m_progress = new QLabel(this);
   m_title = new QLabel(this);
@@ -76,6 +76,12 @@ LessonsPanel::LessonsPanel(QWidget* parent) : QWidget(parent) {
                                                                        : m_player->lesson().file);
   });
   setPlayer(nullptr);
+}
+
+void LessonsPanel::setCompact(bool on) {
+  for (QWidget* w : std::initializer_list<QWidget*>{m_choice, m_open, m_restart, m_autoplay}) w->setVisible(!on);
+  // About four lines of narration: the rest scrolls, and the window keeps room for its own views.
+  m_narration->setMaximumHeight(on ? m_narration->fontMetrics().lineSpacing() * 4 + 12 : QWIDGETSIZE_MAX);
 }
 
 void LessonsPanel::setPlayer(LessonPlayer* player) {

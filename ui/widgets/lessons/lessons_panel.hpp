@@ -24,6 +24,9 @@ class LessonsPanel : public QWidget {
 
   // Follows `player` (the lesson playing); nullptr: none.
   void setPlayer(LessonPlayer* player);
+  // Compact: only the step, its narration (a few lines, scrolled), its status and Back / Next —
+  // the lesson shown again in another window (compare mode), the chooser staying in the main one.
+  void setCompact(bool on);
   LessonPlayer* player() const { return m_player; }
 
   QString progressText() const;  // "step 3 of 9"
@@ -48,6 +51,7 @@ class LessonsPanel : public QWidget {
 
   LessonPlayer* m_player = nullptr;
   QComboBox* m_choice;
+  QPushButton* m_open;
   QLabel* m_progress;
   QLabel* m_title;
   QTextBrowser* m_narration;
