@@ -152,10 +152,16 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   }
   QString quitSignal;  // what ended a headless run, when a signal did
   if (options.headless) {
-    if (player)
+    if (player) {
       narrator = std::make_unique<LessonNarrator>(player.get());  // the lesson's lines, not the status lines
-    else
+      QObject::connect(player.get(), &LessonPlayer::serverStarted, &server, [&server] {
+        std::fprintf(stdout, "serving http://%s:%u/ and ws://%s:%u/stream\n", qPrintable(server.address().toString()),
+                     server.httpPort(), qPrintable(server.address().toString()), server.webSocketPort());
+        std::fflush(stdout);
+      });
+    } else {
       reporter = std::make_unique<HeadlessReporter>(&session, &server);
+    }
     quitOnSignals(app, &quitSignal);
   } else {
     window = std::make_unique<MainWindow>(&session, warnings);

@@ -34,6 +34,7 @@
 #include "panels/simulation_panel.hpp"
 #include "panels/source_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "server/log_server.hpp"
 #include "shards/routing_panel.hpp"
 #include "shards/shard_map_view.hpp"
 #include "shards/shards_panel.hpp"
@@ -443,7 +444,19 @@ void MainWindow::updateStatus(const Frame& frame) {
 
 bool MainWindow::saveScreenshot(const QString& path) { return grab().save(path, "PNG"); }
 
-void MainWindow::showServer(LogServer* server) { m_consumers->showRemoteConsumers(server); }
+void MainWindow::showServer(LogServer* server) {
+  if (m_served) return;  // once: the server listens on its ports until the session ends
+  m_consumers->showRemoteConsumers(server);
+  // Where to reach it, for curl or a client of one's own (the `serving` lesson picks free ports).
+  m_served = new QLabel(
+      u"Serving <code>http://%1:%2/</code> · <code>ws://%1:%3/stream</code>"_s.arg(server->address().toString())
+          .arg(server->httpPort())
+          .arg(server->webSocketPort()),
+      this);
+  m_served->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  m_served->setToolTip(u"The log is served: GET /range, /records?from=O&max=N; WebSocket /stream?from=O."_s);
+  statusBar()->addPermanentWidget(m_served);
+}
 
 void MainWindow::saveLayout(QSettings& store) const {
   store.setValue(u"window/geometry"_s, saveGeometry());

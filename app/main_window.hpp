@@ -130,6 +130,7 @@ class MainWindow : public QMainWindow {
   QLabel* m_rate;
   QLabel* m_warning;
   QLabel* m_paused;
-  qint64 m_rateFromMs = -1;  // the frame the shown writes/s is measured from
+  QLabel* m_served = nullptr;  // where the server listens, once it does
+  qint64 m_rateFromMs = -1;    // the frame the shown writes/s is measured from
   qint64 m_rateFromWritten = 0;
 };

@@ -7,11 +7,13 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,6 +29,7 @@
 #include "panels/consumers_panel.hpp"
 #include "panels/sharding_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "server/log_server.hpp"
 #include "table/record_table_model.hpp"
 #include "table/record_table_view.hpp"
 
@@ -127,6 +130,23 @@ class TestMainWindow : public QObject {
         available.contains(window.frameGeometry()),
         qPrintable(
             QStringLiteral("%1,%2 %3x%4").arg(window.x()).arg(window.y()).arg(window.width()).arg(window.height())));
+  }
+
+  // A server shown (--serve, or the serving lesson's start_server): the status bar says where
+  // it listens; shown again, nothing is added twice.
+  void statusBarSaysWhereTheServerListens() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    LogServer server(session.adapter());
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0, 0));
+    MainWindow window(&session);
+    window.showServer(&server);
+    window.showServer(&server);
+    const QString http = QStringLiteral("http://127.0.0.1:%1/").arg(server.httpPort());
+    const QString ws = QStringLiteral("ws://127.0.0.1:%1/stream").arg(server.webSocketPort());
+    int found = 0;
+    for (const QLabel* label : window.statusBar()->findChildren<QLabel*>())
+      if (label->text().contains(http) && label->text().contains(ws)) ++found;
+    QCOMPARE(found, 1);
   }
 
   // View → Pause views pauses the charts, and their own "Pause charts" box says so.

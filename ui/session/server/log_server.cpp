@@ -116,6 +116,7 @@ bool LogServer::listen(const QHostAddress& address, quint16 httpPort, quint16 ws
 
   m_httpPort = tcp->serverPort();
   m_wsPort = m_ws->serverPort();
+  m_address = address;
   return true;
 }
 

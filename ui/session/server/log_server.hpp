@@ -110,6 +110,7 @@ class LogServer : public QObject {
   // (kCloseLogReplaced).
   void setShards(std::shared_ptr<const memlog::ShardedLog> log, const QString& sharder, const QString& keyField);
   bool isListening() const { return m_httpPort != 0; }
+  QHostAddress address() const { return m_address; }  // what listen() was given
   quint16 httpPort() const { return m_httpPort; }
   quint16 webSocketPort() const { return m_wsPort; }
 
@@ -144,6 +145,7 @@ class LogServer : public QObject {
   LogAdapter* m_adapter;
   QHttpServer* m_http = nullptr;
   QWebSocketServer* m_ws = nullptr;
+  QHostAddress m_address;
   quint16 m_httpPort = 0;
   quint16 m_wsPort = 0;
   StreamClients m_streams;  // the WebSocket clients
