@@ -29,6 +29,9 @@
 #include "lessons/lesson_player.hpp"
 #include "lessons/lessons_panel.hpp"
 #include "panels/configuration_panel.hpp"
+#if MEMLOG_WITH_REDIS
+#include "panels/mirror_panel.hpp"
+#endif
 #include "panels/consumers_panel.hpp"
 #include "panels/sharding_panel.hpp"
 #include "panels/simulation_panel.hpp"
@@ -164,6 +167,15 @@ MainWindow::MainWindow(LogSession* session, const QStringList& warnings, QWidget
 
 void MainWindow::showLesson(LessonPlayer* player) {
   m_lessons->setPlayer(player);
+  // While a lesson plays, its panel stays in sight: out of the tabs it shares with the source and
+  // the configuration (panels a step may point at, which would hide it when raised), below the
+  // consumers. (Split against a tabbed dock, Qt only tabs it again.)
+  if (tabifiedDockWidgets(m_lessonsDock).contains(m_sourceDock)) {
+    removeDockWidget(m_lessonsDock);
+    splitDockWidget(m_consumersDock, m_lessonsDock, Qt::Vertical);
+    m_lessonsDock->show();
+    resizeDocks({m_sourceDock, m_consumersDock, m_lessonsDock}, {35, 25, 40}, Qt::Vertical);
+  }
   m_lessonsDock->show();
   m_lessonsDock->raise();
 }
@@ -198,6 +210,10 @@ void MainWindow::highlight(const QString& target) {
   } else if (target.startsWith(u"row:"_s)) {
     widget = m_table;
     part = [this] { return QRectF(m_table->pointedRect()); };
+  } else if (target == u"panel:mirror"_s) {
+#if MEMLOG_WITH_REDIS
+    widget = m_sourcePanel->mirrorPanel();  // in the source panel (a lesson without Redis never names it)
+#endif
   } else if (target.startsWith(u"panel:"_s)) {
     if (QDockWidget* d = dock(target.mid(6))) widget = d->widget();
   } else if (target == u"control:rate"_s) {
@@ -207,7 +223,16 @@ void MainWindow::highlight(const QString& target) {
   } else if (target == u"control:crash"_s) {
     widget = m_sourcePanel->crashButton();
   }
-  if (widget) raiseDockOf(widget);
+  if (widget) {
+    raiseDockOf(widget);
+    // A control below the fold of a scrolled panel (the source panel's crash button, its mirror)
+    // is scrolled into sight.
+    for (QWidget* p = widget->parentWidget(); p; p = p->parentWidget())
+      if (auto* area = qobject_cast<QScrollArea*>(p)) {
+        area->ensureWidgetVisible(widget, 0, 0);
+        break;
+      }
+  }
   pointAtRow(target.startsWith(u"row:"_s) ? target.mid(4) : QString());
   const bool series = target.startsWith(u"series:"_s);
   m_charts->emphasise(series ? target.section(u':', 1, 1) : QString(), series ? target.section(u':', 2) : QString());
@@ -473,7 +498,9 @@ void MainWindow::restoreLayout(QSettings& store) {
 
 QString MainWindow::stateKey() const {
   // A sharded session has more docks: its arrangement is remembered apart from the plain one.
-  return m_shardsDock ? u"window/stateSharded"_s : u"window/state"_s;
+  // In a lesson the lessons panel has a place of its own (showLesson): remembered apart too.
+  const QString lesson = m_lessons->player() ? u"Lesson"_s : QString();
+  return (m_shardsDock ? u"window/stateSharded"_s : u"window/state"_s) + lesson;
 }
 
 void MainWindow::openCompare() {

@@ -43,10 +43,12 @@ QString checkSeries(const QString& target, const std::set<QString>& consumers) {
 }  // namespace
 
 QStringList highlightTargets() {
-  return {u"segment:history"_s, u"segment:active"_s,      u"segment:purged"_s, u"chart:writes"_s,
-          u"chart:lag"_s,       u"chart:retained"_s,      u"table"_s,          u"panel:source"_s,
-          u"panel:consumers"_s, u"panel:configuration"_s, u"panel:shards"_s,   u"panel:routing"_s,
-          u"panel:skew"_s,      u"control:rate"_s,        u"control:step"_s,   u"control:crash"_s};
+  QStringList targets = {u"segment:history"_s, u"segment:active"_s,      u"segment:purged"_s, u"chart:writes"_s,
+                         u"chart:lag"_s,       u"chart:retained"_s,      u"table"_s,          u"panel:source"_s,
+                         u"panel:consumers"_s, u"panel:configuration"_s, u"panel:shards"_s,   u"panel:routing"_s,
+                         u"panel:skew"_s,      u"control:rate"_s,        u"control:step"_s,   u"control:crash"_s};
+  if (MEMLOG_WITH_REDIS) targets << u"panel:mirror"_s;  // the mirror's panel, in the source panel
+  return targets;
 }
 
 QString chartSeriesNames(const QString& chart) {

@@ -15,9 +15,10 @@
 // The fixed targets: "segment:history", "segment:active", "segment:purged", "chart:writes",
 // "chart:lag", "chart:retained", "table", "panel:source", "panel:consumers",
 // "panel:configuration", "panel:shards", "panel:routing", "panel:skew", "control:rate",
-// "control:step", "control:crash". Besides them: "consumer:NAME" (a consumer added by the setup
-// or an earlier step); a row of the record table, "row:latest", "row:earliest" or "row:N" (the
-// record at offset N); and one series of a chart, "series:CHART:NAME" (see chartSeriesNames).
+// "control:step", "control:crash", and "panel:mirror" in a build with Redis. Besides them:
+// "consumer:NAME" (a consumer added by the setup or an earlier step); a row of the record table, "row:latest",
+// "row:earliest" or "row:N" (the record at offset N); and one series of a chart, "series:CHART:NAME" (see
+// chartSeriesNames).
 QStringList highlightTargets();
 
 // The series a "series:CHART:NAME" target may name, for each chart: "writes" has "writes",
