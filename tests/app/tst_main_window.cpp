@@ -24,6 +24,7 @@
 #include "compare/compare_session.hpp"
 #include "compare/compare_window.hpp"
 #include "lessons/highlight_overlay.hpp"
+#include "lessons/lesson_player.hpp"
 #include "main_window.hpp"
 #include "panels/configuration_panel.hpp"
 #include "panels/consumers_panel.hpp"
@@ -110,6 +111,36 @@ class TestMainWindow : public QObject {
     QTableView* table = consumers->table();
     const int rows = table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
     QVERIFY2(rows >= 3, qPrintable(QString::number(rows)));
+  }
+
+  // While a lesson plays its panel stays in sight at 1280×720: out of the tabs of the source and
+  // the configuration, so that a step pointing at those panels does not hide the narration.
+  void lessonPanelStaysInSight() {
+    QString error;
+    const auto lesson = loadLesson(QStringLiteral("redis"), &error);
+    QVERIFY2(lesson || !MEMLOG_WITH_REDIS, qPrintable(error));
+    if (!lesson) QSKIP("no Redis in this build: no redis lesson");
+    LogSession session(lesson->log, lesson->source);
+    LessonPlayer player(&session, *lesson);
+    MainWindow window(&session);
+    window.showLesson(&player);
+    window.fitToScreen(QRect(0, 0, 1280, 720));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QDockWidget* lessons = window.dock(QStringLiteral("lessons"));
+    QVERIFY(lessons);
+    QVERIFY(!window.tabifiedDockWidgets(lessons).contains(window.dock(QStringLiteral("source"))));
+    for (const QString& target : {QStringLiteral("panel:source"), QStringLiteral("panel:configuration"),
+                                  QStringLiteral("panel:mirror"), QStringLiteral("control:crash")}) {
+      window.highlight(target);
+      QVERIFY2(lessons->isVisible() && !lessons->visibleRegion().isEmpty(), qPrintable(target));
+      QVERIFY2(lessons->height() >= 200, qPrintable(QString::number(lessons->height())));
+    }
+    // The mirror's panel, below the fold of the source panel, is scrolled into sight and ringed.
+    window.highlight(QStringLiteral("panel:mirror"));
+    auto* overlay = window.findChild<HighlightOverlay*>();
+    QVERIFY(overlay && !overlay->ringRect().isEmpty());
+    QVERIFY(window.dock(QStringLiteral("source"))->geometry().intersects(overlay->ringRect()));
   }
 
   void rememberedGeometryIsBroughtOntoASmallerScreen_data() {
