@@ -88,6 +88,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  void buildLessonsMenu();  // main_window_teaching.cpp, with the lesson, compare and presenter parts
   void arrangeDocks(QSize size);
   void addShardDocks(ShardSet* shards);
   QWidget* configurationPanels();  // the log's options and its sharding, in one dock

@@ -113,6 +113,45 @@ class TestMainWindow : public QObject {
     QVERIFY2(rows >= 3, qPrintable(QString::number(rows)));
   }
 
+  // Lessons menu: every built-in (choosing one asks for it), a lesson file, and the playing
+  // lesson's steps, enabled while one plays.
+  void lessonsMenu() {
+    LogSession session({.segment_size = 20}, {.rate = 0});
+    MainWindow window(&session);
+    QMenu* menu = nullptr;
+    for (QAction* a : window.menuBar()->actions())
+      if (a->text() == QStringLiteral("L&essons")) menu = a->menu();
+    QVERIFY(menu);
+    const auto find = [menu](const QString& start) -> QAction* {
+      for (QAction* a : menu->actions())
+        if (a->text().remove(u'&').contains(start)) return a;
+      return nullptr;
+    };
+    const std::vector<Lesson> lessons = builtInLessons();
+    QVERIFY(lessons.size() >= 7);
+    for (const Lesson& lesson : lessons) QVERIFY2(find(lesson.title), qPrintable(lesson.title));
+    QVERIFY(find(QStringLiteral("Open lesson file")));
+    QSignalSpy requested(&window, &MainWindow::lessonRequested);
+    find(lessons[1].title)->trigger();
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.at(0).at(0).toString(), lessons[1].name);
+    emit menu->aboutToShow();  // no lesson: nothing to step through
+    QVERIFY(!find(QStringLiteral("Next step"))->isEnabled());
+    QVERIFY(!find(QStringLiteral("Restart lesson"))->isEnabled());
+    LessonPlayer player(&session, lessons[0]);
+    window.showLesson(&player);
+    player.start();
+    emit menu->aboutToShow();
+    QVERIFY(find(QStringLiteral("Next step"))->isEnabled());
+    QVERIFY(!find(QStringLiteral("Previous step"))->isEnabled());
+    find(QStringLiteral("Next step"))->trigger();
+    QCOMPARE(player.current(), 1);
+    emit menu->aboutToShow();
+    QVERIFY(find(QStringLiteral("Previous step"))->isEnabled());
+    find(QStringLiteral("Restart lesson"))->trigger();
+    QCOMPARE(requested.at(1).at(0).toString(), lessons[0].name);
+  }
+
   // While a lesson plays its panel stays in sight at 1280×720: out of the tabs of the source and
   // the configuration, so that a step pointing at those panels does not hide the narration.
   void lessonPanelStaysInSight() {
