@@ -221,6 +221,11 @@ class TestLesson : public QObject {
     const QString neither =
         u"' is neither a built-in lesson ("_s + kBuiltInNames.join(u", "_s) + u") nor a lesson file that can be read"_s;
     QTest::addRow("a built-in by name") << u"slow-consumer"_s << u"slow-consumer"_s << QString();
+    if (MEMLOG_WITH_REDIS)
+      QTest::addRow("redis, with Redis") << u"redis"_s << u"redis"_s << QString();
+    else
+      QTest::addRow("redis, without Redis")
+          << u"redis"_s << QString() << u"the lesson redis needs a build with Redis (MEMLOG_WITH_REDIS=ON)"_s;
     QTest::addRow("a file") << m_dir.filePath(u"mine.json"_s) << u"mine"_s << QString();
     QTest::addRow("a file of exactly 1 MiB") << m_dir.filePath(u"1mib.json"_s) << u"mine"_s << QString();
     QTest::addRow("a broken file") << m_dir.filePath(u"broken.json"_s) << QString()

@@ -201,6 +201,10 @@ std::vector<Lesson> builtInLessons(QString* error) {
 }
 
 std::optional<Lesson> loadLesson(const QString& nameOrFile, QString* error) {
+  if (!MEMLOG_WITH_REDIS && nameOrFile == u"redis"_s && !QFileInfo(nameOrFile).isFile()) {
+    if (error) *error = u"the lesson redis needs a build with Redis (MEMLOG_WITH_REDIS=ON)"_s;
+    return std::nullopt;
+  }
   if (kBuiltIn.contains(nameOrFile)) {
     QFile file(u":/lessons/%1.json"_s.arg(nameOrFile));
     if (!file.open(QIODevice::ReadOnly)) {
