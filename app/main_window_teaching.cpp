@@ -75,7 +75,7 @@ void MainWindow::showLesson(LessonPlayer* player) {
     removeDockWidget(m_lessonsDock);
     splitDockWidget(m_consumersDock, m_lessonsDock, Qt::Vertical);
     m_lessonsDock->show();
-    resizeDocks({m_sourceDock, m_consumersDock, m_lessonsDock}, {35, 25, 40}, Qt::Vertical);
+    resizeDocks({m_sourceDock, m_consumersDock, m_lessonsDock}, {27, 36, 37}, Qt::Vertical);
   }
   m_lessonsDock->show();
   m_lessonsDock->raise();
