@@ -124,6 +124,7 @@ class MainWindow : public QMainWindow {
   QPointer<CompareWindow> m_compare;
   bool m_presenting = false;
   QByteArray m_beforePresenting, m_geometryBeforePresenting;
+  QRect m_rectBeforePresenting;  // the window's own rect (restoreGeometry alone can shift it)
   QFont m_fontBeforePresenting;
   QLabel* m_range;
   QLabel* m_retained;

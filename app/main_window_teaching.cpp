@@ -186,6 +186,7 @@ void MainWindow::setPresenterMode(bool on) {
     // Kept to put back as it was: the docks' arrangement, the window's geometry, the font.
     m_beforePresenting = saveState();
     m_geometryBeforePresenting = saveGeometry();
+    m_rectBeforePresenting = geometry();
     m_fontBeforePresenting = font();
     QFont big = font();
     big.setPointSizeF(font().pointSizeF() * 1.45);  // readable from the back of a room on 720 lines
@@ -223,6 +224,9 @@ void MainWindow::setPresenterMode(bool on) {
     showNormal();
     restoreState(m_beforePresenting);
     restoreGeometry(m_geometryBeforePresenting);
+    // Without a window manager's frame (a kiosk, Xvfb) restoreGeometry puts the window a title
+    // bar lower than it was, its bottom off the screen: the window's own rect is exact.
+    if (!isMaximized()) setGeometry(m_rectBeforePresenting);
   }
   m_highlight->update();
 }

@@ -296,6 +296,33 @@ class TestMonitorWindow : public QObject {
     QFile::copy(shot, keep);
   }
 
+  // Leaving presenter mode (Esc) puts the window back where it was, whole on the 1280×720
+  // screen: with no window manager's frame, restoring the saved geometry alone left it a title
+  // bar lower, its status bar off the screen.
+  void leavingPresenterModeKeepsTheWindowOnScreen() {
+    if (const QString program = missing({QStringLiteral("xvfb-run"), QStringLiteral("xdotool")}); !program.isEmpty())
+      QSKIP(qPrintable(program + QStringLiteral(" is not installed (scripts/setup.sh installs it)")));
+    XvfbMonitor app;
+    QVERIFY2(app.start(QSize(1280, 720),
+                       {QStringLiteral("--present"), QStringLiteral("--quit-after"), QStringLiteral("120")}),
+             qPrintable(app.why()));
+    const QString window = app.waitForWindow({QStringLiteral("--name"), QStringLiteral("^memlog monitor$")}, 60000);
+    QVERIFY2(!window.isEmpty(), "the monitor's window did not show");
+    const auto geometry = [&] {
+      const auto out = app.x11(QStringLiteral("xdotool"), {QStringLiteral("getwindowgeometry"), window});
+      return out ? QString::fromUtf8(*out).simplified() : QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(geometry().contains(QStringLiteral("Position: 0,0")), 10000);
+    // Esc, given to the window explicitly (no window manager gives it the focus); the layout
+    // and the geometry come back at once.
+    QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("windowfocus"), QStringLiteral("--sync"), window,
+                                                QStringLiteral("key"), QStringLiteral("Escape")}));
+    QTest::qWait(2000);
+    QTRY_VERIFY2_WITH_TIMEOUT(geometry().contains(QStringLiteral("Position: 0,0")), qPrintable(geometry()), 10000);
+    QVERIFY2(geometry().contains(QStringLiteral("Geometry: 1280x720")), qPrintable(geometry()));
+    app.stop();
+  }
+
   // Compare mode on a 1280×720 projector, opened as a user would: View → Compare…, a segment
   // size typed into the dialog, Enter. A few seconds later, when both logs have purged, the
   // whole screen is photographed: the compare window, all on the screen, over the monitor's.
