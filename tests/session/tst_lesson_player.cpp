@@ -3,11 +3,14 @@
 // them), its condition is checked against the live state (counts since the step began), a
 // condition that does not hold in time times out with the hint, and autoplay moves on.
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
 #include <QTest>
 
 #include "adapter/log_session.hpp"
 #include "compare/compare_session.hpp"
 #include "lessons/lesson_player.hpp"
+#include "lessons/lesson_redis.hpp"
 #include "server/log_server.hpp"
 #include "server/stream_follower.hpp"
 
@@ -146,6 +149,37 @@ class TestLessonPlayer : public QObject {
     QCOMPARE(failed.count(), 1);
     QCOMPARE(failed.at(0).at(1).toString(), u"there is no server to start here"_s);
   }
+
+#if MEMLOG_WITH_REDIS
+  // start_redis waits until Redis listens: started again on a port taken while it was stopped,
+  // it says so (Redis's own words), instead of a mirror retrying against nothing.
+  void redisRestartOnATakenPortSaysWhy() {
+    if (QStandardPaths::findExecutable(u"redis-server"_s).isEmpty()) QSKIP("redis-server is not installed");
+    LogSession session({.segment_size = 10}, {.rate = 0});
+    LessonPlayer player(&session,
+                        lessonQuoted("{'name': 't', 'title': 'T', 'steps': ["
+                                     " {'title': 'up', 'narration': 'n', 'actions': [{'do': 'start_redis'}]},"
+                                     " {'title': 'down', 'narration': 'n', 'actions': [{'do': 'stop_redis'}]},"
+                                     " {'title': 'up', 'narration': 'n', 'actions': [{'do': 'start_redis'}]}]}"));
+    QSignalSpy failed(&player, &LessonPlayer::actionFailed);
+    player.start();
+    QCOMPARE(failed.count(), 0);
+    const auto* redis = player.findChild<LessonRedis*>();
+    QVERIFY(redis);
+    QVERIFY(redis->isRunning());
+    QTcpServer probe;  // it listens at once: a started Redis answers
+    QVERIFY(!probe.listen(QHostAddress::LocalHost, redis->port()));
+    player.next();
+    QVERIFY(!redis->isRunning());
+    QVERIFY2(probe.listen(QHostAddress::LocalHost, redis->port()), qPrintable(probe.errorString()));  // taken
+    player.next();
+    QCOMPARE(failed.count(), 1);
+    const QString why = failed.at(0).at(1).toString();
+    QVERIFY2(why.contains(u"port %1"_s.arg(redis->port())) && why.contains(u"Address already in use"_s),
+             qPrintable(why));
+    QVERIFY(!redis->isRunning());
+  }
+#endif
 };
 
 QTEST_GUILESS_MAIN(TestLessonPlayer)

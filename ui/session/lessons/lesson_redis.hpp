@@ -6,7 +6,7 @@
 // while Redis was away.
 //
 // Threading: a GUI-thread object; the server is a child process (QProcess), never waited for
-// on the GUI thread beyond a short stop.
+// on the GUI thread beyond a short start (until it listens) and stop.
 #pragma once
 
 #include <QObject>
@@ -21,9 +21,9 @@ class LessonRedis : public QObject {
   explicit LessonRedis(QObject* parent = nullptr);
   ~LessonRedis() override;  // stops the server
 
-  // Starts redis-server (again, on the same port and with the same data); false with the
-  // reason (not installed, no free port) in *error. It may take a moment to answer: the mirror
-  // retries meanwhile.
+  // Starts redis-server (again, on the same port and with the same data) and waits (at most 5 s)
+  // until it accepts connections; false with the reason (not installed, no free port, the port
+  // taken on a restart: Redis's own words) in *error.
   bool start(QString* error);
   void stop();
   bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
@@ -32,6 +32,8 @@ class LessonRedis : public QObject {
   QString target(const QString& stream) const;
 
  private:
+  QString lastWords(const QString& logFile, qint64 from);  // why it stopped, from its log
+
   QProcess m_process;
   QTemporaryDir m_dir;
   quint16 m_port = 0;
