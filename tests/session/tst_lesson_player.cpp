@@ -2,10 +2,14 @@
 // LessonPlayer on a live session: a step's actions run once (Back and Next again do not rerun
 // them), its condition is checked against the live state (counts since the step began), a
 // condition that does not hold in time times out with the hint, and autoplay moves on.
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
+
+#include <cstdio>
 
 #include "adapter/log_session.hpp"
 #include "compare/compare_session.hpp"
@@ -178,6 +182,49 @@ class TestLessonPlayer : public QObject {
     QVERIFY2(why.contains(u"port %1"_s.arg(redis->port())) && why.contains(u"Address already in use"_s),
              qPrintable(why));
     QVERIFY(!redis->isRunning());
+  }
+
+  // The lesson's Redis goes with the app even when no destructor runs (SIGKILL): this test runs
+  // itself as the app (MEMLOG_TST_REDIS_HOLDER set), which starts a Redis, says its port and waits.
+  void redisGoesWithTheApp() {
+    if (QStandardPaths::findExecutable(u"redis-server"_s).isEmpty()) QSKIP("redis-server is not installed");
+    if (qEnvironmentVariableIsSet("MEMLOG_TST_REDIS_HOLDER")) {
+      auto* redis = new LessonRedis;  // never deleted: the process is killed
+      QString error;
+      if (!redis->start(&error)) qFatal("%s", qPrintable(error));
+      std::printf("port %u\n", redis->port());
+      std::fflush(stdout);
+      QTest::qWait(60'000);
+      return;
+    }
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"MEMLOG_TST_REDIS_HOLDER"_s, u"1"_s);
+    app.setProcessEnvironment(env);
+    app.start(QCoreApplication::applicationFilePath(), {u"redisGoesWithTheApp"_s});
+    QByteArray said;  // after QtTest's own lines
+    const auto hears = [&] {
+      said += app.readAll();
+      return said.contains("\nport ") || app.state() == QProcess::NotRunning;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(hears(), 10'000);
+    const qsizetype at = said.indexOf("\nport ");
+    QVERIFY2(at >= 0, said.constData());
+    const auto port = static_cast<quint16>(said.mid(at + 6, said.indexOf('\n', at + 1) - at - 6).trimmed().toUInt());
+    QVERIFY(port != 0);
+    struct Leftover {  // should the test fail, the Redis it left is shut down
+      quint16 port;
+      ~Leftover() {
+        QTcpSocket redis;
+        redis.connectToHost(QHostAddress::LocalHost, port);
+        if (redis.waitForConnected(500) && redis.write("SHUTDOWN NOSAVE\r\n") > 0) redis.waitForDisconnected(2000);
+      }
+    } leftover{port};
+    const auto portFree = [port] { return QTcpServer().listen(QHostAddress::LocalHost, port); };
+    QVERIFY(!portFree());  // Redis listens there
+    app.kill();            // SIGKILL: no destructor runs
+    QVERIFY(app.waitForFinished(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(portFree(), 5000);  // Redis went too
   }
 #endif
 };

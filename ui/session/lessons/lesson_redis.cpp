@@ -8,6 +8,11 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 
+#include <csignal>
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 LessonRedis::LessonRedis(QObject* parent)
@@ -15,6 +20,13 @@ LessonRedis::LessonRedis(QObject* parent)
   // What Redis says before its log file is open (a refused option) comes on its output: kept,
   // for the reason it did not start. Once running it writes only to its log file.
   m_process.setProcessChannelMode(QProcess::MergedChannels);
+  // Redis goes with the app however it ends: the destructor stops it, but a SIGKILL, a crash or
+  // a second SIGTERM (main's handler resets after the first) skip destructors. Runs in the child
+  // between fork and exec: only async-signal-safe calls.
+  m_process.setChildProcessModifier([parent = ::getpid()] {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(1);  // the app died before the line above
+  });
 }
 
 LessonRedis::~LessonRedis() { stop(); }

@@ -5,6 +5,9 @@
 // production Redis keeps it across an outage: what the mirror loses is only what the log purged
 // while Redis was away.
 //
+// It never outlives the app: stopped by the destructor, and sent SIGTERM by the kernel when the
+// app dies without one (Linux's parent-death signal).
+//
 // Threading: a GUI-thread object; the server is a child process (QProcess), never waited for
 // on the GUI thread beyond a short start (until it listens) and stop.
 #pragma once
