@@ -7,6 +7,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdio>
@@ -200,6 +201,8 @@ class TestLessonPlayer : public QObject {
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"MEMLOG_TST_REDIS_HOLDER"_s, u"1"_s);
+    const QTemporaryDir tmp;  // the killed app's Redis data (no destructor removes it) goes with this
+    env.insert(u"TMPDIR"_s, tmp.path());
     app.setProcessEnvironment(env);
     app.start(QCoreApplication::applicationFilePath(), {u"redisGoesWithTheApp"_s});
     QByteArray said;  // after QtTest's own lines
