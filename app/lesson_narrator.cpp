@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "lessons/lesson_player.hpp"
@@ -38,6 +39,15 @@ LessonNarrator::LessonNarrator(LessonPlayer* player, QObject* parent) : QObject(
     print(u"lesson %1 completed"_s.arg(m_player->lesson().name));
     QCoreApplication::exit(0);
   });
+}
+
+int LessonNarrator::interrupted(const QString& signal) const {
+  if (m_player->isFinished()) return m_exitCode;
+  const int step = std::max(0, m_player->current());
+  print(u"lesson %1 interrupted by %2 at step %3/%4"_s.arg(m_player->lesson().name, signal)
+            .arg(step + 1)
+            .arg(m_player->stepCount()));
+  return kExitInterrupted;
 }
 
 QString LessonNarrator::prefix(int index) const {

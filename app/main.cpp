@@ -212,6 +212,7 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   // A finite source (`seq 1 300000 | memlog-monitor --headless --source stdin`) does not end the
   // run (the log is still served and read): what ends it says what happened.
   if (reporter) reporter->printSummary(quitSignal);
+  if (narrator && !quitSignal.isEmpty()) return narrator->interrupted(quitSignal);
   if (lesson) {  // a lesson's setup is not the user's: nothing of it is remembered
     if (window) window->saveLayout(store);
     return code != 0 ? code : exitCode;

@@ -540,6 +540,24 @@ class TestMonitorWindow : public QObject {
     for (const QByteArray& fragment : fragments) QVERIFY2(summary.contains(fragment), summary.constData());
   }
 
+  // A headless lesson stopped by a signal before its end says at which step, and exits 3 — not
+  // 0, which means the lesson completed.
+  void headlessLessonInterrupted() {
+    QTemporaryDir dir;
+    QProcess app;
+    startHeadless(app, dir, {QStringLiteral("--lesson"), QStringLiteral("slow-consumer")});
+    QVERIFY(app.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY2_WITH_TIMEOUT(printed(app, out, "step 1/4"), out.constData(), 30000);
+    QVERIFY(::kill(static_cast<pid_t>(app.processId()), SIGTERM) == 0);
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 3);
+    out += app.readAllStandardOutput();
+    const QByteArray last = out.trimmed().split('\n').constLast();
+    QVERIFY2(last.startsWith("lesson slow-consumer interrupted by SIGTERM at step "), out.constData());
+  }
+
   // A source that is not there: a clear message on stderr (and in the status lines), retried;
   // the process keeps running and quits normally.
   void missingFileIsReportedOnStderr() {
