@@ -115,6 +115,25 @@ class TestStreamFollower : public QObject {
     QCOMPARE(client.gaps(), qint64{0});  // the skip is counted as lost, not as a gap
   }
 
+  // The log replaced (reconfigured; its offsets go on): the server closes with 4001 and the
+  // client follows the new log from its next offset, without a gap.
+  void followsAReplacedLog() {
+    Fixture f(100);
+    QVERIFY(f.listen());
+    f.write(10);
+    StreamFollower client(u"web"_s);
+    client.follow(QHostAddress::LocalHost, f.server.webSocketPort(), u"earliest"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{10}, kWaitMs);
+    f.adapter.replaceLog(*memlog::Log::create({.start_offset = 10, .segment_size = 100}));
+    QTRY_VERIFY_WITH_TIMEOUT(client.lastClose().startsWith(u"4001"_s), kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), StreamFollower::State::following, kWaitMs);
+    f.write(5);
+    QTRY_COMPARE_WITH_TIMEOUT(client.next(), qint64{15}, kWaitMs);
+    QCOMPARE(client.received(), qint64{15});
+    QCOMPARE(client.gaps() + client.duplicates() + client.lost(), qint64{0});
+    QCOMPARE(client.connections(), 2);
+  }
+
   // The server goes away: the client says so, and a reconnect to nothing does not crash.
   void serverGone() {
     auto f = std::make_unique<Fixture>(100);

@@ -82,6 +82,12 @@ void StreamFollower::onClosed() {
   const QString reason = m_socket->closeReason();
   m_lastClose = u"%1 %2"_s.arg(code).arg(reason);
   m_state = State::disconnected;
+  if (!m_leaving && code == StreamClients::kCloseLogReplaced && m_port != 0) {
+    // "log replaced" (reconfigured, crashed and replayed): the new log goes on from its own
+    // first offset; follow it again from where this client was (a 4000 then says what is gone).
+    open(m_next >= 0 ? QString::number(m_next) : m_start);
+    return;
+  }
   if (!m_leaving && code == StreamClients::kCloseFellBehind) {
     // "fell behind the purge; earliest E": what lies before E is gone; follow again from E.
     static const QRegularExpression kEarliest(u"earliest (\\d+)"_s);

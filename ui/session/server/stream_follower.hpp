@@ -4,7 +4,8 @@
 // its next offset (the offset after the last record it received) so that, when it goes away
 // and comes back, it asks for ws://…/stream?from=NEXT and gets exactly the records it missed:
 // no gap, no duplicate. Told "fell behind the purge; earliest E" (close code 4000), it counts
-// the records it will never see (E − NEXT) and follows again from E, as a client should.
+// the records it will never see (E − NEXT) and follows again from E, as a client should; told
+// "log replaced" (4001), it follows the new log from NEXT.
 //
 // It checks what it receives: a message that does not start at its next offset counts as a
 // gap (a jump forward) or a duplicate (a step back).
