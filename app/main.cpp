@@ -177,8 +177,9 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
     if (player) {
       window->showLesson(player.get());
       // What the lesson opens, the window shows: compare mode in its window, the server's clients.
-      player->setCompareOpener([w = window.get(), p = player.get()](const memlog::Options& other) -> CompareSession* {
-        CompareWindow* compare = w->openCompareWith(other.segment_size);
+      player->setCompareOpener([w = window.get(), p = player.get()](
+                                   const memlog::Options& other, const ShardingOptions& sharding) -> CompareSession* {
+        CompareWindow* compare = w->openCompareWith(other, sharding);
         if (compare) compare->showLesson(p);  // it covers the monitor's window: the lesson goes on in it
         return compare ? compare->session() : nullptr;
       });

@@ -310,10 +310,10 @@ void MainWindow::buildMenus() {
   pause->setCheckable(true);
   pause->setToolTip(u"Freeze the table, the segments and the charts to inspect them; the log runs on."_s);
   connect(pause, &QAction::toggled, this, &MainWindow::setViewsPaused);
-  QAction* compare = m_viewMenu->addAction(u"Co&mpare with another segment size…"_s);
+  QAction* compare = m_viewMenu->addAction(u"Co&mpare with another log…"_s);
   compare->setToolTip(
-      u"The same records in a second log with another segment size, side by side: retention, "
-      u"memory and the same consumers, the differences marked."_s);
+      u"The same records in a second log with another segment size or shard count, side by side: "
+      u"retention, memory, the shards' load and the same consumers, the differences marked."_s);
   connect(compare, &QAction::triggered, this, &MainWindow::openCompare);
   m_presentAction = m_viewMenu->addAction(u"P&resenter mode"_s);
   m_presentAction->setShortcut(QKeySequence(Qt::Key_F11));

@@ -81,10 +81,12 @@ class MainWindow : public QMainWindow {
   // Presenter mode (F11, --present): full screen, larger text and markers, a calm layout — the
   // segments picture, the lesson, one chart; leaving it puts the window back as it was.
   void setPresenterMode(bool on);
-  // View → Compare: asks for the second log's segment size, then openCompareWith(it).
+  // View → Compare: asks for the second log's segment size and shard count (CompareDialog),
+  // then openCompareWith(them).
   void openCompare();
-  // The same records in a second log of `segmentSize`, side by side (a window of its own).
-  CompareWindow* openCompareWith(std::size_t segmentSize);
+  // The same records in a second log made from `other` and `sharding` (not sharded: one log),
+  // side by side (a window of its own). Null, with the reason in the window, if they are invalid.
+  CompareWindow* openCompareWith(const memlog::Options& other, const ShardingOptions& sharding = {});
 
  private:
   void buildMenus();

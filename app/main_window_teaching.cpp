@@ -4,7 +4,6 @@
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QInputDialog>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -13,6 +12,7 @@
 #include "adapter/log_limits.hpp"
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
+#include "compare/compare_dialog.hpp"
 #include "compare/compare_window.hpp"
 #include "lessons/highlight_overlay.hpp"
 #include "lessons/lesson_player.hpp"
@@ -151,29 +151,25 @@ void MainWindow::pointAtRow(const QString& row) {
 }
 
 void MainWindow::openCompare() {
-  const memlog::Options current = m_session->adapter()->log()->options();
-  bool ok = false;
-  // A tenth or ten times the current size: the comparison people usually want to see.
-  const auto suggested =
-      static_cast<int>(current.segment_size >= 1000 ? current.segment_size / 10 : current.segment_size * 10);
-  const int size = QInputDialog::getInt(
-      this, u"Compare"_s, u"Segment size of the second log (the monitor's is %1):"_s.arg(current.segment_size),
-      std::max(1, suggested), 1, static_cast<int>(log_limits::kMaxSegmentSize), 1, &ok);
-  if (!ok) return;
-  openCompareWith(static_cast<std::size_t>(size));
+  const ShardingOptions sharding = m_session->isSharded() ? m_session->shards()->options() : ShardingOptions{};
+  CompareDialog dialog(m_session->adapter()->log()->options(), sharding, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  openCompareWith(dialog.options(), dialog.sharding());
 }
 
-CompareWindow* MainWindow::openCompareWith(std::size_t segmentSize) {
-  memlog::Options other = m_session->adapter()->log()->options();
-  other.segment_size = segmentSize;
-  if (const QString why = log_limits::validate(other); !why.isEmpty()) {
+CompareWindow* MainWindow::openCompareWith(const memlog::Options& other, const ShardingOptions& sharding) {
+  QString why = log_limits::validate(other);
+  if (why.isEmpty() && sharding.sharded()) why = sharding::validate(sharding);
+  if (!why.isEmpty()) {
     m_warning->setText(why);
     return nullptr;
   }
-  if (m_compare) m_compare->close();                // one comparison at a time
-  m_compare = new CompareWindow(m_session, other);  // deletes itself when closed
+  if (m_compare) m_compare->close();                          // one comparison at a time
+  m_compare = new CompareWindow(m_session, other, sharding);  // deletes itself when closed
   m_compare->setAttribute(Qt::WA_DeleteOnClose);
-  m_compare->setWindowTitle(u"memlog monitor — compare segment sizes"_s);
+  const int shards = m_session->isSharded() ? m_session->shards()->count() : 0;
+  m_compare->setWindowTitle(shards != sharding.shards ? u"memlog monitor — compare shard counts"_s
+                                                      : u"memlog monitor — compare segment sizes"_s);
   m_compare->show();
   return m_compare;
 }

@@ -548,13 +548,14 @@ class TestMainWindow : public QObject {
   void compareOpensBesideTheWindow() {
     LogSession session({.segment_size = 20}, {.rate = 0});
     MainWindow window(&session);
-    QPointer<CompareWindow> compare = window.openCompareWith(200);
+    const auto segments = [](std::size_t size) { return memlog::Options{.segment_size = size}; };
+    QPointer<CompareWindow> compare = window.openCompareWith(segments(200));
     QVERIFY(compare);
     QVERIFY(compare->isVisible());
     QCOMPARE(compare->title(CompareSession::Side::b), QStringLiteral("segment size 200"));
     for (int n = 0; n < 30; ++n) session.source()->step();
     QTRY_COMPARE_WITH_TIMEOUT(compare->session()->copied(), 30u, 5000);
-    QVERIFY(window.openCompareWith(0) == nullptr);  // refused, with a message: the old one stays
+    QVERIFY(window.openCompareWith(segments(0)) == nullptr);  // refused, with a message: the old one stays
     QVERIFY(compare);
     compare->close();  // deletes itself
     QTRY_VERIFY(compare.isNull());

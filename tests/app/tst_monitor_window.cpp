@@ -323,11 +323,35 @@ class TestMonitorWindow : public QObject {
     app.stop();
   }
 
-  // Compare mode on a 1280×720 projector, opened as a user would: View → Compare…, a segment
-  // size typed into the dialog, Enter. A few seconds later, when both logs have purged, the
-  // whole screen is photographed: the compare window, all on the screen, over the monitor's.
-  // The picture is kept in the build's test folder (docs/screenshot-compare.png is one).
+  // Compare mode on a 1280×720 projector, opened as a user would: View → Compare with another
+  // log…, a segment size or a shard count typed into the dialog, Enter. A few seconds later, when
+  // both logs have purged, the whole screen is photographed: the compare window, all on the
+  // screen, over the monitor's. The picture is kept in the build's test folder
+  // (docs/screenshot-compare.png and docs/screenshot-compare-shards.png are two).
+  void compareModeUnderXvfb_data() {
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QStringList>("keys");  // in the dialog, from its first field
+    QTest::addColumn<QString>("windowName");
+    QTest::addColumn<QString>("picture");
+    QTest::addColumn<bool>("historyShown");  // a consumer overtaken on every shard tints the shards' histories
+    QTest::addRow("segment sizes: 100 and 1,000")
+        << QStringList{QStringLiteral("--segment-size"), QStringLiteral("100")}
+        << QStringList{QStringLiteral("ctrl+a"), QStringLiteral("1"), QStringLiteral("0"), QStringLiteral("0"),
+                       QStringLiteral("0")}
+        << QStringLiteral("compare segment sizes") << QStringLiteral("screenshot-compare.png") << true;
+    QTest::addRow("shard counts: 4 and 16")
+        << QStringList{QStringLiteral("--segment-size"), QStringLiteral("100"), QStringLiteral("--shards"),
+                       QStringLiteral("4")}
+        << QStringList{QStringLiteral("Tab"), QStringLiteral("ctrl+a"), QStringLiteral("1"), QStringLiteral("6")}
+        << QStringLiteral("compare shard counts") << QStringLiteral("screenshot-compare-shards.png") << false;
+  }
+
   void compareModeUnderXvfb() {
+    QFETCH(QStringList, options);
+    QFETCH(QStringList, keys);
+    QFETCH(QString, windowName);
+    QFETCH(QString, picture);
+    QFETCH(bool, historyShown);
     if (const QString program =
             missing({QStringLiteral("xvfb-run"), QStringLiteral("xdotool"), QStringLiteral("import")});
         !program.isEmpty())
@@ -335,9 +359,9 @@ class TestMonitorWindow : public QObject {
     const QSize screen(1280, 720);
     XvfbMonitor app;
     // --quit-after only in case the test dies: once done, the test stops the monitor itself.
-    QVERIFY2(app.start(screen, {QStringLiteral("--segment-size"), QStringLiteral("100"), QStringLiteral("--rate"),
-                                QStringLiteral("1000"), QStringLiteral("--consumers"), QStringLiteral("2"),
-                                QStringLiteral("--quit-after"), QStringLiteral("170")}),
+    QVERIFY2(app.start(screen, options + QStringList{QStringLiteral("--rate"), QStringLiteral("1000"),
+                                                     QStringLiteral("--consumers"), QStringLiteral("2"),
+                                                     QStringLiteral("--quit-after"), QStringLiteral("170")}),
              qPrintable(app.why()));
     const QString monitor = app.waitForWindow({QStringLiteral("--name"), QStringLiteral("^memlog monitor$")}, 60000);
     QVERIFY2(!monitor.isEmpty(), "the monitor's window did not show");
@@ -360,14 +384,11 @@ class TestMonitorWindow : public QObject {
           app.waitForWindow({QStringLiteral("--class"), QStringLiteral("^memlog-monitor$")}, 10000, monitor);
       if (menu.isEmpty()) continue;
       QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("key"), QStringLiteral("m")}));
-      dialog = app.waitForWindow({QStringLiteral("--name"), QStringLiteral("^Compare$")}, 10000);
+      dialog = app.waitForWindow({QStringLiteral("--name"), QStringLiteral("^Compare with another log$")}, 10000);
     }
-    QVERIFY2(!dialog.isEmpty(), "View → Compare… did not open the segment size dialog");
-    QVERIFY(key(dialog, {QStringLiteral("ctrl+a")}));
-    QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("type"), QStringLiteral("1000")}));
-    QVERIFY(app.x11(QStringLiteral("xdotool"), {QStringLiteral("key"), QStringLiteral("Return")}));
-    const QString compare =
-        app.waitForWindow({QStringLiteral("--name"), QStringLiteral("compare segment sizes")}, 30000);
+    QVERIFY2(!dialog.isEmpty(), "View → Compare with another log… did not open its dialog");
+    QVERIFY(key(dialog, keys + QStringList{QStringLiteral("Return")}));
+    const QString compare = app.waitForWindow({QStringLiteral("--name"), windowName}, 30000);
     QVERIFY2(!compare.isEmpty(), "the compare window did not show");
 
     // All of it on the screen.
@@ -383,25 +404,26 @@ class TestMonitorWindow : public QObject {
              geometry->constData());
 
     // At 1,000 records/s a segment of 1,000 fills in a second: both logs have purged after
-    // three (the right one's first purge needs two full segments and one record more).
-    QTest::qWait(4000);
-    const QString shot = app.filePath(QStringLiteral("compare.png"));
+    // three (the right one's first purge needs two full segments and one record more); 16
+    // shards of 100 get about 60 records/s each: they have purged too.
+    QTest::qWait(5000);
+    const QString shot = app.filePath(picture);
     QVERIFY(app.x11(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"), shot}));
     app.stop();
 
+    // Kept first, to be looked at when a check below fails.
+    const QString keep = QDir(QStringLiteral(MEMLOG_TEST_OUTPUT_DIR)).filePath(picture);
+    QFile::remove(keep);
+    QVERIFY(QFile::copy(shot, keep));
+    qInfo("compare mode at 1280x720: %s", qPrintable(keep));
     const QImage image(shot);
     QVERIFY2(!image.isNull(), "no screenshot");
     QCOMPARE(image.size(), screen);
     const std::set<QRgb> colours = coloursOf(image);
     QVERIFY2(colours.size() > 200, qPrintable(QString::number(colours.size())));
-    // Both segments pictures: the history's sky blue and the active's bluish green (Theme).
-    QVERIFY2(hasColour(colours, qRgb(0xab, 0xda, 0xf4)) && hasColour(colours, qRgb(0x80, 0xcf, 0xb9)),
-             "no segments drawn");
-    const QString keep =
-        QDir(QStringLiteral(MEMLOG_TEST_OUTPUT_DIR)).filePath(QStringLiteral("screenshot-compare.png"));
-    QFile::remove(keep);
-    QVERIFY(QFile::copy(shot, keep));
-    qInfo("compare mode at 1280x720: %s", qPrintable(keep));
+    // Both pictures: the active segments' bluish green and the histories' sky blue (Theme).
+    QVERIFY2(hasColour(colours, qRgb(0x80, 0xcf, 0xb9)), "no active segment drawn");
+    QVERIFY2(!historyShown || hasColour(colours, qRgb(0xab, 0xda, 0xf4)), "no history segment drawn");
   }
 
   // --headless --serve: no window, no display; the HTTP API answers and status lines are printed.

@@ -463,12 +463,15 @@ inline constexpr auto kGood = joined(kGoodFiles, kGoodHighlights);
 
 // Compare mode, the server and its clients, Redis and the mirror: broken, then good.
 inline constexpr Broken kBrokenStage[] = {
-    {"open_compare without a size",
+    {"open_compare without a size or shards",
      R"({"name": "t", "title": "T", "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare"}]}]})",
-     "step 1 (A)", "'open_compare' needs 'segment_size'"},
-    {"open_compare on a sharded log",
-     R"({"name": "t", "title": "T", "setup": {"shards": 4}, "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare", "segment_size": 10}]}]})",
-     "step 1 (A)", "'open_compare' is for a single log (no 'shards' in the setup)"},
+     "step 1 (A)", "'open_compare' needs 'segment_size', 'shards' or both"},
+    {"open_compare with 0 shards",
+     R"({"name": "t", "title": "T", "setup": {"shards": 4}, "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare", "shards": 0}]}]})",
+     "step 1 (A)", "'shards'"},
+    {"open_compare with fewer shards than the lesson's keys",
+     R"({"name": "t", "title": "T", "setup": {"shards": 4, "sharder": "keys:a,b,c,d"}, "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare", "shards": 2}]}]})",
+     "step 1 (A)", "'shards': "},
     {"open_compare size 0",
      R"({"name": "t", "title": "T", "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare", "segment_size": 0}]}]})",
      "step 1 (A)", "'segment_size' must be a whole number from 1 to "},
@@ -550,6 +553,8 @@ inline constexpr Broken kBrokenStage[] = {
 };
 
 inline constexpr Good kGoodStage[] = {
+    {"compare by shard count",
+     R"({"name": "t", "title": "T", "setup": {"shards": 4}, "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare", "shards": 16}, {"do": "add_consumer", "name": "r"}], "until": {"on": "compare", "records": 1, "seals": 1, "consumer": "r"}}, {"title": "B", "narration": "n", "actions": [{"do": "open_compare", "shards": 1, "segment_size": 50}]}]})"},
     {"compare, the server and a client, an until list",
      R"({"name": "t", "title": "T", "steps": [{"title": "A", "narration": "n", "actions": [{"do": "open_compare", "segment_size": 1}, {"do": "add_consumer", "name": "r"}, {"do": "start_server"}, {"do": "add_client", "name": "web", "start": "latest"}], "until": [{"on": "compare", "records": 1, "seals": 1, "purges": 1, "consumer": "r", "caught_up_within": 0}, {"on": "log", "records": 1}, {"client": {"name": "web", "received_at_least": 1, "caught_up_within": 0, "lost_at_least": 1, "connected": true}}]}, {"title": "B", "narration": "n", "actions": [{"do": "disconnect_client", "name": "web"}, {"do": "reconnect_client", "name": "web"}], "until": {"client": {"name": "web", "connected": false}}}]})"},
 #if MEMLOG_WITH_REDIS

@@ -167,8 +167,8 @@ class TestCompareWindow : public QObject {
     LogSession a(lesson->log, lesson->source);
     LessonPlayer player(&a, *lesson);
     QPointer<CompareWindow> window;
-    player.setCompareOpener([&](const memlog::Options& other) {
-      window = new CompareWindow(&a, other);
+    player.setCompareOpener([&](const memlog::Options& other, const ShardingOptions& sharding) {
+      window = new CompareWindow(&a, other, sharding);
       window->showLesson(&player);
       return window->session();
     });

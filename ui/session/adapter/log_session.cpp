@@ -87,6 +87,11 @@ memlog::Offset LogSession::crashAndReplay() {
   return checkpoint;
 }
 
+std::string LogSession::routingKeyField() const {
+  if (m_shards) return m_shards->router()->key_field();
+  return m_feed->isOpen() ? m_sharding.keyField.toStdString() : m_sharding.keyFieldFor(m_source->options().kind);
+}
+
 bool LogSession::useFeed(const QString& source, QString* error) {
   const bool simulating = m_source->isRunning();
   m_source->pause();  // one writer: the real source

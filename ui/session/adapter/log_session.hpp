@@ -48,6 +48,11 @@ class LogSession : public QObject {
   // Sharded: the single-log views show `shard` from now on (its table, segments, consumers).
   void focusShard(int shard);
 
+  // The field records are keyed by: what a sharded session's router uses now, or would use if
+  // this one were sharded (the field named, else the simulation's natural key; for a real source
+  // without one, the whole line: empty).
+  std::string routingKeyField() const;
+
   // The log's source becomes a real one (see FeedController::open): the simulation pauses.
   bool useFeed(const QString& source, QString* error = nullptr);
   // The simulation is the source again (started): the real source is closed.

@@ -16,18 +16,26 @@ const memlog::sim::ConsumerSnapshot* findById(const std::vector<memlog::sim::Con
 }
 }  // namespace
 
-CompareSession::CompareSession(LogSession* a, memlog::Options other, QObject* parent)
-    : QObject(parent), m_a(a), m_options(std::move(other)) {
-  const auto log = a->adapter()->log();
-  // b starts where a writes next: from then on both get the same records at the same offsets.
-  const memlog::Offset start = log->stats().next_offset;
-  m_options.start_offset = start;
-  m_b = new LogSession(m_options, {}, {}, this);
+CompareSession::CompareSession(LogSession* a, memlog::Options other, ShardingOptions sharding, QObject* parent)
+    : QObject(parent), m_a(a), m_options(std::move(other)), m_sharding(std::move(sharding)) {
+  // One log b starts where a writes next: from then on both get the same records at the same
+  // offsets. A sharded b's shards start at 0, as the monitor's own do.
+  const memlog::Offset start = a->isSharded() ? 0 : a->adapter()->log()->stats().next_offset;
+  if (!m_sharding.sharded()) m_options.start_offset = start;
+  memlog::sim::SourceOptions source;
+  source.kind = a->source()->options().kind;  // b's router keys records as a's are keyed (followKeyField)
+  m_b = new LogSession(m_options, source, m_sharding, this);
+  followKeyField();
 
-  // Directly connected, and after a's own source and consumers (connected when a was made):
-  // the copier lets go of the old log before the swap and starts on the new one after it.
-  connect(a->adapter(), &LogAdapter::aboutToReplaceLog, this, [this] { m_copier.stop(); });
-  connect(a->adapter(), &LogAdapter::logReplaced, this, &CompareSession::followReplacedLog);
+  if (!a->isSharded()) {
+    // Directly connected, and after a's own source and consumers (connected when a was made):
+    // the copier lets go of the old log before the swap and starts on the new one after it. A
+    // sharded a swaps the adapter's log only to show another shard: the copier reads them all.
+    connect(a->adapter(), &LogAdapter::aboutToReplaceLog, this, [this] { m_copier.stop(); });
+    connect(a->adapter(), &LogAdapter::logReplaced, this, &CompareSession::followReplacedLog);
+  }
+  connect(a->source(), &SourceController::stateChanged, this, &CompareSession::followKeyField);
+  connect(a->feed(), &FeedController::openChanged, this, &CompareSession::followKeyField);
   connect(a->consumers(), &ConsumerController::consumerAdded, this, [this](int id) {
     if (!m_adding) mirrorConsumer(id);
   });
@@ -50,18 +58,50 @@ void CompareSession::stop() {
   m_copier.stop();
 }
 
-std::int64_t CompareSession::copyLag() const {
-  if (!m_a || !m_copier.running()) return 0;
-  return std::max<std::int64_t>(0, m_a->adapter()->log()->stats().next_offset - m_copier.position());
+std::int64_t CompareSession::copyLag() const { return m_a ? m_copier.behind() : 0; }
+
+bool CompareSession::sameLayout() const {
+  const ShardingOptions& a = m_a->isSharded() ? m_a->shards()->options() : ShardingOptions{};
+  return a.shards == m_sharding.shards && a.sharder == m_sharding.sharder;
 }
 
 void CompareSession::startCopier(memlog::Offset from) {
-  m_copier.start(m_a->adapter()->log(), from, m_b->adapter()->log());
+  // What is read: a's one log from `from`, or every shard of a from where it writes next.
+  std::vector<std::shared_ptr<const memlog::Log>> logs;
+  std::vector<memlog::Offset> at;
+  if (const ShardSet* shards = m_a->shards()) {
+    for (int i = 0; i < shards->count(); ++i) {
+      logs.push_back(shards->log()->shard_ptr(static_cast<std::size_t>(i)));
+      at.push_back(logs.back()->stats().next_offset);
+    }
+  } else {
+    logs.push_back(m_a->adapter()->log());
+    at.push_back(from);
+  }
+  // Where it goes: b's one log, or b's router (which keys and counts them as a's router does).
+  RecordCopier::Sink sink;
+  if (const ShardSet* shards = m_b->shards())
+    sink = [router = shards->router()](std::span<const std::byte> data) {
+      return router->write(std::string_view(reinterpret_cast<const char*>(data.data()), data.size())).has_value();
+    };
+  else
+    sink = [log = m_b->adapter()->log()](std::span<const std::byte> data) { return log->write(data).has_value(); };
+  m_copier.start(std::move(logs), std::move(at), std::move(sink));
+}
+
+void CompareSession::followKeyField() {
+  if (m_a && m_b->isSharded()) m_b->shards()->router()->set_key_field(m_a->routingKeyField());
 }
 
 void CompareSession::followReplacedLog() {
   if (m_stopped || !m_a) return;
   const auto log = m_a->adapter()->log();
+  if (m_b->isSharded()) {
+    // A sharded b has no offsets to keep in step with a's: it goes on, and gets what the new log
+    // gets — a replay's records again, as any reader downstream of a replaying source would.
+    startCopier(memlog::first_readable(log->stats()));
+    return;
+  }
   // The new log may start anywhere (a checkpoint, 0, another shard's offsets): b starts again
   // there too, so offsets stay comparable. Everything the new log retains is copied — for a
   // fresh log that is exactly its records from its first one on.
@@ -83,9 +123,11 @@ int CompareSession::addConsumer(const memlog::sim::ConsumerOptions& options) {
   m_adding = false;
   memlog::sim::ConsumerOptions forB = options;
   // b never held the records before its start: they were not purged there, just not copied.
+  // And across layouts an offset names different records: b's consumer starts at its earliest.
   if (forB.start == memlog::sim::ConsumerStart::offset &&
-      forB.offset < memlog::first_readable(m_b->adapter()->log()->stats()))
+      (!sameLayout() || m_b->isSharded() || forB.offset < memlog::first_readable(m_b->adapter()->log()->stats())))
     forB.start = memlog::sim::ConsumerStart::earliest;
+  if (!sameLayout()) forB.shard = -1;  // a one-shard consumer has no counterpart: it reads all of b
   m_paired.emplace_back(aId, m_b->consumers()->add(forB));
   return aId;
 }
@@ -98,15 +140,23 @@ void CompareSession::mirrorConsumer(int aId) {
     consumer = findById(m_a->consumers()->snapshots(), aId);
   }
   if (consumer == nullptr) return;
+  // A consumer of one shard has a counterpart only where the shards are the same.
+  if (consumer->shard >= 0 && !sameLayout()) {
+    m_paired.emplace_back(aId, kNotMirrored);
+    return;
+  }
   // The same name and pace, from where it reads on a, when b holds that offset (b holds the
   // same offsets from compare's start on); else from b's earliest (b holds nothing older, and
-  // a consumer that has not read yet is at most at a's next offset, where b began).
+  // a consumer that has not read yet is at most at a's next offset, where b began). Sharded,
+  // from b's earliest: all b holds is what was copied since compare began.
   memlog::sim::ConsumerOptions options;
   options.name = consumer->name;
   options.pace = consumer->pace;
+  options.shard = consumer->shard;
   options.start = memlog::sim::ConsumerStart::earliest;
   const memlog::Stats b = m_b->adapter()->log()->stats();
-  if (consumer->position >= memlog::first_readable(b) && consumer->position <= b.next_offset) {
+  if (!m_b->isSharded() && !m_a->isSharded() && consumer->position >= memlog::first_readable(b) &&
+      consumer->position <= b.next_offset) {
     options.start = memlog::sim::ConsumerStart::offset;
     options.offset = consumer->position;
   }
@@ -116,34 +166,70 @@ void CompareSession::mirrorConsumer(int aId) {
 void CompareSession::forgetConsumer(int aId) {
   const auto pair = std::find_if(m_paired.begin(), m_paired.end(), [aId](const auto& p) { return p.first == aId; });
   if (pair == m_paired.end()) return;
-  m_b->consumers()->remove(pair->second);
+  if (pair->second != kNotMirrored) m_b->consumers()->remove(pair->second);
   m_paired.erase(pair);
 }
 
-void CompareSession::RateMeter::add(const Frame& frame) {
+void CompareSession::RateMeter::add(const Frame& frame, std::uint64_t written) {
   if (frame.number == lastFrame) return;  // the same sample again
   lastFrame = frame.number;
   // Fewer records than before: a new log (replaced). Its rate is measured from scratch.
-  if (!samples.empty() && frame.stats.records_written < samples.back().second) samples.clear();
-  samples.emplace_back(frame.elapsedMs, frame.stats.records_written);
+  if (!samples.empty() && written < samples.back().second) samples.clear();
+  samples.emplace_back(frame.elapsedMs, written);
   while (samples.size() > 2 && frame.elapsedMs - samples.front().first > kRateWindowMs) samples.pop_front();
   const qint64 span = samples.back().first - samples.front().first;
   if (span >= kRateMinSpanMs)
     rate = static_cast<double>(samples.back().second - samples.front().second) * 1000.0 / static_cast<double>(span);
 }
 
-CompareFigures CompareSession::figuresOf(const Frame& frame, double rate) {
-  const memlog::Stats& s = frame.stats;
+CompareFigures CompareSession::figuresOf(const LogSession* side, RateMeter& rate) {
+  const Frame& frame = side->frames()->current();
+  const ShardSet* shards = side->shards();
+  // A sharded log's figures are its shards' summed (its consumers' lag is their total already).
+  memlog::Stats s = frame.stats;
+  if (shards != nullptr) {
+    s = {};
+    s.segment_size = frame.stats.segment_size;
+    s.next_offset = -1;
+    for (const ShardSample& shard : shards->current().shards) {
+      s.active_records += shard.stats.active_records;
+      s.history_records += shard.stats.history_records;
+      s.memory_bytes += shard.stats.memory_bytes;
+      s.purges += shard.stats.purges;
+      s.records_purged += shard.stats.records_purged;
+      s.records_written += shard.stats.records_written;
+    }
+  }
+  rate.add(frame, s.records_written);
   CompareFigures f;
   f.segmentSize = s.segment_size;
   f.retainedRecords = static_cast<std::int64_t>(s.active_records + s.history_records);
   f.maxRetainedRecords = static_cast<std::int64_t>(2 * s.segment_size);
-  f.writeRate = rate;
-  f.retainedSeconds = rate > 0 ? static_cast<double>(f.retainedRecords) / rate : -1;
+  f.writeRate = rate.rate;
+  f.retainedSeconds = rate.rate > 0 ? static_cast<double>(f.retainedRecords) / rate.rate : -1;
   f.memoryBytes = s.memory_bytes;
   f.purges = s.purges;
   f.recordsPurged = s.records_purged;
   f.nextOffset = s.next_offset;
+  if (shards == nullptr) return f;
+
+  const ShardFrame& sharded = shards->current();
+  f.shards = shards->count();
+  f.sharder = std::string(shards->options().sharder.name());
+  f.maxRetainedRecords *= f.shards;
+  f.skew = sharded.meanRate > 0 ? sharded.skew() : -1;
+  // A record is kept as long as its shard keeps it: the shard that turns over fastest says how
+  // long a record can count on. Shards written to nothing lately keep theirs indefinitely.
+  f.retainedSeconds = -1;
+  for (std::size_t i = 0; i < sharded.shards.size(); ++i) {
+    const ShardSample& shard = sharded.shards[i];
+    if (shard.rate <= 0) continue;
+    const double seconds = static_cast<double>(shard.retained()) / shard.rate;
+    if (f.retainedSeconds < 0 || seconds < f.retainedSeconds) {
+      f.retainedSeconds = seconds;
+      f.shortestShard = static_cast<int>(i);
+    }
+  }
   return f;
 }
 
@@ -151,17 +237,16 @@ void CompareSession::refreshFigures() {
   if (!m_a) return;
   const Frame& frameA = m_a->frames()->current();
   const Frame& frameB = m_b->frames()->current();
-  m_rateA.add(frameA);
-  m_rateB.add(frameB);
-  m_figuresA = figuresOf(frameA, m_rateA.rate);
-  m_figuresB = figuresOf(frameB, m_rateB.rate);
+  m_figuresA = figuresOf(m_a, m_rateA);
+  m_figuresB = figuresOf(m_b, m_rateB);
   for (const auto& [aId, bId] : m_paired) {
     const auto* onA = findById(frameA.consumers, aId);
-    const auto* onB = findById(frameB.consumers, bId);
+    const auto* onB = bId == kNotMirrored ? nullptr : findById(frameB.consumers, bId);
     if (onA == nullptr && onB == nullptr) continue;  // added since these frames: shown from the next
     memlog::sim::ConsumerSnapshot missing;           // stopped, no position
     missing.name = onA != nullptr ? onA->name : onB->name;
     m_figuresA.consumers.push_back(onA != nullptr ? *onA : missing);
+    if (bId == kNotMirrored) missing.id = CompareFigures::kAbsent;
     m_figuresB.consumers.push_back(onB != nullptr ? *onB : missing);
   }
   if (const std::uint64_t lost = m_copier.lost(); lost != m_lostSeen) {

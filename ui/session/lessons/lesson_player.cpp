@@ -106,22 +106,24 @@ void LessonPlayer::Tally::add(qint64 nowSeals, qint64 nowPurges) {
   lastPurges = nowPurges;
 }
 
-void LessonPlayer::countEvents() {
-  const Frame& frame = m_session->frames()->current();
+void LessonPlayer::Tally::add(const LogSession* session) {
+  // A sharded log's seals and purges are all its shards', not only the shown one's.
+  const Frame& frame = session->frames()->current();
   auto seals = static_cast<qint64>(frame.stats.segments_sealed);
   auto purges = static_cast<qint64>(frame.stats.purges);
-  if (const ShardSet* shards = m_session->shards()) {
+  if (const ShardSet* shards = session->shards()) {
     seals = purges = 0;
     for (const ShardSample& s : shards->current().shards) {
       seals += static_cast<qint64>(s.stats.segments_sealed);
       purges += static_cast<qint64>(s.stats.purges);
     }
   }
-  m_tally.add(seals, purges);
-  if (m_compare) {
-    const memlog::Stats& b = m_compare->b()->frames()->current().stats;
-    m_compareTally.add(static_cast<qint64>(b.segments_sealed), static_cast<qint64>(b.purges));
-  }
+  add(seals, purges);
+}
+
+void LessonPlayer::countEvents() {
+  m_tally.add(m_session);
+  if (m_compare) m_compareTally.add(m_compare->b());
 }
 
 void LessonPlayer::evaluate() {
@@ -288,16 +290,23 @@ void LessonPlayer::runStage(const LessonAction& action) {
   using K = LessonAction::Kind;
   switch (action.kind) {
     case K::open_compare: {
+      // The second log is the monitor's with what the action changes: segment size, shards.
       memlog::Options other = m_session->adapter()->log()->options();
-      other.segment_size = static_cast<std::size_t>(a.value(u"segment_size"_s).toDouble());
-      if (const QString why = log_limits::validate(other); !why.isEmpty()) {
+      if (a.contains(u"segment_size"_s))
+        other.segment_size = static_cast<std::size_t>(a.value(u"segment_size"_s).toDouble());
+      ShardingOptions sharding = m_session->isSharded() ? m_session->shards()->options() : ShardingOptions{};
+      if (a.contains(u"shards"_s)) sharding.shards = std::max(0, a.value(u"shards"_s).toInt());
+      if (sharding.shards == 1) sharding.shards = 0;  // one log
+      QString why = log_limits::validate(other);
+      if (why.isEmpty() && sharding.sharded()) why = sharding::validate(sharding);
+      if (!why.isEmpty()) {
         emit actionFailed(m_current, why);
         break;
       }
       if (m_openCompare)
-        m_compare = m_openCompare(other);
+        m_compare = m_openCompare(other, sharding);
       else
-        m_compare = new CompareSession(m_session, other, this);
+        m_compare = new CompareSession(m_session, other, sharding, this);
       if (!m_compare) emit actionFailed(m_current, u"compare mode could not be opened"_s);
       m_compareTally = {};
       m_stepCompareRecords = 0;

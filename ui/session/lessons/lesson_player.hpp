@@ -48,7 +48,7 @@ class LessonPlayer : public QObject {
   // How `open_compare` opens compare mode (the window shows it); by default the player makes a
   // CompareSession of its own. The opener returns the session (null: it could not), which may
   // go when its window is closed.
-  using CompareOpener = std::function<CompareSession*(const memlog::Options& other)>;
+  using CompareOpener = std::function<CompareSession*(const memlog::Options& other, const ShardingOptions& sharding)>;
   void setCompareOpener(CompareOpener opener) { m_openCompare = std::move(opener); }
   CompareSession* compare() const;                    // compare mode opened by open_compare, while it is open
   StreamFollower* client(const QString& name) const;  // a client added by add_client, or null
@@ -95,6 +95,7 @@ class LessonPlayer : public QObject {
     qint64 lastSeals = 0, lastPurges = 0;  // of the log(s) seen at the last frame
     qint64 stepSeals = 0, stepPurges = 0;
     void add(qint64 nowSeals, qint64 nowPurges);
+    void add(const LogSession* session);  // its seals and purges now (a sharded log: all its shards')
     void markStep() { stepSeals = seals, stepPurges = purges; }
   };
 

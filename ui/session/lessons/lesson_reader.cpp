@@ -30,7 +30,7 @@ const std::vector<ActionSpec>& actionSpecs() {
       {u"crash_and_replay", LessonAction::Kind::crash_and_replay, {}},
       {u"reconfigure", LessonAction::Kind::reconfigure, {u"segment_size"_s, u"max_record_bytes"_s}},
       {u"show_shard", LessonAction::Kind::show_shard, {u"shard"_s}},
-      {u"open_compare", LessonAction::Kind::open_compare, {u"segment_size"_s}},
+      {u"open_compare", LessonAction::Kind::open_compare, {u"segment_size"_s, u"shards"_s}},
       {u"start_server", LessonAction::Kind::start_server, {}},
       {u"add_client", LessonAction::Kind::add_client, {u"name"_s, u"start"_s}},
       {u"disconnect_client", LessonAction::Kind::disconnect_client, {u"name"_s}},
@@ -56,12 +56,21 @@ std::optional<memlog::sim::ConsumerState> stateFrom(const QString& text) {
 bool readStageAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& scene, LessonAction::Kind kind) {
   using K = LessonAction::Kind;
   switch (kind) {
-    case K::open_compare:
-      if (lesson.sharding.sharded()) return r.fail(u"'open_compare' is for a single log (no 'shards' in the setup)"_s);
-      if (!o.contains(u"segment_size"_s)) return r.fail(u"'open_compare' needs 'segment_size'"_s);
-      r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize);
+    case K::open_compare: {
+      if (!o.contains(u"segment_size"_s) && !o.contains(u"shards"_s))
+        return r.fail(u"'open_compare' needs 'segment_size', 'shards' or both (what the second log changes)"_s);
+      if (o.contains(u"segment_size"_s)) r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize);
+      if (o.contains(u"shards"_s)) {
+        // 1 = one log; else a sharding like the lesson's (its sharder, its keys) with this count.
+        const auto shards = r.integer(o, u"shards"_s, 1, static_cast<qint64>(memlog::shard::kMaxShards));
+        ShardingOptions other = lesson.sharding;
+        other.shards = shards && *shards > 1 ? static_cast<int>(*shards) : 0;
+        if (shards && other.sharded())
+          if (const QString why = sharding::validate(other); !why.isEmpty()) return r.fail(u"'shards': "_s + why);
+      }
       scene.compare = true;
       break;
+    }
     case K::start_server:
       scene.served = true;
       break;

@@ -21,13 +21,14 @@
 #include "lessons/lesson_player.hpp"
 #include "lessons/lessons_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "shards/shard_map_view.hpp"
 #include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
 using compare_words::Verdict;
 
 namespace {
-enum Row { retainedRow, retentionRow, memoryRow, purgesRow, firstConsumerRow };
+enum Row { retainedRow, retentionRow, memoryRow, purgesRow, shardsRow };
 enum ColumnIndex { figureColumn, valueColumn, markColumn };
 constexpr int kShowEveryMs = 200;  // numbers that change 30 times a second cannot be read
 
@@ -80,13 +81,39 @@ QString retentionText(const CompareFigures& f) {
   if (f.retainedSeconds < 0) return u"— (nothing written now)"_s;
   const QLocale locale;
   const int decimals = f.retainedSeconds < 10 ? 2 : 0;
-  return locale.toString(f.retainedSeconds, 'f', decimals) + u" s at "_s + locale.toString(f.writeRate, 'f', 0) +
-         u" records/s"_s;
+  const QString seconds = locale.toString(f.retainedSeconds, 'f', decimals) + u" s"_s;
+  if (f.shards > 0) return seconds + u" on shard "_s + QString::number(f.shortestShard);
+  return seconds + u" at "_s + locale.toString(f.writeRate, 'f', 0) + u" records/s"_s;
+}
+
+// What the retention of a sharded log means, with the total rate the short text leaves out.
+QString retentionTip(const CompareFigures& f) {
+  QString tip = u"How long a record stays, at the rate records are written now: the retained records ÷ the rate."_s;
+  if (f.shards == 0 || f.retainedSeconds < 0) return tip;
+  return tip +
+         u" Sharded, each shard keeps its own two segments: this is the shortest any shard keeps a record "
+         "(shard %1's records ÷ its rate), with %2 records/s written in all."_s.arg(f.shortestShard)
+             .arg(QLocale().toString(f.writeRate, 'f', 0));
+}
+
+QString shardsText(const CompareFigures& f) {
+  if (f.shards == 0) return u"one log"_s;
+  QString text = QString::number(f.shards) + u" ("_s + QString::fromStdString(f.sharder) + u')';
+  if (f.skew > 0) text += u", busiest at "_s + QLocale().toString(f.skew, 'f', 1) + u"× the mean"_s;
+  return text;
+}
+
+QString titleOf(const CompareFigures& f) {
+  const QString size = u"segment size "_s + QString::number(f.segmentSize);
+  return f.shards > 0 ? QString::number(f.shards) + u" shards × "_s + size : size;
 }
 }  // namespace
 
-CompareWindow::CompareWindow(LogSession* a, const memlog::Options& other, QWidget* parent)
-    : QWidget(parent, Qt::Window), m_session(new CompareSession(a, other, this)) {
+CompareWindow::CompareWindow(LogSession* a, const memlog::Options& other, const ShardingOptions& sharding,
+                             QWidget* parent)
+    : QWidget(parent, Qt::Window),
+      m_session(new CompareSession(a, other, sharding, this)),
+      m_firstConsumerRow(a->isSharded() || sharding.sharded() ? shardsRow + 1 : shardsRow) {
   setAttribute(Qt::WA_DeleteOnClose);
   setWindowTitle(u"Compare two logs — memlog monitor"_s);
   // Two columns of a segments picture (≥ 360 px) and a table, with the rows above and below.
@@ -97,8 +124,8 @@ CompareWindow::CompareWindow(LogSession* a, const memlog::Options& other, QWidge
   resize(sizeHint().boundedTo(screen()->availableGeometry().size()));
 
   auto* intro = new QLabel(
-      u"The same records written into two logs: the monitor's (left) and one with other options (right), "
-      "each read by the same consumers. For every figure the better and the worse side are marked."_s,
+      u"The same records written into two logs: the monitor's (left) and one with other options or shards "
+      "(right), each read by the same consumers. For every figure the better and the worse side are marked."_s,
       this);
   intro->setWordWrap(true);
   m_copier = new QLabel(this);
@@ -157,9 +184,17 @@ QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QS
   column.title->setFont(big);
   auto* roleLabel = new QLabel(role, box);
   roleLabel->setForegroundRole(QPalette::PlaceholderText);  // secondary, and follows the palette
-  column.segments = new SegmentsView(session->adapter(), session->frames(), box);
+  QWidget* picture = nullptr;
+  if (ShardSet* shards = session->shards()) {
+    column.shardMap = new ShardMapView(shards, box);
+    column.shardMap->showConsumers(session->consumers());
+    picture = column.shardMap;
+  } else {
+    column.segments = new SegmentsView(session->adapter(), session->frames(), box);
+    picture = column.segments;
+  }
 
-  column.figures = new QTableWidget(firstConsumerRow, 3, box);
+  column.figures = new QTableWidget(m_firstConsumerRow, 3, box);
   column.figures->setObjectName(name);
   column.figures->setHorizontalHeaderLabels({u"Figure"_s, u"This log"_s, u"Compared with the other"_s});
   column.figures->verticalHeader()->hide();
@@ -177,6 +212,11 @@ QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QS
   setText(column.figures, purgesRow, figureColumn, u"Purges so far"_s,
           u"Each purge drops the old history segment whole: smaller segments purge more often, fewer "
           "records at a time."_s);
+  if (m_firstConsumerRow > shardsRow)
+    setText(column.figures, shardsRow, figureColumn, u"Shards"_s,
+            u"How many logs the records are spread over by key, and how uneven the load is: the busiest "
+            "shard's write rate over the mean. Each shard keeps two segments, so more shards keep more records "
+            "for longer — and the busiest shard keeps them the shortest."_s);
   fitHeight(column.figures);
 
   auto* header = new QHBoxLayout;
@@ -185,7 +225,7 @@ QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QS
   auto* layout = new QVBoxLayout(box);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(header);
-  layout->addWidget(column.segments, 1);
+  layout->addWidget(picture, 1);
   layout->addWidget(column.figures);
   return box;
 }
@@ -237,9 +277,9 @@ void CompareWindow::fillColumn(const Column& column, const CompareFigures& mine,
   using compare_words::Figure;
   const Theme theme = Theme::of(palette());
   const QLocale locale;
-  column.title->setText(u"segment size "_s + QString::number(mine.segmentSize));
+  column.title->setText(titleOf(mine));
   QTableWidget* table = column.figures;
-  const int rows = firstConsumerRow + static_cast<int>(mine.consumers.size());
+  const int rows = m_firstConsumerRow + static_cast<int>(mine.consumers.size());
   if (table->rowCount() != rows) {
     table->setRowCount(rows);
     fitHeight(table);
@@ -250,7 +290,7 @@ void CompareWindow::fillColumn(const Column& column, const CompareFigures& mine,
           compare_words::mark(Figure::retainedRecords, static_cast<double>(mine.retainedRecords),
                               static_cast<double>(theirs.retainedRecords)),
           theme);
-  setText(table, retentionRow, valueColumn, retentionText(mine));
+  setText(table, retentionRow, valueColumn, retentionText(mine), retentionTip(mine));
   setMark(table, retentionRow,
           compare_words::mark(Figure::retainedSeconds, mine.retainedSeconds, theirs.retainedSeconds), theme);
   setText(table, memoryRow, valueColumn, locale.formattedDataSize(static_cast<qint64>(mine.memoryBytes)));
@@ -264,10 +304,14 @@ void CompareWindow::fillColumn(const Column& column, const CompareFigures& mine,
   setMark(table, purgesRow,
           compare_words::mark(Figure::purges, static_cast<double>(mine.purges), static_cast<double>(theirs.purges)),
           theme);
+  if (m_firstConsumerRow > shardsRow) {
+    setText(table, shardsRow, valueColumn, shardsText(mine));
+    setMark(table, shardsRow, compare_words::mark(Figure::skew, mine.skew, theirs.skew), theme);
+  }
 
   for (std::size_t i = 0; i < mine.consumers.size(); ++i) {
     const auto& consumer = mine.consumers[i];
-    const int row = firstConsumerRow + static_cast<int>(i);
+    const int row = m_firstConsumerRow + static_cast<int>(i);
     setText(table, row, figureColumn, u"Consumer “"_s + QString::fromStdString(consumer.name) + u"”"_s);
     setText(table, row, valueColumn, compare_words::consumerText(consumer));
     cell(table, row, valueColumn)->setData(Qt::DecorationRole, theme.stateIcon(consumer.state));
@@ -288,6 +332,9 @@ void CompareWindow::showCopier() {
     text += u" (stopped)"_s;
   else if (behind > 0)
     text += u" ("_s + locale.toString(static_cast<qint64>(behind)) + u" not copied yet)"_s;
+  if (const std::uint64_t refused = m_session->refused(); refused > 0)
+    text += u"; "_s + locale.toString(static_cast<qulonglong>(refused)) +
+            u" refused by the right log (no key to shard them by, or over its record limit)"_s;
   m_copier->setText(text + u'.');
   const std::uint64_t lost = m_session->lostToPurge();
   m_lost->setVisible(lost > 0);

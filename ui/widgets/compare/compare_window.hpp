@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// CompareWindow: compare mode — the monitor's log and another one (e.g. another segment size)
-// fed the same records, side by side: each with its title, its segments picture and a table of
-// its figures (retention in records and seconds, memory, purges, each consumer), the better and
-// the worse side of every difference marked in words and bold, the colour only repeating them.
-// A row adds a consumer to both logs.
+// CompareWindow: compare mode — the monitor's log and another one (another segment size, another
+// shard count) fed the same records, side by side: each with its title, its picture (the
+// segments of one log; every shard's lanes, or a heat-map, for a sharded one) and a table of its
+// figures (retention in records and seconds, memory, purges, for sharded logs the shards and how
+// uneven their load is, each consumer), the better and the worse side of every difference marked
+// in words and bold, the colour only repeating them. A row adds a consumer to both logs.
 //
 // It owns the CompareSession (and so the second log). Closing it stops the copier and deletes
 // it (Qt::WA_DeleteOnClose): keep a QPointer to it. If the monitor's session goes first, the
@@ -26,13 +27,16 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 class SegmentsView;
+class ShardMapView;
 
 class CompareWindow : public QWidget {
   Q_OBJECT
 
  public:
-  // `other` must be valid (log_limits::validate); `a` must run a single log (or show one shard).
-  CompareWindow(LogSession* a, const memlog::Options& other, QWidget* parent = nullptr);
+  // `other` must be valid (log_limits::validate), and so must `sharding` (sharding::validate;
+  // not sharded: the second log is one log).
+  CompareWindow(LogSession* a, const memlog::Options& other, const ShardingOptions& sharding = {},
+                QWidget* parent = nullptr);
   ~CompareWindow() override;
 
   CompareSession* session() const { return m_session; }
@@ -41,7 +45,10 @@ class CompareWindow : public QWidget {
   // monitor's.
   void showLesson(LessonPlayer* player);
   LessonsPanel* lessonPanel() const { return m_lesson; }
+  // A side's picture: the segments of its log (null when it is sharded), or the map of its shards
+  // (null when it is one log).
   SegmentsView* segmentsView(CompareSession::Side side) const { return column(side).segments; }
+  ShardMapView* shardMap(CompareSession::Side side) const { return column(side).shardMap; }
   QTableWidget* figuresTable(CompareSession::Side side) const { return column(side).figures; }
   QString title(CompareSession::Side side) const;
 
@@ -54,6 +61,7 @@ class CompareWindow : public QWidget {
   struct Column {
     QLabel* title = nullptr;
     SegmentsView* segments = nullptr;
+    ShardMapView* shardMap = nullptr;
     QTableWidget* figures = nullptr;
   };
   const Column& column(CompareSession::Side side) const { return side == CompareSession::Side::a ? m_a : m_b; }
@@ -71,6 +79,7 @@ class CompareWindow : public QWidget {
   QLineEdit* m_name = nullptr;
   QSpinBox* m_pace = nullptr;
   QPushButton* m_add = nullptr;
+  int m_firstConsumerRow = 0;  // the figures' rows before the consumers': one more when a side is sharded
   QElapsedTimer m_sinceShown;  // figures readable: redrawn a few times a second, not per frame
   int m_added = 0;
 };

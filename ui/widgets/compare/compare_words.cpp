@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "compare/compare_session.hpp"
 #include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
@@ -47,8 +48,17 @@ Phrases phrasesOf(Figure figure) {
     case Figure::purges:
       // More purges, each of a smaller segment: a trade-off, not better or worse.
       return {u"%1 as many purges"_s, u"%1 fewer purges"_s, u"purged here only"_s, u"no purge yet"_s, Verdict::differs};
+    case Figure::skew:
+      // The busiest shard over the mean: the further above, the sooner that shard purges.
+      // A ratio of ratios says little: the words say which way, the figures by how much.
+      return {u"load more uneven"_s, u"load more even"_s, u"uneven load"_s, u"even load"_s, Verdict::worse};
   }
   return {};
+}
+
+// A phrase with its "N×" filled in, when it has a place for one.
+QString filled(const QString& phrase, double larger, double smaller) {
+  return phrase.contains(u"%1"_s) ? phrase.arg(times(larger, smaller)) : phrase;
 }
 
 Verdict opposite(Verdict verdict) {
@@ -91,10 +101,10 @@ Mark mark(Figure figure, double mine, double theirs) {
   }
   if (mine >= theirs && mine / theirs < kSameRatio) return {u"about the same"_s, Verdict::same};
   if (theirs > mine && theirs / mine < kSameRatio) return {u"about the same"_s, Verdict::same};
-  if (mine > theirs) return {judged(phrases.whenMore, phrases.more.arg(times(mine, theirs))), phrases.whenMore};
+  if (mine > theirs) return {judged(phrases.whenMore, filled(phrases.more, mine, theirs)), phrases.whenMore};
   const Verdict verdict = opposite(phrases.whenMore);
-  if (verdict == Verdict::differs) return {phrases.fewer.arg(times(theirs, mine)), Verdict::same};
-  return {judged(verdict, phrases.fewer.arg(times(theirs, mine))), verdict};
+  if (verdict == Verdict::differs) return {filled(phrases.fewer, theirs, mine), Verdict::same};
+  return {judged(verdict, filled(phrases.fewer, theirs, mine)), verdict};
 }
 
 Mark consumerMark(const memlog::sim::ConsumerSnapshot& mine, const memlog::sim::ConsumerSnapshot& theirs) {
@@ -108,6 +118,7 @@ Mark consumerMark(const memlog::sim::ConsumerSnapshot& mine, const memlog::sim::
 }
 
 QString consumerText(const memlog::sim::ConsumerSnapshot& consumer) {
+  if (consumer.id == CompareFigures::kAbsent) return u"not here: it reads one shard of the other log"_s;
   const QLocale locale;
   QString word = Theme::stateWord(consumer.state);
   switch (consumer.state) {

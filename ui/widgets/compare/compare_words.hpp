@@ -22,7 +22,7 @@ struct Mark {
   Verdict verdict = Verdict::same;
 };
 
-enum class Figure { retainedRecords, retainedSeconds, memory, purges };
+enum class Figure { retainedRecords, retainedSeconds, memory, purges, skew };
 
 // "2×", "1.5×", "12×": how many times the larger of two positive values is the smaller.
 QString times(double larger, double smaller);
