@@ -45,6 +45,10 @@ CompareSession::CompareSession(LogSession* a, memlog::Options other, ShardingOpt
   connect(a, &QObject::destroyed, this, &CompareSession::stop);
 
   for (const auto& consumer : a->consumers()->snapshots()) mirrorConsumer(consumer.id);
+  RateMeter scratch;
+  const CompareFigures before = figuresOf(a, scratch);
+  m_purgesA.last = before.purges;
+  m_purgedA.last = before.recordsPurged;
   startCopier(start);
   refreshFigures();
 }
@@ -170,6 +174,12 @@ void CompareSession::forgetConsumer(int aId) {
   m_paired.erase(pair);
 }
 
+std::uint64_t CompareSession::SinceStart::add(std::uint64_t now) {
+  total += now >= last ? now - last : now;  // less than before: a new log, counting from zero
+  last = now;
+  return total;
+}
+
 void CompareSession::RateMeter::add(const Frame& frame, std::uint64_t written) {
   if (frame.number == lastFrame) return;  // the same sample again
   lastFrame = frame.number;
@@ -239,6 +249,10 @@ void CompareSession::refreshFigures() {
   const Frame& frameB = m_b->frames()->current();
   m_figuresA = figuresOf(m_a, m_rateA);
   m_figuresB = figuresOf(m_b, m_rateB);
+  m_figuresA.purges = m_purgesA.add(m_figuresA.purges);
+  m_figuresA.recordsPurged = m_purgedA.add(m_figuresA.recordsPurged);
+  m_figuresB.purges = m_purgesB.add(m_figuresB.purges);
+  m_figuresB.recordsPurged = m_purgedB.add(m_figuresB.recordsPurged);
   for (const auto& [aId, bId] : m_paired) {
     const auto* onA = findById(frameA.consumers, aId);
     const auto* onB = bId == kNotMirrored ? nullptr : findById(frameB.consumers, bId);

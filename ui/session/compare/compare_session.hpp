@@ -44,6 +44,8 @@ struct CompareFigures {
   double writeRate = 0;                 // records/s written to this log lately (measured)
   double retainedSeconds = -1;          // retainedRecords / writeRate; -1 while nothing is written
   std::size_t memoryBytes = 0;          // Stats::memory_bytes
+  // Since compare began (a's earlier purges are not the other log's to match), across a's
+  // replaced logs.
   std::uint64_t purges = 0;
   std::uint64_t recordsPurged = 0;
   memlog::Offset nextOffset = 0;  // one log's; a sharded log's is per shard (-1 here)
@@ -108,6 +110,11 @@ class CompareSession : public QObject {
     void add(const Frame& frame, std::uint64_t written);
   };
 
+  struct SinceStart {  // a counter of a log's since compare began, carried across replaced logs
+    std::uint64_t last = 0, total = 0;
+    std::uint64_t add(std::uint64_t now);
+  };
+
   bool sameLayout() const;  // both one log, or the same shards and sharder: offsets and shards correspond
   void startCopier(memlog::Offset from);
   void followKeyField();
@@ -127,6 +134,7 @@ class CompareSession : public QObject {
   static constexpr int kNotMirrored = -1;
   std::vector<std::pair<int, int>> m_paired;  // (a's id, b's id or kNotMirrored)
   RateMeter m_rateA, m_rateB;
+  SinceStart m_purgesA, m_purgedA, m_purgesB, m_purgedB;
   CompareFigures m_figuresA, m_figuresB;
   std::uint64_t m_lostSeen = 0;
 };

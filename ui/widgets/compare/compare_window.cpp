@@ -210,8 +210,8 @@ QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QS
   setText(column.figures, memoryRow, figureColumn, u"Memory"_s,
           u"Memory the log holds now: its records' slots and payloads."_s);
   setText(column.figures, purgesRow, figureColumn, u"Purges so far"_s,
-          u"Each purge drops the old history segment whole: smaller segments purge more often, fewer "
-          "records at a time."_s);
+          u"Purges since compare mode began. Each purge drops the old history segment whole: smaller "
+          "segments purge more often, fewer records at a time."_s);
   if (m_firstConsumerRow > shardsRow)
     setText(column.figures, shardsRow, figureColumn, u"Shards"_s,
             u"How many logs the records are spread over by key, and how uneven the load is: the busiest "
