@@ -3,6 +3,7 @@
 // of a large one), every dock is there and usable — the consumers table shows several rows —
 // and a remembered geometry from a larger screen is brought back onto a smaller one. A lesson's
 // highlight of a row rings that row (and follows it), of a series emphasises it.
+#include <QApplication>
 #include <QChartView>
 #include <QCheckBox>
 #include <QDockWidget>
@@ -13,14 +14,17 @@
 #include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QXYSeries>
 
 #include "adapter/log_session.hpp"
 #include "charts/charts_panel.hpp"
+#include "compare/compare_dialog.hpp"
 #include "compare/compare_session.hpp"
 #include "compare/compare_window.hpp"
 #include "lessons/highlight_overlay.hpp"
@@ -558,6 +562,43 @@ class TestMainWindow : public QObject {
     QVERIFY(window.openCompareWith(segments(0)) == nullptr);  // refused, with a message: the old one stays
     QVERIFY(compare);
     compare->close();  // deletes itself
+    QTRY_VERIFY(compare.isNull());
+  }
+
+  // View → Compare with another log… in a sharded monitor: its dialog suggests four times the
+  // shards, and what it gives opens a sharded second log (the monitor's sharder, all its shards
+  // copied into the second one's).
+  void compareShardCountsFromTheDialog() {
+    ShardingOptions sharding;
+    sharding.shards = 4;
+    LogSession session({.segment_size = 20}, {.rate = 0}, sharding);
+    MainWindow window(&session);
+    QAction* action = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+      if (a->text().startsWith(QStringLiteral("Co&mpare"))) action = a;
+    QVERIFY(action);
+    bool seen = false;
+    QTimer::singleShot(0, &window, [&] {
+      auto* dialog = qobject_cast<CompareDialog*>(QApplication::activeModalWidget());
+      QVERIFY(dialog);
+      seen = true;
+      QCOMPARE(dialog->shardsBox()->value(), 16);
+      QCOMPARE(dialog->segmentSizeBox()->value(), 20);
+      dialog->accept();
+    });
+    action->trigger();  // runs the dialog
+    QVERIFY(seen);
+    QPointer<CompareWindow> compare;
+    for (QWidget* w : QApplication::topLevelWidgets())
+      if (auto* found = qobject_cast<CompareWindow*>(w)) compare = found;
+    QVERIFY(compare);
+    QCOMPARE(compare->windowTitle(), QStringLiteral("memlog monitor — compare shard counts"));
+    QCOMPARE(compare->title(CompareSession::Side::b), QStringLiteral("16 shards × segment size 20"));
+    QVERIFY(compare->session()->b()->isSharded());
+    QCOMPARE(compare->session()->b()->shards()->count(), 16);
+    for (int n = 0; n < 40; ++n) session.source()->step();
+    QTRY_COMPARE_WITH_TIMEOUT(compare->session()->copied(), 40u, 5000);
+    compare->close();
     QTRY_VERIFY(compare.isNull());
   }
 };

@@ -31,6 +31,7 @@ int CompareDialog::suggestedSegmentSize(const memlog::Options& current, const Sh
 CompareDialog::CompareDialog(const memlog::Options& current, const ShardingOptions& sharding, QWidget* parent)
     : QDialog(parent), m_current(current), m_currentSharding(sharding) {
   setWindowTitle(u"Compare with another log"_s);
+  setMinimumWidth(460);  // the intro in three lines, not five
   const QString monitors = sharding.sharded()
                                ? u"%1 shards × segment size %2"_s.arg(sharding.shards).arg(current.segment_size)
                                : u"one log, segment size %1"_s.arg(current.segment_size);
