@@ -87,10 +87,10 @@ ShardingOptions CompareDialog::sharding() const {
 }
 
 QString CompareDialog::problem() const {
-  if (const QString why = log_limits::validate(options()); !why.isEmpty()) return why;
+  if (QString why = log_limits::validate(options()); !why.isEmpty()) return why;
   const ShardingOptions other = sharding();
   if (other.sharded())
-    if (const QString why = sharding::validate(other); !why.isEmpty()) return why;
+    if (QString why = sharding::validate(other); !why.isEmpty()) return why;
   if (other.shards == m_currentSharding.shards && options().segment_size == m_current.segment_size)
     return u"That is the monitor's log itself: change the segment size or the shard count."_s;
   return {};
