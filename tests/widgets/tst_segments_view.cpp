@@ -72,6 +72,28 @@ class TestSegmentsView : public QObject {
     QVERIFY(!image.isNull());
   }
 
+  // A consumer's words stay in the picture: caught up at the right edge (the active segment full),
+  // they go to the left of its marker instead of being cut by the edge.
+  void consumerWordsStayInThePicture() {
+    LogSession session({.segment_size = 10}, {.rate = 0});
+    const std::string name = "a consumer with a long name";
+    session.consumers()->add({.name = name, .pace = 0});
+    SegmentsView view(session.adapter(), session.frames());
+    view.resize(420, 220);
+    for (int i = 0; i < 10; ++i) session.source()->step();  // offsets 0..9: the active segment full
+    QTRY_COMPARE_WITH_TIMEOUT(view.geometry().activeFill, 1.0, 5000);
+    const QString part = QStringLiteral("consumer:") + QString::fromStdString(name);
+    QTRY_VERIFY_WITH_TIMEOUT(view.partRect(part).right() > view.width() * 0.7, 5000);  // at the write position
+    const QRectF mark = view.partRect(part);
+    QVERIFY2(QRectF(view.rect()).contains(mark), qPrintable(QStringLiteral("%1,%2 %3×%4 in %5 wide")
+                                                                .arg(mark.x())
+                                                                .arg(mark.y())
+                                                                .arg(mark.width())
+                                                                .arg(mark.height())
+                                                                .arg(view.width())));
+    QVERIFY(!view.grab().toImage().isNull());
+  }
+
   // The picture in words (for screen readers): the offsets shown, the fill, each consumer.
   void description_data() {
     QTest::addColumn<int>("writes");

@@ -82,25 +82,43 @@ QRectF SegmentsView::partRect(const QString& part) const {
   if (part == u"history"_s) return {l.xAt(0), l.top, l.segmentWidth, l.barHeight};
   if (part == u"active"_s) return {l.xAt(1), l.top, l.segmentWidth, l.barHeight};
   if (part == u"purged"_s) return {l.margin, l.top, l.purgedZone - 8, l.barHeight};
-  // A consumer's marker and label, where paintEvent puts them.
+  for (const ConsumerMark& mark : consumerMarks(l))
+    if (u"consumer:"_s + QString::fromStdString(mark.name) == part) return mark.bounds;
+  return {};
+}
+
+std::vector<SegmentsView::ConsumerMark> SegmentsView::consumerMarks(const Layout& l) const {
+  std::vector<ConsumerMark> marks;
+  const QFontMetricsF metrics(font());
+  const double step = std::max(16.0, metrics.height());  // a lane per text line
   int lane = 0;
   for (const auto& c : m_consumers) {
+    // A sharded log's consumer is drawn on the shard shown if it reads it, in its state there.
     if (!c.shards.empty() && c.position < 0) continue;
-    if (u"consumer:"_s + QString::fromStdString(c.name) == part) {
-      const double mx = m_geometry.markerX(c.position);
-      const double x = mx < 0   ? l.margin + (l.purgedZone - 8) / 2
-                       : mx < 1 ? l.xAt(0) + mx * l.segmentWidth
-                                : l.xAt(1) + (mx - 1) * l.segmentWidth;
-      const double step = std::max(16.0, QFontMetricsF(font()).height());
-      const double y = l.top + l.barHeight + 8 + (lane % 3) * step;
-      const double marker = 12 * m_markerScale;
-      return {x - marker, y - 2,
-              marker * 1.5 + QFontMetricsF(font()).horizontalAdvance(QString::fromStdString(c.name)) + 12,
-              std::max(marker, step) + 4};
-    }
+    ConsumerMark mark;
+    mark.name = c.name;
+    mark.state = c.shards.empty() ? c.state : c.position_state;
+    const double mx = m_geometry.markerX(c.position);
+    const double x = mx < 0   ? l.margin + (l.purgedZone - 8) / 2
+                     : mx < 1 ? l.xAt(0) + mx * l.segmentWidth
+                              : l.xAt(1) + (mx - 1) * l.segmentWidth;
+    const double y = l.top + l.barHeight + 8 + (lane % 3) * step;
+    mark.size = 12 * m_markerScale;
+    mark.center = {x, y + mark.size / 2 - 1};
+    mark.text = QString::fromStdString(c.name);
+    if (mark.state != memlog::sim::ConsumerState::live) mark.text += u" — "_s + Theme::stateWord(mark.state);
+    const double textWidth = metrics.horizontalAdvance(mark.text);
+    // The words go right of the marker; at the right edge (a consumer caught up) to its left,
+    // so they are never cut.
+    double textX = x + mark.size / 2 + 3;
+    if (textX + textWidth > width() - 4) textX = std::max(2.0, x - mark.size / 2 - 3 - textWidth);
+    mark.textAt = {textX, y + mark.size / 2 + 4};
+    const QRectF markerRect(x - mark.size / 2, y - 2, mark.size, std::max(mark.size, step) + 4);
+    mark.bounds = markerRect.united(QRectF(textX, y - 2, textWidth, step + 4)).adjusted(-4, 0, 4, 0);
+    marks.push_back(std::move(mark));
     ++lane;
   }
-  return {};
+  return marks;
 }
 
 void SegmentsView::paintEvent(QPaintEvent*) {
@@ -197,24 +215,10 @@ void SegmentsView::paintEvent(QPaintEvent*) {
   // Consumers: a marker under the bar at the offset each reads next, its shape and its words
   // saying the state as well as its colour (triangle live, diamond lagging, cross overtaken,
   // hollow square stopped).
-  int lane = 0;
-  for (const auto& c : m_consumers) {
-    // A sharded log's consumer is drawn on the shard shown if it reads it, in its state there.
-    if (!c.shards.empty() && c.position < 0) continue;
-    const memlog::sim::ConsumerState state = c.shards.empty() ? c.state : c.position_state;
-    const double mx = g.markerX(c.position);
-    const double x = mx < 0   ? margin + (purgedZone - 8) / 2
-                     : mx < 1 ? xAt(0) + mx * segmentWidth
-                              : xAt(1) + (mx - 1) * segmentWidth;
-    const double step = std::max(16.0, QFontMetricsF(font()).height());  // a lane per text line
-    const double y = top + barHeight + 8 + (lane % 3) * step;
-    const double marker = 12 * m_markerScale;
-    theme.drawStateMarker(p, QPointF(x, y + marker / 2 - 1), marker, state);
-    p.setPen(theme.state(state));
-    QString label = QString::fromStdString(c.name);
-    if (state != memlog::sim::ConsumerState::live) label += u" — "_s + Theme::stateWord(state);
-    p.drawText(QPointF(x + marker / 2 + 3, y + marker / 2 + 4), label);
-    ++lane;
+  for (const ConsumerMark& mark : consumerMarks(l)) {
+    theme.drawStateMarker(p, mark.center, mark.size, mark.state);
+    p.setPen(theme.state(mark.state));
+    p.drawText(mark.textAt, mark.text);
   }
 
   if (hasFocus()) {  // reached by Tab: say so, as any focused widget does

@@ -54,6 +54,17 @@ class SegmentsView : public QWidget {
     double xAt(double segments) const;  // the left edge of history (0) and active (1)
   };
   Layout layout() const;
+  // A consumer's marker and its words, where paintEvent draws them and partRect points.
+  struct ConsumerMark {
+    std::string name;
+    memlog::sim::ConsumerState state;
+    QPointF center;   // the marker's
+    double size = 0;  // the marker's
+    QString text;
+    QPointF textAt;  // the baseline's left end: right of the marker, or left of it at the right edge
+    QRectF bounds;   // marker and words
+  };
+  std::vector<ConsumerMark> consumerMarks(const Layout& l) const;
   void showFrame(const Frame& frame);
 
   SegmentGeometry m_geometry;
