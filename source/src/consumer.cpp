@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <memlog/source/consumer.hpp>
 
-#include <condition_variable>
+#include <memlog/source/pacer.hpp>
 
 #include <memlog/stream.hpp>
 
@@ -94,25 +94,13 @@ void Consumer::stop() {
 }
 
 void Consumer::run(const std::stop_token& stop, Stream stream) {
-  const auto period =
-      options_.pace > 0
-          ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.pace))
-          : steady_clock::duration::zero();
-  auto next = steady_clock::now();
-  std::mutex pace_mutex;
-  std::condition_variable_any pace;
+  Pacer pacer(options_.pace);
   while (auto record = stream.next()) {
     // "Processing" a record is recording that it was: position, count, checkpoint.
     position_.store(record->offset() + 1, std::memory_order_release);
     consumed_.fetch_add(1, std::memory_order_relaxed);
     checkpoint_.store(record->offset() + 1, std::memory_order_release);
-    if (period > steady_clock::duration::zero()) {
-      next += period;
-      const auto now = steady_clock::now();
-      if (next < now - std::chrono::seconds(1)) next = now;  // no flood after a stall
-      std::unique_lock lock(pace_mutex);
-      pace.wait_until(lock, stop, next, [] { return false; });  // interrupted by stop at once
-    }
+    pacer.wait(stop);  // a stop ends the sleep; the stream's next() then ends with cancelled
   }
   std::lock_guard lock(mutex_);
   error_ = stream.error();

@@ -2,7 +2,8 @@
 #include <memlog/source/sharded_consumer.hpp>
 
 #include <cassert>
-#include <condition_variable>
+
+#include <memlog/source/pacer.hpp>
 
 namespace memlog::sim {
 
@@ -118,13 +119,7 @@ void ShardedConsumer::run(const std::stop_token& stop) {
     appends->fetch_add(1, std::memory_order_release);
     appends->notify_all();
   });
-  const auto period =
-      options_.pace > 0
-          ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / options_.pace))
-          : steady_clock::duration::zero();
-  auto next = steady_clock::now();
-  std::mutex pace_mutex;
-  std::condition_variable_any pace;
+  Pacer pacer(options_.pace);
   std::vector<Record> batch(kBatch);
   while (!stop.stop_requested()) {
     // Read the counter before the shards: an append after a shard was found empty bumps it, so
@@ -135,7 +130,7 @@ void ShardedConsumer::run(const std::stop_token& stop) {
       Shard& shard = shards_[k];
       if (shard.fell_behind.load(std::memory_order_relaxed)) continue;
       const Offset from = shard.position.load(std::memory_order_relaxed);
-      const std::size_t want = period > steady_clock::duration::zero() ? 1 : kBatch;
+      const std::size_t want = pacer.paced() ? 1 : kBatch;
       const BatchResult got = log_->shard(indices_[k]).read_batch(from, std::span(batch.data(), want));
       if (got.error == Errc::out_of_range) {
         shard.fell_behind.store(true, std::memory_order_release);
@@ -149,13 +144,7 @@ void ShardedConsumer::run(const std::stop_token& stop) {
         batch[i] = Record{};  // let go of the payload
       }
       progressed = progressed || got.count > 0;
-      if (got.count > 0 && period > steady_clock::duration::zero()) {
-        next += period;
-        const auto now = steady_clock::now();
-        if (next < now - std::chrono::seconds(1)) next = now;  // no flood after a stall
-        std::unique_lock lock(pace_mutex);
-        pace.wait_until(lock, stop, next, [] { return false; });  // interrupted by stop at once
-      }
+      if (got.count > 0) pacer.wait(stop);  // a paced consumer reads one record at a time
     }
     if (!progressed && !stop.stop_requested()) appends_->wait(seen, std::memory_order_acquire);
   }
