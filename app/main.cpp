@@ -11,9 +11,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -36,13 +38,28 @@ namespace {
 // SIGINT and SIGTERM with --headless (Ctrl+C, `kill`, a service manager): the handler only
 // writes the signal's number to a pipe (all a handler may safely do, on whichever thread it
 // runs); the event loop reads it and quits as --quit-after does, so the summary line is printed
-// and the settings saved instead of the process dying without a word. SA_RESETHAND: a second
-// signal while quitting ends the process at once.
+// and the settings saved instead of the process dying without a word. A second signal a second
+// or more later ends the process at once (the user insists); one sooner is the same request
+// again — `timeout` signals the process and then its group — and must not skip the clean-up
+// (the lesson's Redis folder, the settings).
 int quitPipe[2] = {-1, -1};
+std::atomic<std::int64_t> firstQuitSignalNs{0};  // lock-free, so a handler may use it
+static_assert(std::atomic<std::int64_t>::is_always_lock_free);
+constexpr std::int64_t kInsistAfterNs = 1'000'000'000;
 
 void onQuitSignal(int signal) {
-  const auto number = static_cast<unsigned char>(signal);
-  [[maybe_unused]] const ssize_t written = ::write(quitPipe[1], &number, 1);
+  timespec now = {};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe, as are write, signal and raise
+  const std::int64_t ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  std::int64_t first = 0;
+  if (firstQuitSignalNs.compare_exchange_strong(first, ns)) {
+    const auto number = static_cast<unsigned char>(signal);
+    [[maybe_unused]] const ssize_t written = ::write(quitPipe[1], &number, 1);
+    return;
+  }
+  if (ns - first < kInsistAfterNs) return;
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
 }
 
 // `received` is set to "SIGINT" or "SIGTERM" when one of them ended the run.
@@ -57,7 +74,7 @@ void quitOnSignals(QCoreApplication* app, QString* received) {
   struct sigaction action = {};
   action.sa_handler = onQuitSignal;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART | SA_RESETHAND;
+  action.sa_flags = SA_RESTART;
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
 }
