@@ -84,6 +84,8 @@ void LessonsPanel::setCompact(bool on) {
   m_narration->setMaximumHeight(on ? m_narration->fontMetrics().lineSpacing() * 4 + 12 : QWIDGETSIZE_MAX);
 }
 
+LessonPlayer* LessonsPanel::player() const { return m_player; }
+
 void LessonsPanel::setPlayer(LessonPlayer* player) {
   m_player = player;
   for (QWidget* w : std::initializer_list<QWidget*>{m_back, m_next, m_restart, m_autoplay}) w->setEnabled(player);

@@ -7,6 +7,7 @@
 // Threading: GUI thread only.
 #pragma once
 
+#include <QPointer>
 #include <QWidget>
 
 class LessonPlayer;
@@ -27,7 +28,7 @@ class LessonsPanel : public QWidget {
   // Compact: only the step, its narration (a few lines, scrolled), its status and Back / Next —
   // the lesson shown again in another window (compare mode), the chooser staying in the main one.
   void setCompact(bool on);
-  LessonPlayer* player() const { return m_player; }
+  LessonPlayer* player() const;
 
   QString progressText() const;  // "step 3 of 9"
   QString statusText() const;    // what the step waits for, or that it is done
@@ -49,7 +50,7 @@ class LessonsPanel : public QWidget {
   void showStatus();
   void openFile();
 
-  LessonPlayer* m_player = nullptr;
+  QPointer<LessonPlayer> m_player;  // null once the player is gone (it may go before this panel)
   QComboBox* m_choice;
   QPushButton* m_open;
   QLabel* m_progress;
