@@ -5,18 +5,32 @@
 // retains by its own segment size; the same consumers on both, a slow one overtaken only where
 // the segments are small; the copier follows a's log when it is replaced; records purged before
 // the copier read them are counted and skipped; stopping is prompt.
+// Across shard counts (4 into 16, one log into 8, 4 into one log): every record once, each key's
+// records in a's order, the figures summed over the shards; b's router keyed as a's records are;
+// a's shown shard and a's replaced log leave the copy whole; consumers mirrored where they have
+// a counterpart. The copier alone: several logs into one sink, each log's order kept, purged
+// records counted per log.
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include <memlog/source/shard_key.hpp>
 
 #include "adapter/log_session.hpp"
 #include "compare/compare_session.hpp"
 #include "compare/record_copier.hpp"
 
+using namespace Qt::StringLiterals;
 using memlog::Offset;
 using memlog::sim::ConsumerStart;
 using memlog::sim::ConsumerState;
@@ -101,6 +115,169 @@ bool sameRetained(const memlog::Log& a, const memlog::Log& b, Offset* compared) 
   }
   return true;
 }
+
+ShardingOptions shardsOf(int n, const QString& sharder = u"fnv"_s) {
+  ShardingOptions options;
+  options.shards = n;
+  sharding::parseSharder(sharder, &options.sharder);
+  return options;
+}
+
+// The logs a side's records are in: every shard, or its one log.
+std::vector<std::shared_ptr<const memlog::Log>> logsOf(const LogSession& side) {
+  std::vector<std::shared_ptr<const memlog::Log>> logs;
+  if (const ShardSet* shards = side.shards())
+    for (std::size_t i = 0; i < shards->log()->shard_count(); ++i) logs.push_back(shards->log()->shard_ptr(i));
+  else
+    logs.push_back(side.adapter()->log());
+  return logs;
+}
+
+// What a side holds, by key: each key's records (their "seq", unique per record of the source)
+// in the order its log holds them. A key lives on one shard, so that is the order it was
+// written in. `complete` is false when a log purged any of its records (then nothing can be said).
+struct Contents {
+  std::map<std::string, std::vector<std::string>> byKey;
+  std::size_t records = 0;
+  std::set<std::string> seqs;
+  bool complete = true;
+};
+
+void addRecords(const memlog::Log& log, const std::string& field, Contents* contents) {
+  const memlog::Stats stats = log.stats();
+  if (memlog::first_readable(stats) != log.options().start_offset) contents->complete = false;
+  for (Offset o = memlog::first_readable(stats); o < stats.next_offset; ++o) {
+    const auto record = log.read(o);
+    if (!record) {
+      contents->complete = false;
+      continue;
+    }
+    const auto key = memlog::shard::extract_key(record->text(), field);
+    const auto seq = memlog::shard::extract_key(record->text(), "seq");
+    const std::string s = seq ? *seq : "?";
+    contents->byKey[key ? *key : "(no key)"].push_back(s);
+    contents->seqs.insert(s);
+    ++contents->records;
+  }
+}
+
+Contents contentsOf(const std::vector<std::shared_ptr<const memlog::Log>>& logs, const std::string& field) {
+  Contents contents;
+  for (const auto& log : logs) addRecords(*log, field, &contents);
+  return contents;
+}
+
+// The first key whose records differ between a and b (missing, extra, duplicated, reordered),
+// in words; empty when every key has the same records in the same order on both.
+QString firstDifference(const Contents& a, const Contents& b) {
+  std::set<std::string> keys;
+  for (const auto& [key, seqs] : a.byKey) keys.insert(key);
+  for (const auto& [key, seqs] : b.byKey) keys.insert(key);
+  for (const std::string& key : keys) {
+    const auto onA = a.byKey.find(key), onB = b.byKey.find(key);
+    const std::vector<std::string> none;
+    const auto& x = onA == a.byKey.end() ? none : onA->second;
+    const auto& y = onB == b.byKey.end() ? none : onB->second;
+    if (x == y) continue;
+    std::size_t at = 0;
+    while (at < x.size() && at < y.size() && x[at] == y[at]) ++at;
+    return u"key %1: %2 records on a, %3 on b, first different at %4 (seq %5 on a, %6 on b)"_s
+        .arg(QString::fromStdString(key))
+        .arg(x.size())
+        .arg(y.size())
+        .arg(at)
+        .arg(at < x.size() ? QString::fromStdString(x[at]) : u"none"_s)
+        .arg(at < y.size() ? QString::fromStdString(y[at]) : u"none"_s);
+  }
+  return {};
+}
+
+// b holds every record a holds exactly once, each key's in a's order — a's records all since
+// compare began (nothing purged on either side, checked). `uniqueSeqs`: a's records are all
+// different (a source writing a log anew repeats its sequence numbers).
+bool sameRecordsPerKey(const Contents& a, const Contents& b, QString* why, bool uniqueSeqs = true) {
+  if (!a.complete || !b.complete) {
+    *why = u"a log purged records: the comparison would be partial"_s;
+    return false;
+  }
+  if (uniqueSeqs && a.seqs.size() != a.records) {
+    *why = u"a's records have repeated seq numbers"_s;
+    return false;
+  }
+  *why = firstDifference(a, b);
+  if (why->isEmpty() && a.records != b.records) *why = u"%1 records on a, %2 on b"_s.arg(a.records).arg(b.records);
+  return why->isEmpty();
+}
+
+std::int64_t retainedOf(const std::vector<std::shared_ptr<const memlog::Log>>& logs) {
+  std::int64_t retained = 0;
+  for (const auto& log : logs) {
+    const memlog::Stats s = log->stats();
+    retained += static_cast<std::int64_t>(s.active_records + s.history_records);
+  }
+  return retained;
+}
+
+// A RecordCopier sink that keeps what it is given (called on the copier's thread).
+class Collected {
+ public:
+  RecordCopier::Sink sink() {
+    return [this](std::span<const std::byte> data) {
+      const std::lock_guard lock(m_mutex);
+      m_records.emplace_back(reinterpret_cast<const char*>(data.data()), data.size());
+      return true;
+    };
+  }
+  std::vector<std::string> records() const {
+    const std::lock_guard lock(m_mutex);
+    return m_records;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::vector<std::string> m_records;
+};
+
+// "log 3 record 17" -> (3, 17).
+std::pair<int, int> logAndRecord(const std::string& text) {
+  int log = -1, record = -1;
+  std::sscanf(text.c_str(), "log %d record %d", &log, &record);
+  return {log, record};
+}
+
+// Each log's records as the sink got them: per log, the record numbers in the order given.
+std::map<int, std::vector<int>> perLog(const std::vector<std::string>& records) {
+  std::map<int, std::vector<int>> logs;
+  for (const std::string& text : records) {
+    const auto [log, record] = logAndRecord(text);
+    logs[log].push_back(record);
+  }
+  return logs;
+}
+
+std::vector<int> numbers(int from, int to) {  // from..to-1
+  std::vector<int> all;
+  for (int n = from; n < to; ++n) all.push_back(n);
+  return all;
+}
+
+// Blocks the first write into the logs it observes until released: holds the copier inside its
+// sink while the test does something else, so that the copier is certainly behind then.
+class Gate : public memlog::LogObserver {
+ public:
+  void on_append(Offset, Offset) override {
+    if (m_closed.exchange(false)) m_open.wait(false);
+  }
+  void open() {
+    m_open.store(true);
+    m_open.notify_all();
+  }
+  bool caught() const { return !m_closed.load(); }  // a write is held (or was)
+
+ private:
+  std::atomic<bool> m_closed{true};
+  std::atomic<bool> m_open{false};
+};
 }  // namespace
 
 class TestCompareSession : public QObject {
@@ -319,6 +496,424 @@ class TestCompareSession : public QObject {
     }
     // Signalled on a's frames: the last signal names the final total.
     QTRY_VERIFY_WITH_TIMEOUT(!lost.isEmpty() && lost.last().at(0).toULongLong() == compare.lostToPurge(), kTimeout);
+  }
+
+  // Several logs into one sink: every record once, each log's in its order, whether written
+  // before the start or while it copies (a writer thread per log); it catches up (behind 0).
+  void copierReadsEveryLogOnce_data() {
+    QTest::addColumn<QList<int>>("counts");  // records per log, half before the start, half during
+    QTest::addRow("two logs, 2000 each") << QList<int>{2000, 2000};
+    QTest::addRow("one busy log among quiet ones") << QList<int>{6000, 3, 0, 7};
+    QTest::addRow("sixteen logs, some empty") << QList<int>{500, 0, 1, 300, 0, 0, 999, 2, 257, 256, 0, 40, 0, 0, 0, 1};
+  }
+  void copierReadsEveryLogOnce() {
+    QFETCH(QList<int>, counts);
+    std::vector<std::shared_ptr<memlog::Log>> logs;
+    std::vector<std::shared_ptr<const memlog::Log>> from;
+    std::vector<Offset> at;
+    for (qsizetype i = 0; i < counts.size(); ++i) {
+      memlog::Options options = segments(10000);             // nothing purged
+      options.start_offset = 1000 * static_cast<Offset>(i);  // each log's own offsets
+      logs.push_back(*memlog::Log::create(options));
+      from.push_back(logs.back());
+      at.push_back(options.start_offset);
+    }
+    auto write = [&](std::size_t log, int first, int last) {
+      for (int n = first; n < last; ++n)
+        if (!logs[log]->write("log " + std::to_string(log) + " record " + std::to_string(n))) return;
+    };
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+      write(i, 0, counts[static_cast<qsizetype>(i)] / 2);
+      total += static_cast<std::uint64_t>(counts[static_cast<qsizetype>(i)]);
+    }
+    Collected collected;
+    RecordCopier copier;
+    copier.start(from, at, collected.sink());
+    QVERIFY(copier.running());
+    {
+      std::vector<std::jthread> writers;
+      for (std::size_t i = 0; i < logs.size(); ++i) {
+        const int count = counts[static_cast<qsizetype>(i)];
+        writers.emplace_back([&write, i, count] { write(i, count / 2, count); });
+      }
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(copier.copied(), total, kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(copier.behind(), 0, kTimeout);
+    QCOMPARE(copier.lost(), 0u);
+    QCOMPARE(copier.refused(), 0u);
+    QCOMPARE(copier.position(), logs.front()->stats().next_offset);
+    const auto got = perLog(collected.records());
+    QCOMPARE(collected.records().size(), static_cast<std::size_t>(total));
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+      const int count = counts[static_cast<qsizetype>(i)];
+      const auto it = got.find(static_cast<int>(i));
+      QCOMPARE(it == got.end() ? std::vector<int>{} : it->second, numbers(0, count));
+    }
+    copier.stop();
+    QVERIFY(!copier.running());
+    QCOMPARE(copier.behind(), 0);
+  }
+
+  // Waiting with nothing to read it sleeps (an append to any log wakes it); stop() ends it at
+  // once there, and nothing is copied after.
+  void copierStopsWhileItWaits() {
+    std::vector<std::shared_ptr<memlog::Log>> logs;
+    for (int i = 0; i < 3; ++i) logs.push_back(*memlog::Log::create(segments(100)));
+    Collected collected;
+    RecordCopier copier;
+    copier.start({logs.begin(), logs.end()}, {0, 0, 0}, collected.sink());
+    QTest::qWait(50);
+    QCOMPARE(copier.copied(), 0u);
+    QVERIFY(logs[2]->write("log 2 record 0").has_value());  // the last log read: wakes it too
+    QTRY_COMPARE_WITH_TIMEOUT(copier.copied(), 1u, kTimeout);
+    QTest::qWait(50);  // waiting again
+    QVERIFY(copier.running());
+    QElapsedTimer timer;
+    timer.start();
+    copier.stop();
+    // A stop that had to wait for an append would never return here: nothing is written.
+    QVERIFY2(timer.elapsed() < kTimeout / 4, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(!copier.running());
+    for (auto& log : logs) QVERIFY(log->write("log 9 record 9").has_value());
+    QTest::qWait(100);
+    QCOMPARE(copier.copied(), 1u);
+    QCOMPARE(collected.records(), std::vector<std::string>{"log 2 record 0"});
+  }
+
+  // Each log's purge counted for that log: segment 5 keeps 10 records of 100 (90 lost) and of
+  // 20 (10 lost), none of 3; the rest copied in each log's order, and it goes on live.
+  void copierCountsRecordsPurgedPerLog() {
+    const std::vector<int> written{100, 20, 3};
+    std::vector<std::shared_ptr<memlog::Log>> logs;
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      logs.push_back(*memlog::Log::create(segments(5)));
+      for (int n = 0; n < written[i]; ++n)
+        QVERIFY(logs[i]->write("log " + std::to_string(i) + " record " + std::to_string(n)).has_value());
+    }
+    Collected collected;
+    RecordCopier copier;
+    copier.start({logs.begin(), logs.end()}, {0, 0, 0}, collected.sink());
+    QTRY_COMPARE_WITH_TIMEOUT(copier.copied(), 23u, kTimeout);
+    QCOMPARE(copier.lost(), 100u);
+    QTRY_COMPARE_WITH_TIMEOUT(copier.behind(), 0, kTimeout);
+    auto got = perLog(collected.records());
+    QCOMPARE(got[0], numbers(90, 100));
+    QCOMPARE(got[1], numbers(10, 20));
+    QCOMPARE(got[2], numbers(0, 3));
+    QVERIFY(logs[1]->write("log 1 record 20").has_value());
+    QTRY_COMPARE_WITH_TIMEOUT(copier.copied(), 24u, kTimeout);
+    QCOMPARE(copier.lost(), 100u);
+    QCOMPARE(perLog(collected.records())[1].back(), 20);
+  }
+
+  // finish(): what the logs hold when it is called is copied, even while the copier is held in
+  // its sink then (a slow second log); what is written after is not; then it has stopped.
+  void copierFinishesWhatTheLogsHold() {
+    std::vector<std::shared_ptr<memlog::Log>> logs;
+    for (int i = 0; i < 2; ++i) {
+      logs.push_back(*memlog::Log::create(segments(1000)));
+      for (int n = 0; n < 500; ++n)
+        QVERIFY(logs.back()->write("log " + std::to_string(i) + " record " + std::to_string(n)).has_value());
+    }
+    Collected collected;
+    std::atomic<bool> open{false};
+    RecordCopier copier;
+    copier.start({logs.begin(), logs.end()}, {0, 0}, [&](std::span<const std::byte> data) {
+      open.wait(false);  // held until the opener below: certainly behind when finish() is called
+      return collected.sink()(data);
+    });
+    std::jthread opener([&open] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      open.store(true);
+      open.notify_all();
+    });
+    copier.finish();
+    QVERIFY(!copier.running());
+    QCOMPARE(copier.copied(), 1000u);
+    const auto got = perLog(collected.records());
+    QCOMPARE(got.at(0), numbers(0, 500));
+    QCOMPARE(got.at(1), numbers(0, 500));
+    QVERIFY(logs[1]->write("log 1 record 500").has_value());
+    QTest::qWait(50);
+    QCOMPARE(copier.copied(), 1000u);
+    copier.finish();  // stopped already: nothing to do
+    copier.stop();
+  }
+
+  // Across shard counts: b holds every record a got, once, each key's in a's order; the figures
+  // of a sharded side are its shards' summed.
+  void copiesEveryRecordOncePerKey_data() {
+    QTest::addColumn<int>("shardsA");  // 0 = one log
+    QTest::addColumn<int>("shardsB");
+    QTest::addRow("4 shards into 16") << 4 << 16;
+    QTest::addRow("one log into 8 shards") << 0 << 8;
+    QTest::addRow("4 shards into one log") << 4 << 0;
+    QTest::addRow("16 shards into 4") << 16 << 4;
+  }
+  void copiesEveryRecordOncePerKey() {
+    QFETCH(int, shardsA);
+    QFETCH(int, shardsB);
+    // Room for every record (about 2,500): nothing purged, on one log or on the busiest shard.
+    const std::size_t segmentA = 4000, segmentB = shardsB > 0 ? 1000 : 5000;
+    LogSession a(segments(segmentA), source(2000), shardsOf(shardsA));
+    CompareSession compare(&a, segments(segmentB), shardsOf(shardsB));
+    LogSession* b = compare.b();
+    QCOMPARE(b->isSharded(), shardsB > 0);
+    if (shardsB > 0) QCOMPARE(b->shards()->count(), shardsB);
+    a.source()->start();
+    QTRY_VERIFY_WITH_TIMEOUT(compare.copied() >= 2400, kTimeout);
+
+    // While written: the load of each sharded side is known, and its retention is the shortest
+    // any of its shards keeps a record (a frame of a refreshes the figures, from b's last sample).
+    for (const Side side : {Side::a, Side::b}) {
+      LogSession* session = side == Side::a ? &a : b;
+      if (!session->isSharded()) continue;
+      QTRY_VERIFY_WITH_TIMEOUT(compare.figures(side).skew > 0, kTimeout);
+      QTRY_VERIFY_WITH_TIMEOUT(compare.figures(side).retainedSeconds > 0, kTimeout);
+      a.frames()->tick();
+      const CompareFigures& f = compare.figures(side);
+      double shortest = -1;
+      int shortestShard = -1;
+      const auto& shards = session->shards()->current().shards;
+      for (std::size_t i = 0; i < shards.size(); ++i) {
+        if (shards[i].rate <= 0) continue;
+        const double seconds = static_cast<double>(shards[i].retained()) / shards[i].rate;
+        if (shortest < 0 || seconds < shortest) {
+          shortest = seconds;
+          shortestShard = static_cast<int>(i);
+        }
+      }
+      QCOMPARE(f.shortestShard, shortestShard);
+      QCOMPARE(f.retainedSeconds, shortest);
+      QVERIFY(f.skew >= 1.0);
+    }
+    a.source()->pause();
+    QTRY_COMPARE_WITH_TIMEOUT(compare.copyLag(), 0, kTimeout);
+    QCOMPARE(compare.lostToPurge(), 0u);
+    QCOMPARE(compare.refused(), 0u);
+
+    const std::string field = a.routingKeyField();
+    QCOMPARE(field, std::string("device"));
+    const Contents onA = contentsOf(logsOf(a), field), onB = contentsOf(logsOf(*b), field);
+    QString why;
+    QVERIFY2(sameRecordsPerKey(onA, onB, &why), qPrintable(why));
+    QCOMPARE(compare.copied(), static_cast<std::uint64_t>(onA.records));
+    QCOMPARE(onA.byKey.size(), std::size_t{24});  // the sensors' 24 devices
+
+    // The figures: b's summed over its shards, its maximum two segments per shard.
+    QTRY_COMPARE_WITH_TIMEOUT(compare.figures(Side::b).retainedRecords, static_cast<std::int64_t>(onB.records),
+                              kTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(compare.figures(Side::a).retainedRecords, static_cast<std::int64_t>(onA.records),
+                              kTimeout);
+    for (const Side side : {Side::a, Side::b}) {
+      const LogSession& session = side == Side::a ? a : *b;
+      const int shards = side == Side::a ? shardsA : shardsB;
+      const std::size_t segment = side == Side::a ? segmentA : segmentB;
+      const CompareFigures& f = compare.figures(side);
+      QCOMPARE(f.retainedRecords, retainedOf(logsOf(session)));
+      QCOMPARE(f.shards, shards);
+      QCOMPARE(f.segmentSize, segment);
+      QCOMPARE(f.maxRetainedRecords,
+               static_cast<std::int64_t>(2 * segment * static_cast<std::size_t>(std::max(1, shards))));
+      QCOMPARE(f.sharder, std::string(shards > 0 ? "fnv" : ""));
+      if (shards == 0) {
+        QCOMPARE(f.skew, -1.0);
+        QCOMPARE(f.shortestShard, -1);
+      } else {
+        QCOMPARE(f.nextOffset, Offset{-1});  // per shard, not one
+      }
+    }
+  }
+
+  // b's router keys the records by a's key field, and follows it when a's simulated system
+  // changes (or a's sharding names one field for all).
+  void keyFieldFollowsA_data() {
+    QTest::addColumn<int>("shardsA");
+    QTest::addColumn<QString>("keyField");  // named on a; empty = the simulation's natural key
+    QTest::addColumn<QString>("before");    // sensor records
+    QTest::addColumn<QString>("after");     // inventory records
+    QTest::addRow("one log a, the natural key") << 0 << QString() << u"device"_s << u"sku"_s;
+    QTest::addRow("4 shards, the natural key") << 4 << QString() << u"device"_s << u"sku"_s;
+    QTest::addRow("4 shards keyed by \"type\"") << 4 << u"type"_s << u"type"_s << u"type"_s;
+  }
+  void keyFieldFollowsA() {
+    QFETCH(int, shardsA);
+    QFETCH(QString, keyField);
+    QFETCH(QString, before);
+    QFETCH(QString, after);
+    ShardingOptions sharding = shardsOf(shardsA);
+    sharding.keyField = keyField;
+    LogSession a(segments(1000), source(0), sharding);
+    CompareSession compare(&a, segments(1000), shardsOf(8));
+    const auto router = compare.b()->shards()->router();
+    QCOMPARE(QString::fromStdString(a.routingKeyField()), before);
+    QCOMPARE(QString::fromStdString(router->key_field()), before);
+    for (int n = 0; n < 96; ++n) a.source()->step();
+    QTRY_COMPARE_WITH_TIMEOUT(compare.copied(), 96u, kTimeout);
+
+    a.source()->setKind(memlog::sim::SourceKind::inventory);
+    QCOMPARE(QString::fromStdString(a.routingKeyField()), after);
+    QCOMPARE(QString::fromStdString(router->key_field()), after);
+    for (int n = 0; n < 96; ++n) a.source()->step();
+    QTRY_COMPARE_WITH_TIMEOUT(compare.copied(), 192u, kTimeout);
+    QCOMPARE(compare.refused(), 0u);
+    // Each record on the shard of its key — by the field of its time.
+    const auto& log = *compare.b()->shards()->log();
+    std::size_t inventory = 0;
+    for (std::size_t i = 0; i < log.shard_count(); ++i) {
+      for (const auto& text : [&] {
+             std::vector<std::string> texts;
+             const memlog::Stats s = log.shard(i).stats();
+             for (Offset o = memlog::first_readable(s); o < s.next_offset; ++o)
+               texts.emplace_back(log.shard(i).read(o)->text());
+             return texts;
+           }()) {
+        const bool isInventory = text.find("inventory.movement") != std::string::npos;
+        inventory += isInventory ? 1 : 0;
+        const auto key = memlog::shard::extract_key(text, (isInventory ? after : before).toStdString());
+        QVERIFY2(key.has_value(), text.c_str());
+        QCOMPARE(*log.shard_of(*key), i);
+      }
+    }
+    QCOMPARE(inventory, std::size_t{96});
+  }
+
+  // a's shown shard changing swaps a's adapter's log; the copier reads every shard and is not
+  // restarted: nothing copied twice, nothing skipped, b (and a one log b's log) the same.
+  void focusingAShardOfADisturbsNothing_data() {
+    QTest::addColumn<int>("shardsB");
+    QTest::addRow("into 16 shards") << 16;
+    QTest::addRow("into one log") << 0;
+  }
+  void focusingAShardOfADisturbsNothing() {
+    QFETCH(int, shardsB);
+    LogSession a(segments(4000), source(2000), shardsOf(4));
+    CompareSession compare(&a, segments(5000), shardsOf(shardsB));
+    LogSession* b = compare.b();
+    const auto bLog = b->adapter()->log();
+    const auto bShards = b->isSharded() ? b->shards()->log() : nullptr;
+    QSignalSpy replaced(a.adapter(), &LogAdapter::logReplaced);
+    a.source()->start();
+    QTRY_VERIFY_WITH_TIMEOUT(compare.copied() > 100, kTimeout);
+    for (const int shard : {1, 2, 3, 0, 2}) {
+      const std::uint64_t copied = compare.copied();
+      a.focusShard(shard);
+      QCOMPARE(a.shards()->focused(), shard);
+      QVERIFY(compare.isCopying());
+      QTRY_VERIFY_WITH_TIMEOUT(compare.copied() > copied + 100, kTimeout);
+    }
+    QVERIFY(replaced.count() >= 4);  // the shard shown did change
+    a.source()->pause();
+    QTRY_COMPARE_WITH_TIMEOUT(compare.copyLag(), 0, kTimeout);
+    QVERIFY(compare.isCopying());
+    QCOMPARE(compare.lostToPurge(), 0u);
+    if (b->isSharded())
+      QCOMPARE(b->shards()->log(), bShards);
+    else
+      QCOMPARE(b->adapter()->log(), bLog);  // not made again
+    const Contents onA = contentsOf(logsOf(a), "device"), onB = contentsOf(logsOf(*b), "device");
+    QString why;
+    QVERIFY2(sameRecordsPerKey(onA, onB, &why), qPrintable(why));
+    QCOMPARE(compare.copied(), static_cast<std::uint64_t>(onA.records));
+  }
+
+  // a's consumers on b: one of all shards has a counterpart anywhere; one of a single shard only
+  // where the shards are the same (then of the same shard), else it is shown absent on b.
+  void consumersMirroredAcrossShards_data() {
+    QTest::addColumn<int>("shardsB");
+    QTest::addColumn<int>("shard");  // the consumer's on a (4 shards); -1 = all
+    QTest::addColumn<bool>("mirrored");
+    QTest::addRow("all shards, into 16") << 16 << -1 << true;
+    QTest::addRow("all shards, into one log") << 0 << -1 << true;
+    QTest::addRow("shard 1, into 16") << 16 << 1 << false;
+    QTest::addRow("shard 1, into one log") << 0 << 1 << false;
+    QTest::addRow("shard 1, into 4 of another segment size") << 4 << 1 << true;
+  }
+  void consumersMirroredAcrossShards() {
+    QFETCH(int, shardsB);
+    QFETCH(int, shard);
+    QFETCH(bool, mirrored);
+    LogSession a(segments(100), source(200), shardsOf(4));
+    memlog::sim::ConsumerOptions options = consumer("before", 0);
+    options.shard = shard;
+    a.consumers()->add(options);  // mirrored when compare begins
+    CompareSession compare(&a, segments(1000), shardsOf(shardsB));
+    LogSession* b = compare.b();
+    options.name = "after";
+    a.consumers()->add(options);  // mirrored as it is added
+    a.source()->start();
+    for (const std::string name : {"before", "after"}) {
+      // A copy: the snapshots are replaced on every refresh (the QTRYs below let them run).
+      b->consumers()->refresh();
+      const auto* found = named(b->consumers()->snapshots(), name);
+      QCOMPARE(found != nullptr, mirrored);
+      const std::optional<memlog::sim::ConsumerSnapshot> onB = found != nullptr ? std::optional(*found) : std::nullopt;
+      QTRY_VERIFY_WITH_TIMEOUT(named(compare.figures(Side::b).consumers, name) != nullptr, kTimeout);
+      const memlog::sim::ConsumerSnapshot shown = *named(compare.figures(Side::b).consumers, name);
+      QVERIFY(named(compare.figures(Side::a).consumers, name) != nullptr);
+      if (!mirrored) {
+        QCOMPARE(shown.id, CompareFigures::kAbsent);
+        QCOMPARE(shown.state, ConsumerState::stopped);
+        continue;
+      }
+      QCOMPARE(onB->shard, shard);  // the same shard (or all of them)
+      QCOMPARE(onB->pace, 0.0);
+      QVERIFY(shown.id != CompareFigures::kAbsent);
+      if (shardsB > 0) {
+        // It reads b's shards: all of them, or the one.
+        const std::size_t expected = shard < 0 ? static_cast<std::size_t>(shardsB) : 1;
+        QTRY_VERIFY_WITH_TIMEOUT(named(compare.figures(Side::b).consumers, name)->shards.size() == expected, kTimeout);
+      }
+      QTRY_VERIFY_WITH_TIMEOUT(named(compare.figures(Side::b).consumers, name)->consumed > 0, kTimeout);
+    }
+    QCOMPARE(compare.figures(Side::a).consumers.size(), compare.figures(Side::b).consumers.size());
+    // Removed on a: gone from b (or from the figures, where it had no counterpart).
+    a.consumers()->remove(a.consumers()->snapshots().front().id);
+    b->consumers()->refresh();
+    QCOMPARE(b->consumers()->snapshots().size(), mirrored ? 1u : 0u);
+    QTRY_COMPARE_WITH_TIMEOUT(compare.figures(Side::b).consumers.size(), 1u, kTimeout);
+  }
+
+  // A one log a replaced (reconfigured) while b is sharded: b is not made again, it gets the
+  // old log's records — all of them, even those the copier had not reached at the swap — and
+  // then the new log's, each key's in order.
+  void shardedBGoesOnWhenAsLogIsReplaced() {
+    LogSession a(segments(5000), source(0));
+    CompareSession compare(&a, segments(1000), shardsOf(8));
+    LogSession* b = compare.b();
+    const auto bShards = b->shards()->log();
+    // Hold the copier in b's first write while a gets 1,000 records and is replaced: it is far
+    // behind at the swap, as it can be on a busy machine. Released a moment after the swap began.
+    std::vector<memlog::Subscription> held;
+    const auto gate = std::make_shared<Gate>();
+    for (std::size_t i = 0; i < bShards->shard_count(); ++i) held.push_back(bShards->shard_ptr(i)->observe(gate));
+    const auto oldLog = a.adapter()->log();
+    for (int n = 0; n < 1000; ++n) a.source()->step();
+    QTRY_VERIFY_WITH_TIMEOUT(gate->caught(), kTimeout);
+    std::jthread opener([gate] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      gate->open();
+    });
+    QVERIFY(a.adapter()->reconfigure(segments(2000)).isEmpty());
+    opener.join();
+    held.clear();
+    QVERIFY(compare.isCopying());
+    QCOMPARE(b->shards()->log(), bShards);  // the same shards, going on
+    const auto newLog = a.adapter()->log();
+    QVERIFY(newLog != oldLog);
+    QTRY_COMPARE_WITH_TIMEOUT(compare.copied(), 1000u, kTimeout);
+
+    const std::uint64_t before = compare.copied();
+    for (int n = 0; n < 500; ++n) a.source()->step();
+    QTRY_VERIFY_WITH_TIMEOUT(compare.copied() == before + 500, kTimeout);
+    QCOMPARE(compare.lostToPurge(), 0u);
+    QCOMPARE(compare.refused(), 0u);
+    // Every record of both of a's logs, once, each key's in order: the old log's, then the new's.
+    const Contents onA = contentsOf({oldLog, newLog}, "device"), onB = contentsOf(logsOf(*b), "device");
+    QCOMPARE(onA.records, std::size_t{1500});
+    QString why;
+    QVERIFY2(sameRecordsPerKey(onA, onB, &why, false), qPrintable(why));
   }
 };
 

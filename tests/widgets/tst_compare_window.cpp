@@ -2,8 +2,9 @@
 // CompareWindow, offscreen: both logs' titles, segments pictures and figures; the better and
 // the worse side of each difference marked in words (and bold), not by colour alone; a
 // consumer added to both; closing stops the copier and drops the second log; the window fits
-// 1280×720 and is saved as /tmp/memlog-compare.png for a person to look at. The wording of
-// the marks is checked on its own (compare_words).
+// 1280×720 and is saved as /tmp/memlog-compare.png for a person to look at. Sharded sides: a
+// shard map each, titles with the shard count, a Shards row. The wording of the marks is
+// checked on its own (compare_words).
 #include <QComboBox>
 #include <QLayout>
 #include <QLineEdit>
@@ -19,6 +20,7 @@
 #include "lessons/lesson_player.hpp"
 #include "lessons/lessons_panel.hpp"
 #include "segments/segments_view.hpp"
+#include "shards/shard_map_view.hpp"
 #include "theme/theme.hpp"
 
 using namespace Qt::StringLiterals;
@@ -33,6 +35,12 @@ constexpr int kTimeout = 20000;
 memlog::Options segments(std::size_t size) {
   memlog::Options options;
   options.segment_size = size;
+  return options;
+}
+
+ShardingOptions shardsOf(int n) {
+  ShardingOptions options;
+  options.shards = n;  // the fnv sharder; 0 = one log
   return options;
 }
 
@@ -196,6 +204,74 @@ class TestCompareWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(window.isNull(), kTimeout);
   }
 
+  // Sharded sides: each drawn as its shard map (no segments picture), titled by its shards, and
+  // a Shards row in both tables when either side is sharded — "one log" on a side that is not.
+  void showsShardedSides_data() {
+    QTest::addColumn<int>("shardsA");  // 0 = one log
+    QTest::addColumn<int>("shardsB");
+    QTest::addRow("4 shards vs 16") << 4 << 16;
+    QTest::addRow("one log vs 8 shards") << 0 << 8;
+    QTest::addRow("4 shards vs one log") << 4 << 0;
+    QTest::addRow("one log vs one log: no Shards row") << 0 << 0;
+  }
+  void showsShardedSides() {
+    QFETCH(int, shardsA);
+    QFETCH(int, shardsB);
+    LogSession a(segments(100), source(1000), shardsOf(shardsA));
+    QPointer<CompareWindow> window = new CompareWindow(&a, segments(shardsB > 0 ? 100 : 1000), shardsOf(shardsB));
+    window->resize(1280, 720);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    a.source()->start();
+    const QLocale locale;
+    for (const Side side : {Side::a, Side::b}) {
+      const int shards = side == Side::a ? shardsA : shardsB;
+      const int segment = side == Side::a || shards > 0 ? 100 : 1000;
+      QCOMPARE(window->shardMap(side) != nullptr, shards > 0);
+      QCOMPARE(window->segmentsView(side) != nullptr, shards == 0);
+      const QString title =
+          shards > 0 ? u"%1 shards × segment size %2"_s.arg(shards).arg(segment) : u"segment size %1"_s.arg(segment);
+      QCOMPARE(window->title(side), title);
+      const QTableWidget* figures = window->figuresTable(side);
+      const int shardsRow = rowOf(figures, u"Shards"_s);
+      QCOMPARE(shardsRow >= 0, shardsA > 0 || shardsB > 0);
+      // The figures fill in from a's frames: the retained records of up to two segments a shard.
+      const QString most = u" of up to "_s + locale.toString(2 * segment * std::max(1, shards)) + u" records"_s;
+      QTRY_VERIFY_WITH_TIMEOUT(figures->item(rowOf(figures, u"Retained"_s), 1)->text().endsWith(most), kTimeout);
+      QTRY_VERIFY_WITH_TIMEOUT(figures->item(rowOf(figures, u"Retention"_s), 1)->text().contains(u" s "_s), kTimeout);
+      if (shardsRow < 0) continue;
+      const QTableWidgetItem* text = figures->item(shardsRow, 1);
+      if (shards == 0) {
+        QCOMPARE(text->text(), u"one log"_s);
+        QCOMPARE(markOf(figures, u"Shards"_s), QString());  // no skew to compare with
+        continue;
+      }
+      // Written to: how uneven the load is, and the retention of the shard keeping records shortest.
+      QTRY_VERIFY_WITH_TIMEOUT(text->text().startsWith(QString::number(shards) + u" (fnv), busiest at "_s), kTimeout);
+      QVERIFY2(text->text().endsWith(u"× the mean"_s), qPrintable(text->text()));
+      QTRY_VERIFY_WITH_TIMEOUT(figures->item(rowOf(figures, u"Retention"_s), 1)->text().contains(u" on shard "_s),
+                               kTimeout);
+    }
+    window->close();
+  }
+
+  // A consumer of one shard of a has no counterpart on b of another shard count: b says so.
+  void oneShardConsumerAbsentOnOtherShards() {
+    LogSession a(segments(100), source(200), shardsOf(4));
+    memlog::sim::ConsumerOptions one;
+    one.name = "one";
+    one.shard = 1;
+    a.consumers()->add(one);
+    QPointer<CompareWindow> window = new CompareWindow(&a, segments(100), shardsOf(16));
+    a.source()->start();
+    const QTableWidget* figuresB = window->figuresTable(Side::b);
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(figuresB, u"Consumer “one”"_s) >= 0, kTimeout);
+    QCOMPARE(figuresB->item(rowOf(figuresB, u"Consumer “one”"_s), 1)->text(),
+             u"not here: it reads one shard of the other log"_s);
+    QVERIFY(rowOf(window->figuresTable(Side::a), u"Consumer “one”"_s) >= 0);
+    window->close();
+  }
+
   void words_data() {
     QTest::addColumn<int>("figure");
     QTest::addColumn<double>("mine");
@@ -221,6 +297,22 @@ class TestCompareWindow : public QObject {
         << purges << 4.0 << 40.0 << u"10× fewer purges"_s << static_cast<int>(Verdict::same);
     QTest::addRow("purged here only") << purges << 3.0 << 0.0 << u"purged here only"_s
                                       << static_cast<int>(Verdict::differs);
+    // The skew (the busiest shard's rate over the mean): the more uneven, the worse.
+    const auto skew = static_cast<int>(Figure::skew);
+    QTest::addRow("load more uneven") << skew << 3.0 << 1.2 << u"worse: load more uneven"_s
+                                      << static_cast<int>(Verdict::worse);
+    QTest::addRow("load more even") << skew << 1.1 << 4.0 << u"better: load more even"_s
+                                    << static_cast<int>(Verdict::better);
+    QTest::addRow("skews within a tenth: the same")
+        << skew << 1.50 << 1.55 << u"about the same"_s << static_cast<int>(Verdict::same);
+    QTest::addRow("skew of one log: nothing said")
+        << skew << -1.0 << 2.0 << QString() << static_cast<int>(Verdict::same);
+    QTest::addRow("skew unknown on the other side")
+        << skew << 2.0 << -1.0 << QString() << static_cast<int>(Verdict::same);
+    QTest::addRow("uneven load here only")
+        << skew << 2.0 << 0.0 << u"worse: uneven load"_s << static_cast<int>(Verdict::worse);
+    QTest::addRow("even load here only") << skew << 0.0 << 2.0 << u"better: even load"_s
+                                         << static_cast<int>(Verdict::better);
   }
   void words() {
     QFETCH(int, figure);

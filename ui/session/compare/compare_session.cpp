@@ -31,7 +31,15 @@ CompareSession::CompareSession(LogSession* a, memlog::Options other, ShardingOpt
     // Directly connected, and after a's own source and consumers (connected when a was made):
     // the copier lets go of the old log before the swap and starts on the new one after it. A
     // sharded a swaps the adapter's log only to show another shard: the copier reads them all.
-    connect(a->adapter(), &LogAdapter::aboutToReplaceLog, this, [this] { m_copier.stop(); });
+    // A sharded b goes on across the swap, so it first gets the old log's records the copier has
+    // not reached yet (a's source and feed, connected earlier, have stopped writing it); a one
+    // log b is made again at the new log's offsets: nothing of the old one matters to it.
+    connect(a->adapter(), &LogAdapter::aboutToReplaceLog, this, [this] {
+      if (m_b->isSharded() && !m_stopped)
+        m_copier.finish();
+      else
+        m_copier.stop();
+    });
     connect(a->adapter(), &LogAdapter::logReplaced, this, &CompareSession::followReplacedLog);
   }
   connect(a->source(), &SourceController::stateChanged, this, &CompareSession::followKeyField);

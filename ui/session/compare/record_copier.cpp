@@ -8,6 +8,7 @@
 struct RecordCopier::Source {
   std::shared_ptr<const memlog::Log> log;
   std::atomic<memlog::Offset> position{-1};  // written by the thread, read for display
+  std::atomic<memlog::Offset> until{-1};     // finish(): where the log ended then
   memlog::Subscription subscription;
 };
 
@@ -57,6 +58,18 @@ void RecordCopier::stop() {
   m_thread.join();
 }
 
+void RecordCopier::finish() {
+  if (!m_thread.joinable()) return;
+  for (const auto& source : m_sources) source->until.store(source->log->stats().next_offset, std::memory_order_relaxed);
+  // Release: the thread that sees the flag sees every `until` above. The wake makes a thread that
+  // is about to wait (it read the flag false) look again.
+  m_finishing.store(true, std::memory_order_release);
+  m_appends->fetch_add(1, std::memory_order_release);
+  m_appends->notify_all();
+  m_thread.join();  // it ends by itself once it reached every `until`
+  m_finishing.store(false, std::memory_order_relaxed);
+}
+
 memlog::Offset RecordCopier::position() const noexcept {
   return m_sources.empty() ? -1 : m_sources.front()->position.load(std::memory_order_relaxed);
 }
@@ -81,10 +94,14 @@ void RecordCopier::run(const std::stop_token& stop, const Sink& to) {
     // Read the counter before the logs: an append after a log was found read to its end bumps
     // it, so the wait below returns at once instead of missing that append.
     const std::uint64_t seen = m_appends->load(std::memory_order_acquire);
+    const bool finishing = m_finishing.load(std::memory_order_acquire);
     bool progressed = false;
+    bool left = false;  // finishing: a log was short of its `until` at this round's start
     for (const auto& source : m_sources) {
       if (stop.stop_requested()) return;
       const memlog::Offset from = source->position.load(std::memory_order_relaxed);
+      if (finishing && from >= source->until.load(std::memory_order_relaxed)) continue;
+      left = left || finishing;
       const memlog::BatchResult got = source->log->read_batch(from, batch);
       if (got.error == memlog::Errc::out_of_range) {
         // The purge overtook the copier here: what lies between its position and the earliest
@@ -107,6 +124,8 @@ void RecordCopier::run(const std::stop_token& stop, const Sink& to) {
       }
       progressed = progressed || got.count > 0;
     }
+    // Finishing ends at the ends finish() saw (or if nothing moves: nothing more can be read).
+    if (finishing && (!left || !progressed)) return;
     if (!progressed && !stop.stop_requested()) m_appends->wait(seen, std::memory_order_acquire);
   }
 }

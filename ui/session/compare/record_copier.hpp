@@ -9,7 +9,7 @@
 // records it can no longer read are counted (lost()) and it resumes at that log's earliest.
 //
 // Qt-free on purpose: the thread touches nothing but the logs, the sink and this object's atomics.
-// Threading: start/stop/behind from one thread (the owner's); the counters from any thread.
+// Threading: start/stop/finish/behind from one thread (the owner's); the counters from any thread.
 #pragma once
 
 #include <atomic>
@@ -43,6 +43,10 @@ class RecordCopier {
   // Returns once the thread has ended: a stop wakes it wherever it waits, so this never waits
   // for the source to write.
   void stop();
+  // Copies what the logs hold now — up to where each ends at this call — then stops: for logs
+  // whose writers have stopped (a log about to be replaced) when the copy must not lose their
+  // last records. Records written after the call are not copied.
+  void finish();
   bool running() const noexcept { return m_thread.joinable(); }
 
   std::uint64_t copied() const noexcept { return m_copied.load(std::memory_order_relaxed); }
@@ -67,6 +71,8 @@ class RecordCopier {
   // Replaced by start() only while no thread runs; the thread owns its shares of the logs, so a
   // replaced log lives on until it lets go.
   std::vector<std::unique_ptr<Source>> m_sources;
+  // Set by finish() (release) after each Source::until: the thread reads on to those, then ends.
+  std::atomic<bool> m_finishing{false};
   std::shared_ptr<std::atomic<std::uint64_t>> m_appends = std::make_shared<std::atomic<std::uint64_t>>(0);
   std::jthread m_thread;
 };
