@@ -842,8 +842,10 @@ class TestCompareSession : public QObject {
     LogSession* b = compare.b();
     options.name = "after";
     a.consumers()->add(options);  // mirrored as it is added
+    options.name = "both";
+    compare.addConsumer(options);  // added to both logs by compare mode: the same rule
     a.source()->start();
-    for (const std::string name : {"before", "after"}) {
+    for (const std::string name : {"before", "after", "both"}) {
       // A copy: the snapshots are replaced on every refresh (the QTRYs below let them run).
       b->consumers()->refresh();
       const auto* found = named(b->consumers()->snapshots(), name);
@@ -871,8 +873,8 @@ class TestCompareSession : public QObject {
     // Removed on a: gone from b (or from the figures, where it had no counterpart).
     a.consumers()->remove(a.consumers()->snapshots().front().id);
     b->consumers()->refresh();
-    QCOMPARE(b->consumers()->snapshots().size(), mirrored ? 1u : 0u);
-    QTRY_COMPARE_WITH_TIMEOUT(compare.figures(Side::b).consumers.size(), 1u, kTimeout);
+    QCOMPARE(b->consumers()->snapshots().size(), mirrored ? 2u : 0u);
+    QTRY_COMPARE_WITH_TIMEOUT(compare.figures(Side::b).consumers.size(), 2u, kTimeout);
   }
 
   // A one log a replaced (reconfigured) while b is sharded: b is not made again, it gets the

@@ -133,13 +133,16 @@ int CompareSession::addConsumer(const memlog::sim::ConsumerOptions& options) {
   m_adding = true;
   const int aId = m_a->consumers()->add(options);
   m_adding = false;
+  if (options.shard >= 0 && !sameLayout()) {  // as mirrorConsumer: b's shards hold other keys
+    m_paired.emplace_back(aId, kNotMirrored);
+    return aId;
+  }
   memlog::sim::ConsumerOptions forB = options;
   // b never held the records before its start: they were not purged there, just not copied.
   // And across layouts an offset names different records: b's consumer starts at its earliest.
   if (forB.start == memlog::sim::ConsumerStart::offset &&
       (!sameLayout() || m_b->isSharded() || forB.offset < memlog::first_readable(m_b->adapter()->log()->stats())))
     forB.start = memlog::sim::ConsumerStart::earliest;
-  if (!sameLayout()) forB.shard = -1;  // a one-shard consumer has no counterpart: it reads all of b
   m_paired.emplace_back(aId, m_b->consumers()->add(forB));
   return aId;
 }

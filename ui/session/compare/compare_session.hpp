@@ -91,7 +91,8 @@ class CompareSession : public QObject {
   const CompareFigures& figures(Side side) const { return side == Side::a ? m_figuresA : m_figuresB; }
 
   // A consumer with these options on both logs (the same name, pace and start; a start offset
-  // that b never held becomes b's earliest). Returns a's id.
+  // that b never held becomes b's earliest). A consumer of one shard goes on b only when b has
+  // the same shards (else it is kAbsent there, as a mirrored one is). Returns a's id.
   int addConsumer(const memlog::sim::ConsumerOptions& options);
 
   // Stops the copier for good (closing compare mode); b keeps what it has. Idempotent.
