@@ -558,8 +558,8 @@ class TestCompareSession : public QObject {
   // Waiting with nothing to read it sleeps (an append to any log wakes it); stop() ends it at
   // once there, and nothing is copied after.
   void copierStopsWhileItWaits() {
-    std::vector<std::shared_ptr<memlog::Log>> logs;
-    for (int i = 0; i < 3; ++i) logs.push_back(*memlog::Log::create(segments(100)));
+    std::vector<std::shared_ptr<memlog::Log>> logs(3);
+    for (auto& log : logs) log = *memlog::Log::create(segments(100));
     Collected collected;
     RecordCopier copier;
     copier.start({logs.begin(), logs.end()}, {0, 0, 0}, collected.sink());
