@@ -6,6 +6,7 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QStatusBar>
 
@@ -170,6 +171,7 @@ CompareWindow* MainWindow::openCompareWith(const memlog::Options& other, const S
   const int shards = m_session->isSharded() ? m_session->shards()->count() : 0;
   m_compare->setWindowTitle(shards != sharding.shards ? u"memlog monitor — compare shard counts"_s
                                                       : u"memlog monitor — compare segment sizes"_s);
+  m_compare->placeOver(frameGeometry(), screen()->availableGeometry());
   m_compare->show();
   return m_compare;
 }

@@ -196,6 +196,31 @@ class TestCompareWindow : public QObject {
     window->close();
   }
 
+  // Where it opens: on the middle of the monitor's window, kept within the screen as far as its
+  // size allows (900×600 here).
+  void placedOverTheMonitor_data() {
+    QTest::addColumn<QRect>("monitor");
+    QTest::addColumn<QRect>("screen");
+    QTest::addColumn<QPoint>("placed");
+    QTest::addRow("centred on the monitor's window")
+        << QRect(500, 300, 1000, 700) << QRect(0, 0, 1920, 1080) << QPoint(550, 350);
+    QTest::addRow("kept on the screen at its top right")
+        << QRect(1500, 100, 400, 300) << QRect(0, 0, 1920, 1080) << QPoint(1020, 0);
+    QTest::addRow("on a second screen") << QRect(2000, 100, 800, 500) << QRect(1920, 0, 1280, 720) << QPoint(1950, 50);
+    QTest::addRow("larger than the screen: at its corner")
+        << QRect(100, 100, 300, 200) << QRect(0, 0, 800, 500) << QPoint(0, 0);
+  }
+  void placedOverTheMonitor() {
+    QFETCH(QRect, monitor);
+    QFETCH(QRect, screen);
+    QFETCH(QPoint, placed);
+    LogSession a(segments(100), source(0));
+    CompareWindow window(&a, segments(1000));
+    window.resize(900, 600);
+    window.placeOver(monitor, screen);
+    QCOMPARE(window.pos(), placed);
+  }
+
   void closesWhenTheMonitorsSessionGoes() {
     auto* a = new LogSession(segments(100), source(1000));
     QPointer<CompareWindow> window = new CompareWindow(a, segments(1000));

@@ -167,6 +167,15 @@ void CompareWindow::showLesson(LessonPlayer* player) {
   connect(new QShortcut(QKeySequence(Qt::Key_Left), this), &QShortcut::activated, player, &LessonPlayer::back);
 }
 
+void CompareWindow::placeOver(const QRect& monitor, const QRect& screen) {
+  QRect placed(QPoint(0, 0), frameGeometry().size());
+  placed.moveCenter(monitor.center());
+  placed.moveLeft(
+      std::clamp(placed.left(), screen.left(), std::max(screen.left(), screen.right() + 1 - placed.width())));
+  placed.moveTop(std::clamp(placed.top(), screen.top(), std::max(screen.top(), screen.bottom() + 1 - placed.height())));
+  move(placed.topLeft());
+}
+
 QString CompareWindow::title(CompareSession::Side side) const { return column(side).title->text(); }
 
 void CompareWindow::closeEvent(QCloseEvent* event) {

@@ -53,6 +53,10 @@ class CompareWindow : public QWidget {
   QString title(CompareSession::Side side) const;
 
   QSize sizeHint() const override { return {1280, 720}; }
+  // Moves it to the middle of `monitor` (the monitor's window), kept within `screen` as far as
+  // its size allows: without a window manager it would open at the screen's corner, over the
+  // monitor's menus, wherever that window is.
+  void placeOver(const QRect& monitor, const QRect& screen);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
