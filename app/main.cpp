@@ -93,6 +93,7 @@ struct Restart {
 // code; *restart set when the window asked for a new log (see MainWindow::restartRequested).
 int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store, const QStringList& warnings,
                const std::optional<Lesson>& lesson, std::optional<Restart>* restart) {
+  const MonitorOptions started = options;  // what the command line gave is saved only if changed
   LogSession session(options.log, options.source, options.sharding);
   for (int i = 0; i < options.consumers; ++i) {
     // A fast one, a slow one, then a spread of paces: something to watch keep up and fall behind.
@@ -241,7 +242,7 @@ int runSession(QCoreApplication* app, MonitorOptions& options, QSettings& store,
   options.source = session.source()->options();
   options.consumers = static_cast<int>(session.consumers()->snapshots().size());
   if (session.shards()) options.sharding = session.shards()->options();
-  settings::save(store, options);
+  settings::save(store, options, started);
   if (window) window->saveLayout(store);
   return code != 0 ? code : exitCode;
 }
@@ -316,6 +317,8 @@ int main(int argc, char* argv[]) {
       options.lesson.clear();
       options.log = restart->log;
       options.sharding = restart->sharding;
+      // Chosen in the window, not on the command line: remembered like any change made there.
+      options.hasSegmentSize = options.hasMaxRecordBytes = options.hasStartOffset = options.hasSharding = false;
     }
     options.feed.clear();  // the source panel reopens a real source if the user wants it
     // --quit-after's timer (on the application) still runs; the screenshot was the first window's.

@@ -68,15 +68,21 @@ void load(QSettings& store, MonitorOptions& o, QStringList& warnings) {
   }
 }
 
-void save(QSettings& store, const MonitorOptions& o) {
-  store.setValue(u"log/segmentSize"_s, static_cast<qulonglong>(o.log.segment_size));
-  store.setValue(u"log/maxRecordBytes"_s, static_cast<qulonglong>(o.log.max_record_bytes));
-  store.setValue(u"source/rate"_s, o.source.rate);
-  store.setValue(u"source/kind"_s, QString::fromUtf8(memlog::sim::to_string(o.source.kind).data()));
-  store.setValue(u"consumers/count"_s, o.consumers);
-  store.setValue(u"log/shards"_s, o.sharding.shards);
-  store.setValue(u"log/shardKey"_s, o.sharding.keyField);
-  store.setValue(u"log/sharder"_s, QString::fromStdString(o.sharding.sharder.text()));
+void save(QSettings& store, const MonitorOptions& o, const MonitorOptions& started) {
+  const MonitorOptions& s = started;
+  if (!s.hasSegmentSize || o.log.segment_size != s.log.segment_size)
+    store.setValue(u"log/segmentSize"_s, static_cast<qulonglong>(o.log.segment_size));
+  if (!s.hasMaxRecordBytes || o.log.max_record_bytes != s.log.max_record_bytes)
+    store.setValue(u"log/maxRecordBytes"_s, static_cast<qulonglong>(o.log.max_record_bytes));
+  if (!s.hasRate || o.source.rate != s.source.rate) store.setValue(u"source/rate"_s, o.source.rate);
+  if (!s.hasSource || o.source.kind != s.source.kind)
+    store.setValue(u"source/kind"_s, QString::fromUtf8(memlog::sim::to_string(o.source.kind).data()));
+  if (!s.hasConsumers || o.consumers != s.consumers) store.setValue(u"consumers/count"_s, o.consumers);
+  if (!s.hasSharding || !(o.sharding == s.sharding)) {
+    store.setValue(u"log/shards"_s, o.sharding.shards);
+    store.setValue(u"log/shardKey"_s, o.sharding.keyField);
+    store.setValue(u"log/sharder"_s, QString::fromStdString(o.sharding.sharder.text()));
+  }
 }
 
 }  // namespace settings

@@ -13,6 +13,9 @@ namespace settings {
 
 // Fills what the command line did not give from `store`; appends a warning per bad value.
 void load(QSettings& store, MonitorOptions& options, QStringList& warnings);
-void save(QSettings& store, const MonitorOptions& options);
+// Saves `options` as they are at the end of a run that began as `started`. A value given on the
+// command line (started.has…) is saved only if it changed in the window since: a one-off
+// `--rate 100000` or a scripted --headless run does not become the next run's default.
+void save(QSettings& store, const MonitorOptions& options, const MonitorOptions& started = {});
 
 }  // namespace settings

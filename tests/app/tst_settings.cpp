@@ -31,6 +31,36 @@ class TestSettings : public QObject {
     QCOMPARE(loaded.consumers, 5);
   }
 
+  // What the command line gave is remembered only if it was changed in the window since: a
+  // one-off `--rate 100000` (or a scripted --headless run) is not the next run's default.
+  void commandLineValuesAreRememberedOnlyIfChanged() {
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    MonitorOptions before;
+    before.log.segment_size = 500;
+    before.source.rate = 20;
+    before.consumers = 3;
+    settings::save(store, before);
+    MonitorOptions started = parseCommandLine({QStringLiteral("m"), QStringLiteral("--rate"), QStringLiteral("100000"),
+                                               QStringLiteral("--segment-size"), QStringLiteral("64"),
+                                               QStringLiteral("--shards"), QStringLiteral("4")})
+                                 .options;
+    QStringList warnings;
+    settings::load(store, started, warnings);
+    QVERIFY(warnings.isEmpty());
+    QCOMPARE(started.source.rate, 100000.0);
+    MonitorOptions atEnd = started;
+    atEnd.log.segment_size = 128;  // changed in the window
+    atEnd.consumers = 5;           // not given on the command line: remembered as it is
+    settings::save(store, atEnd, started);
+    MonitorOptions next;
+    settings::load(store, next, warnings);
+    QCOMPARE(next.source.rate, 20.0);       // --rate: not remembered
+    QVERIFY(!next.sharding.sharded());      // --shards: not remembered
+    QCOMPARE(next.log.segment_size, 128u);  // given, then changed in the window: remembered
+    QCOMPARE(next.consumers, 5);
+  }
+
   void corruptValues_data() {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("value");
