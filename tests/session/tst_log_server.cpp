@@ -342,6 +342,7 @@ class TestLogServer : public QObject {
     const LogServer::RemoteConsumer consumer = f.server.remoteConsumers().value(0);
     QCOMPARE(consumer.lag, 0);
     QCOMPARE(consumer.peer, u"127.0.0.1:%1"_s.arg(client.socket.localPort()));
+    QCOMPARE(consumer.name, QString());  // it did not say (?name=)
   }
 
   // Sixteen clients at the tail: each batch is encoded once and sent sixteen times, and every

@@ -53,6 +53,26 @@ class TestStreamFollower : public QObject {
     QCOMPARE(client.connections(), 1);
   }
 
+  // The server lists it by the name it was given (?name=), whatever characters that has.
+  void serverListsItByName_data() {
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("listed");
+    QTest::addRow("plain") << u"web"_s << u"web"_s;
+    QTest::addRow("a query's delimiters") << u"a&b=c+d #1 100%"_s << u"a&b=c+d #1 100%"_s;
+    QTest::addRow("not printable, spaces") << u"  two\nlines  "_s << u"two lines"_s;
+    QTest::addRow("too long: cut") << QString(60, u'x') << QString(39, u'x') + u'…';
+  }
+  void serverListsItByName() {
+    QFETCH(QString, name);
+    QFETCH(QString, listed);
+    Fixture f(100);
+    QVERIFY(f.listen());
+    StreamFollower client(name);
+    client.follow(QHostAddress::LocalHost, f.server.webSocketPort(), u"earliest"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(f.server.remoteConsumers().size(), 1, kWaitMs);
+    QCOMPARE(f.server.remoteConsumers().value(0).name, listed);
+  }
+
   void followsFromLatest() {
     Fixture f(100);
     QVERIFY(f.listen());

@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QMetaObject>
 #include <QSet>
+#include <QUrlQuery>
 #include <QWebSocket>
 
 #include <algorithm>
@@ -17,9 +18,22 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// A client's ?name=, fit to show in a table: printable, one line, at most kMaxName characters.
+constexpr qsizetype kMaxName = 40;
+QString clientName(const QUrl& url) {
+  QString name = QUrlQuery(url).queryItemValue(u"name"_s, QUrl::FullyDecoded);
+  for (QChar& c : name)
+    if (!c.isPrint()) c = u' ';
+  name = name.simplified();
+  return name.size() > kMaxName ? name.left(kMaxName - 1) + u'…' : name;
+}
+}  // namespace
+
 struct StreamClients::Client {
   QWebSocket* socket = nullptr;  // our child, deleted on disconnect
   QString peer;
+  QString name;
   std::shared_ptr<const memlog::Log> log;  // the log it follows; null once closed (see close())
   int shard = -1;                          // -1: the adapter's log
   memlog::Offset position = 0;             // the next offset to send
@@ -132,6 +146,7 @@ StreamClients::Client& StreamClients::take(QWebSocket* socket, std::shared_ptr<c
   client->log = std::move(log);
   client->shard = shard;
   client->peer = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+  client->name = clientName(socket->requestUrl());
   // Queued: a socket may disconnect inside close(), while pump() or a pump loop still holds a
   // reference to its Client.
   connect(
@@ -263,8 +278,8 @@ QList<StreamClients::RemoteConsumer> StreamClients::remoteConsumers() const {
       log = client->log.get();
       next = log->stats().next_offset;
     }
-    out.append({client->peer, client->position, std::max<qint64>(0, next - client->position), client->inFlight,
-                client->shard});
+    out.append({client->peer, client->name, client->position, std::max<qint64>(0, next - client->position),
+                client->inFlight, client->shard});
   }
   return out;
 }

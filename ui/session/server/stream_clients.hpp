@@ -56,6 +56,7 @@ class StreamClients : public QObject {
   // One client, for the consumers panel.
   struct RemoteConsumer {
     QString peer;         // "address:port"
+    QString name;         // what the client calls itself (?name=), cleaned; empty when it did not say
     qint64 position = 0;  // the next offset it will be sent
     qint64 lag = 0;       // records written but not sent to it yet
     qint64 inFlight = 0;  // bytes handed to its socket, not yet written to the network

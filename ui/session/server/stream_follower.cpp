@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QUrl>
+#include <QUrlQuery>
 #include <QWebSocket>
 
 #include "server/stream_clients.hpp"
@@ -60,7 +61,11 @@ void StreamFollower::open(const QString& from) {
   url.setHost(m_address.toString());
   url.setPort(m_port);
   url.setPath(u"/stream"_s);
-  url.setQuery(u"from="_s + from);
+  QUrlQuery query;
+  query.addQueryItem(u"from"_s, from);
+  query.addQueryItem(u"name"_s,
+                     QString(m_name).replace(u'%', u"%25"_s).replace(u'&', u"%26"_s).replace(u'+', u"%2B"_s));
+  url.setQuery(query);
   m_socket->open(url);
   emit changed();
 }

@@ -127,7 +127,7 @@ void ConsumersPanel::showRemoteConsumers(LogServer* server) {
     m_remote->setRowCount(static_cast<int>(clients.size()));
     for (int row = 0; row < clients.size(); ++row) {
       const auto& c = clients.at(row);
-      m_remote->setItem(row, 0, new QTableWidgetItem(c.peer));
+      m_remote->setItem(row, 0, new QTableWidgetItem(c.name.isEmpty() ? c.peer : c.name + u" ("_s + c.peer + u')'));
       m_remote->setItem(row, 1, new QTableWidgetItem(locale.toString(c.position)));
       m_remote->setItem(row, 2, new QTableWidgetItem(locale.toString(c.lag)));
     }
