@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -48,6 +49,7 @@ static_assert(std::atomic<std::int64_t>::is_always_lock_free);
 constexpr std::int64_t kInsistAfterNs = 1'000'000'000;
 
 void onQuitSignal(int signal) {
+  const int savedErrno = errno;  // the interrupted code may be about to read it
   timespec now = {};
   ::clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe, as are write, signal and raise
   const std::int64_t ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
@@ -55,8 +57,10 @@ void onQuitSignal(int signal) {
   if (firstQuitSignalNs.compare_exchange_strong(first, ns)) {
     const auto number = static_cast<unsigned char>(signal);
     [[maybe_unused]] const ssize_t written = ::write(quitPipe[1], &number, 1);
+    errno = savedErrno;
     return;
   }
+  errno = savedErrno;
   if (ns - first < kInsistAfterNs) return;
   ::signal(signal, SIG_DFL);
   ::raise(signal);

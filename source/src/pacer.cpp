@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include <memlog/source/pacer.hpp>
 
+#include <algorithm>
+
 namespace memlog::sim {
 
 using std::chrono::steady_clock;
 
 Pacer::Pacer(double pace)
-    : period_(pace > 0 ? std::chrono::duration_cast<steady_clock::duration>(std::chrono::duration<double>(1.0 / pace))
+    // At most kLongestPeriod: a pace so small that its period would overflow the clock's type.
+    : period_(pace > 0 ? std::chrono::duration_cast<steady_clock::duration>(
+                             std::min(std::chrono::duration<double>(1.0 / pace), kLongestPeriod))
                        : steady_clock::duration::zero()),
       next_(steady_clock::now()) {}
 

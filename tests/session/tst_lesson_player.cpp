@@ -2,6 +2,7 @@
 // LessonPlayer on a live session: a step's actions run once (Back and Next again do not rerun
 // them), its condition is checked against the live state (counts since the step began), a
 // condition that does not hold in time times out with the hint, and autoplay moves on.
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -109,6 +110,28 @@ class TestLessonPlayer : public QObject {
     player.next();  // the monitor's log (segments of 100) sealed nothing
     QTRY_COMPARE_WITH_TIMEOUT(timedOut.count(), 1, 5000);
     QCOMPARE(met.count(), 1);
+  }
+
+  // A second open_compare (headless: no window closes the first) replaces the comparison: the
+  // first one goes, with its copier and consumers; the second one is sharded as asked.
+  void secondCompareReplacesTheFirst() {
+    LogSession session({.segment_size = 100}, {.rate = 0});
+    LessonPlayer player(
+        &session,
+        lessonQuoted(
+            "{'name': 't', 'title': 'T', 'setup': {'segment_size': 100, 'rate': 0, 'running': false}, 'steps': ["
+            " {'title': 'one', 'narration': 'n', 'actions': [{'do': 'open_compare', 'segment_size': 10}]},"
+            " {'title': 'two', 'narration': 'n', 'actions': [{'do': 'open_compare', 'shards': 8}]}]}"));
+    player.start();
+    QPointer<CompareSession> first = player.compare();
+    QVERIFY(first);
+    QVERIFY(first->isCopying());
+    player.next();
+    QVERIFY(first.isNull());
+    QVERIFY(player.compare());
+    QVERIFY(player.compare()->b()->isSharded());
+    QCOMPARE(player.compare()->b()->shards()->count(), 8);
+    QCOMPARE(player.compare()->b()->adapter()->log()->options().segment_size, std::size_t{100});
   }
 
   // start_server makes the server listen on loopback; a client follows, goes away and comes back

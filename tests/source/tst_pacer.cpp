@@ -34,6 +34,16 @@ class TestPacer : public QObject {
     QVERIFY(!pacer.wait(stop.get_token()));  // stopped: says so
   }
 
+  // A pace so small that 1/pace overflows the clock's nanoseconds: a day at most, not UB.
+  void tinyPaceWaitsADayAtMost() {
+    for (const double pace : {1e-15, 1e-300, 1.0 / 86'400 / 2}) {
+      const Pacer pacer(pace);
+      QVERIFY(pacer.paced());
+      QCOMPARE(pacer.period(), std::chrono::duration_cast<steady_clock::duration>(Pacer::kLongestPeriod));
+    }
+    QCOMPARE(Pacer(1.0).period(), std::chrono::duration_cast<steady_clock::duration>(std::chrono::seconds(1)));
+  }
+
   void keepsItsPace() {
     Pacer pacer(1000);  // 1 ms a record
     QVERIFY(pacer.paced());

@@ -21,7 +21,7 @@ CompareSession::CompareSession(LogSession* a, memlog::Options other, ShardingOpt
   // One log b starts where a writes next: from then on both get the same records at the same
   // offsets. A sharded b's shards start at 0, as the monitor's own do.
   const memlog::Offset start = a->isSharded() ? 0 : a->adapter()->log()->stats().next_offset;
-  if (!m_sharding.sharded()) m_options.start_offset = start;
+  m_options.start_offset = m_sharding.sharded() ? 0 : start;
   memlog::sim::SourceOptions source;
   source.kind = a->source()->options().kind;  // b's router keys records as a's are keyed (followKeyField)
   m_b = new LogSession(m_options, source, m_sharding, this);
@@ -39,6 +39,11 @@ CompareSession::CompareSession(LogSession* a, memlog::Options other, ShardingOpt
         m_copier.finish();
       else
         m_copier.stop();
+      // The old log's last purges count, and the new one's from its zero (not inferred later
+      // from a count that went down: a busy new log may be past the old one by the next frame).
+      const memlog::Stats old = m_a->adapter()->log()->stats();
+      m_purgesA.replaced(old.purges);
+      m_purgedA.replaced(old.records_purged);
     });
     connect(a->adapter(), &LogAdapter::logReplaced, this, &CompareSession::followReplacedLog);
   }
@@ -124,6 +129,9 @@ void CompareSession::followReplacedLog() {
     qWarning("CompareSession: cannot recreate the compared log: %s", fresh.error().message().c_str());
     return stop();
   }
+  const memlog::Stats old = m_b->adapter()->log()->stats();
+  m_purgesB.replaced(old.purges);
+  m_purgedB.replaced(old.records_purged);
   m_b->adapter()->replaceLog(std::move(*fresh));  // b's consumers restart on it (from its earliest)
   startCopier(first);
 }
@@ -185,6 +193,11 @@ void CompareSession::forgetConsumer(int aId) {
   m_paired.erase(pair);
 }
 
+void CompareSession::SinceStart::replaced(std::uint64_t finalCount) {
+  total += finalCount >= last ? finalCount - last : 0;
+  last = 0;
+}
+
 std::uint64_t CompareSession::SinceStart::add(std::uint64_t now) {
   total += now >= last ? now - last : now;  // less than before: a new log, counting from zero
   last = now;
@@ -241,15 +254,20 @@ CompareFigures CompareSession::figuresOf(const LogSession* side, RateMeter& rate
   f.skew = sharded.meanRate > 0 ? sharded.skew() : -1;
   // A record is kept as long as its shard keeps it: the shard that turns over fastest says how
   // long a record can count on. Shards written to nothing lately keep theirs indefinitely.
+  // Until a shard has sealed, what it holds says how long it has been written, not how long it
+  // keeps: the shards that sealed are asked first, the others only while none has.
   f.retainedSeconds = -1;
-  for (std::size_t i = 0; i < sharded.shards.size(); ++i) {
-    const ShardSample& shard = sharded.shards[i];
-    if (shard.rate <= 0) continue;
-    const double seconds = static_cast<double>(shard.retained()) / shard.rate;
-    if (f.retainedSeconds < 0 || seconds < f.retainedSeconds) {
-      f.retainedSeconds = seconds;
-      f.shortestShard = static_cast<int>(i);
+  for (const bool sealedOnly : {true, false}) {
+    for (std::size_t i = 0; i < sharded.shards.size(); ++i) {
+      const ShardSample& shard = sharded.shards[i];
+      if (shard.rate <= 0 || (sealedOnly && shard.stats.segments_sealed == 0)) continue;
+      const double seconds = static_cast<double>(shard.retained()) / shard.rate;
+      if (f.retainedSeconds < 0 || seconds < f.retainedSeconds) {
+        f.retainedSeconds = seconds;
+        f.shortestShard = static_cast<int>(i);
+      }
     }
+    if (f.retainedSeconds >= 0) break;
   }
   return f;
 }

@@ -113,7 +113,8 @@ class CompareSession : public QObject {
 
   struct SinceStart {  // a counter of a log's since compare began, carried across replaced logs
     std::uint64_t last = 0, total = 0;
-    std::uint64_t add(std::uint64_t now);
+    std::uint64_t add(std::uint64_t now);     // the log's count now; returns the total
+    void replaced(std::uint64_t finalCount);  // the log's last count: the next log counts from 0
   };
 
   bool sameLayout() const;  // both one log, or the same shards and sharder: offsets and shards correspond

@@ -108,7 +108,10 @@ void RecordCopier::run(const std::stop_token& stop, const Sink& to) {
         // retained record is gone for good. Count it and go on from there, so the copy stays live.
         const memlog::Offset earliest = memlog::first_readable(source->log->stats());
         if (earliest > from) {
-          m_lost.fetch_add(static_cast<std::uint64_t>(earliest - from), std::memory_order_relaxed);
+          // Finishing, only what was written before finish() counts: the rest was never ours.
+          const memlog::Offset end =
+              finishing ? std::min(earliest, source->until.load(std::memory_order_relaxed)) : earliest;
+          m_lost.fetch_add(static_cast<std::uint64_t>(end - from), std::memory_order_relaxed);
           source->position.store(earliest, std::memory_order_relaxed);
           progressed = true;
         }

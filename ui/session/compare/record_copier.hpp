@@ -45,7 +45,8 @@ class RecordCopier {
   void stop();
   // Copies what the logs hold now — up to where each ends at this call — then stops: for logs
   // whose writers have stopped (a log about to be replaced) when the copy must not lose their
-  // last records. Records written after the call are not copied.
+  // last records. Records written after the call may be copied with the last batch, no further.
+  // The caller waits while the copier catches up: at most what the logs retain.
   void finish();
   bool running() const noexcept { return m_thread.joinable(); }
 

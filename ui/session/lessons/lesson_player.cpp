@@ -303,10 +303,12 @@ void LessonPlayer::runStage(const LessonAction& action) {
         emit actionFailed(m_current, why);
         break;
       }
-      if (m_openCompare)
-        m_compare = m_openCompare(other, sharding);
-      else
+      if (m_openCompare) {
+        m_compare = m_openCompare(other, sharding);  // the window closes the one open before
+      } else {
+        delete m_compare;  // one comparison at a time: the last one's copier and consumers stop
         m_compare = new CompareSession(m_session, other, sharding, this);
+      }
       if (!m_compare) emit actionFailed(m_current, u"compare mode could not be opened"_s);
       m_compareTally = {};
       m_stepCompareRecords = 0;

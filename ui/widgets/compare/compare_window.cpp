@@ -218,7 +218,7 @@ QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QS
           u"How long a record stays, at the rate records are written now: the retained records ÷ the rate."_s);
   setText(column.figures, memoryRow, figureColumn, u"Memory"_s,
           u"Memory the log holds now: its records' slots and payloads."_s);
-  setText(column.figures, purgesRow, figureColumn, u"Purges so far"_s,
+  setText(column.figures, purgesRow, figureColumn, u"Purges since compare began"_s,
           u"Purges since compare mode began. Each purge drops the old history segment whole: smaller "
           "segments purge more often, fewer records at a time."_s);
   if (m_firstConsumerRow > shardsRow)
@@ -347,8 +347,12 @@ void CompareWindow::showCopier() {
   m_copier->setText(text + u'.');
   const std::uint64_t lost = m_session->lostToPurge();
   m_lost->setVisible(lost > 0);
+  // Offsets run behind only where they correspond: two single logs.
+  const LogSession* a = m_session->a();
+  const bool offsetsShared = a != nullptr && !a->isSharded() && !m_session->b()->isSharded();
   if (lost > 0)
     m_lost->setText(locale.toString(static_cast<qulonglong>(lost)) +
                     u" records were purged on the left before the copier read them: the right log does not have "
-                    "them, and its offsets run that many behind."_s);
+                    "them"_s +
+                    (offsetsShared ? u", and its offsets run that many behind."_s : u"."_s));
 }

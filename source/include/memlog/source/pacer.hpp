@@ -17,6 +17,9 @@ namespace memlog::sim {
 
 class Pacer {
  public:
+  // The longest wait for one record, whatever the pace (1e-15/s would overflow the clock).
+  static constexpr std::chrono::duration<double> kLongestPeriod{86'400.0};  // a day
+
   // `pace` records per second; 0 (or less) = unpaced: wait() returns at once.
   explicit Pacer(double pace);
 
