@@ -59,16 +59,26 @@ bool readStageAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scen
     case K::open_compare: {
       if (!o.contains(u"segment_size"_s) && !o.contains(u"shards"_s))
         return r.fail(u"'open_compare' needs 'segment_size', 'shards' or both (what the second log changes)"_s);
-      if (o.contains(u"segment_size"_s)) r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize);
+      const std::size_t current = scene.segmentSize > 0 ? scene.segmentSize : lesson.log.segment_size;
+      std::size_t segmentSize = current;
+      if (o.contains(u"segment_size"_s))
+        if (const auto size = r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize))
+          segmentSize = static_cast<std::size_t>(*size);
+      ShardingOptions other = lesson.sharding;
       if (o.contains(u"shards"_s)) {
         // 1 = one log; else a sharding like the lesson's (its sharder, its keys) with this count.
         const auto shards = r.integer(o, u"shards"_s, 1, static_cast<qint64>(memlog::shard::kMaxShards));
-        ShardingOptions other = lesson.sharding;
-        other.shards = shards && *shards > 1 ? static_cast<int>(*shards) : 0;
+        if (shards) other.shards = *shards > 1 ? static_cast<int>(*shards) : 0;
         if (shards && other.sharded())
           if (const QString why = sharding::validate(other); !why.isEmpty()) return r.fail(u"'shards': "_s + why);
       }
+      if (r.failed()) return false;
+      if (segmentSize == current && other.shards == lesson.sharding.shards)
+        return r.fail(
+            u"'open_compare' changes nothing: the second log would be the monitor's own (give another "
+            "'segment_size' or 'shards')"_s);
       scene.compare = true;
+      scene.compareSameShards = other.shards == lesson.sharding.shards;
       break;
     }
     case K::start_server:
@@ -312,7 +322,8 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& sc
         return r.fail(u"'offset' is for 'start': offset"_s);
       if (o.contains(u"shard"_s)) {
         if (!sharded) return r.fail(u"'shard' is for a sharded log (setup: shards)"_s);
-        r.integer(o, u"shard"_s, -1, shards - 1);
+        if (const auto shard = r.integer(o, u"shard"_s, -1, shards - 1); shard && *shard >= 0)
+          scene.oneShard.insert(consumer);
       }
       break;
     }
@@ -321,7 +332,10 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& sc
       const QString consumer = r.text(o, u"name"_s, true);
       if (!r.failed() && !consumers.count(consumer))
         return r.fail(u"no consumer '%1' at this point (add it first)"_s.arg(consumer));
-      if (action.kind == K::remove_consumer) consumers.erase(consumer);
+      if (action.kind == K::remove_consumer) {
+        consumers.erase(consumer);
+        scene.oneShard.erase(consumer);
+      }
       if (o.contains(u"from"_s) && o.value(u"from"_s) != u"earliest"_s && o.value(u"from"_s) != u"checkpoint"_s)
         return r.fail(u"'from' must be earliest or checkpoint"_s);
       break;
@@ -332,7 +346,8 @@ bool readAction(Reader& r, const QJsonObject& o, const Lesson& lesson, Scene& sc
       break;
     case K::reconfigure:
       if (sharded) return r.fail(u"a sharded log is reconfigured in its setup, not by a step"_s);
-      r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize);
+      if (const auto size = r.integer(o, u"segment_size"_s, 1, log_limits::kMaxSegmentSize))
+        scene.segmentSize = static_cast<std::size_t>(*size);
       r.integer(o, u"max_record_bytes"_s, 1, log_limits::kMaxRecordBytes);
       break;
     case K::show_shard:
@@ -396,6 +411,10 @@ bool readOneCondition(Reader& r, const QJsonObject& o, const Lesson& lesson, con
     c.consumer = r.text(o, u"consumer"_s, true);
     if (!r.failed() && !consumers.count(c.consumer))
       return r.fail(u"the condition waits for consumer '%1', which does not exist at this point"_s.arg(c.consumer));
+    if (c.on == LessonCondition::On::compare && !scene.compareSameShards && scene.oneShard.count(c.consumer))
+      return r.fail(
+          u"consumer '%1' reads one shard: compare mode's second log has other shards, so it is not "
+          "there and the condition can never hold"_s.arg(c.consumer));
     if (o.contains(u"state"_s)) {
       c.state = stateFrom(o.value(u"state"_s).toString());
       if (!c.state) return r.fail(u"'state' must be live, lagging, fell_behind or stopped"_s);

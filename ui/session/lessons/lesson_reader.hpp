@@ -46,13 +46,16 @@ class Reader {
 // What exists at a point of the lesson, as its actions so far made it: what a later action, a
 // condition or a highlight may name.
 struct Scene {
-  std::set<QString> consumers;  // by name
-  std::set<QString> clients;    // WebSocket clients, by name
-  bool compare = false;         // compare mode is open
-  bool served = false;          // the server listens
-  bool redis = false;           // the lesson's Redis was started
-  bool mirror = false;          // the mirror was started
-  bool crashes = false;         // the current step has a crash_and_replay (reset per step)
+  std::set<QString> consumers;    // by name
+  std::set<QString> oneShard;     // the consumers of those that read one shard (no counterpart on other shards)
+  std::size_t segmentSize = 0;    // the monitor's log's now, when a step reconfigured it (0: the setup's)
+  std::set<QString> clients;      // WebSocket clients, by name
+  bool compare = false;           // compare mode is open
+  bool compareSameShards = true;  // ... with the monitor's shards (else one-shard consumers are not on it)
+  bool served = false;            // the server listens
+  bool redis = false;             // the lesson's Redis was started
+  bool mirror = false;            // the mirror was started
+  bool crashes = false;           // the current step has a crash_and_replay (reset per step)
 };
 
 // Each reads `o` into the lesson, the action or the condition; false when it failed (r.error()).
