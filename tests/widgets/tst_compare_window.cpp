@@ -114,9 +114,9 @@ class TestCompareWindow : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(markOf(figuresA, u"Retention"_s).startsWith(u"worse: "_s), kTimeout);
     QVERIFY(markOf(figuresB, u"Retention"_s).endsWith(u"longer"_s));
     // b has not purged yet (it will after 2,000 records): a's purges are its own.
-    QTRY_COMPARE_WITH_TIMEOUT(markOf(figuresA, u"Purges since compare began"_s), u"purged here only"_s, kTimeout);
-    QCOMPARE(markOf(figuresB, u"Purges since compare began"_s), u"no purge yet"_s);
-    for (const QString& figure : {u"Retained"_s, u"Retention"_s, u"Memory"_s, u"Purges since compare began"_s})
+    QTRY_COMPARE_WITH_TIMEOUT(markOf(figuresA, u"Purges since opened"_s), u"purged here only"_s, kTimeout);
+    QCOMPARE(markOf(figuresB, u"Purges since opened"_s), u"no purge yet"_s);
+    for (const QString& figure : {u"Retained"_s, u"Retention"_s, u"Memory"_s, u"Purges since opened"_s})
       QVERIFY2(markIsBold(figuresA, figure) || markIsBold(figuresB, figure), qPrintable(figure));
 
     // At 1280×720 everything fits: both pictures get a fair share of the width.

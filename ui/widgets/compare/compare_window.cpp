@@ -218,8 +218,8 @@ QWidget* CompareWindow::makeColumn(Column& column, LogSession* session, const QS
           u"How long a record stays, at the rate records are written now: the retained records ÷ the rate."_s);
   setText(column.figures, memoryRow, figureColumn, u"Memory"_s,
           u"Memory the log holds now: its records' slots and payloads."_s);
-  setText(column.figures, purgesRow, figureColumn, u"Purges since compare began"_s,
-          u"Purges since compare mode began. Each purge drops the old history segment whole: smaller "
+  setText(column.figures, purgesRow, figureColumn, u"Purges since opened"_s,
+          u"Purges since compare mode was opened. Each purge drops the old history segment whole: smaller "
           "segments purge more often, fewer records at a time."_s);
   if (m_firstConsumerRow > shardsRow)
     setText(column.figures, shardsRow, figureColumn, u"Shards"_s,
