@@ -119,7 +119,7 @@ void CompareSession::followReplacedLog() {
     startCopier(memlog::first_readable(log->stats()));
     return;
   }
-  // The new log may start anywhere (a checkpoint, 0, another shard's offsets): b starts again
+  // The new log may start anywhere (a checkpoint, where the old one ended): b starts again
   // there too, so offsets stay comparable. Everything the new log retains is copied — for a
   // fresh log that is exactly its records from its first one on.
   const memlog::Offset first = memlog::first_readable(log->stats());
